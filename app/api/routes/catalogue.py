@@ -1,0 +1,13 @@
+"""What the engine offers: activations, losses, optimizers, initializers, features and datasets."""
+
+from fastapi import APIRouter
+
+from app.services import catalogue
+
+router = APIRouter(prefix="/catalogue", tags=["catalogue"])
+
+
+@router.get("")
+def read_catalogue() -> dict:
+    """Names and short descriptions of everything a session config can choose from."""
+    return catalogue.describe()

@@ -1,0 +1,13 @@
+"""Liveness and version: what a script checks before it talks to the server."""
+
+from fastapi import APIRouter
+
+import engine
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health() -> dict:
+    """Report that the server is up and which engine it runs."""
+    return {"status": "ok", "engine_version": engine.__version__}

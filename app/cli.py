@@ -1,0 +1,20 @@
+"""The `nnplay` command: `nnplay serve --host 127.0.0.1 --port 8000`."""
+
+import argparse
+
+from app.core.config import get_settings
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the command line and run the chosen subcommand."""
+    settings = get_settings()
+    parser = argparse.ArgumentParser(prog="nnplay", description="nnplay: a neural network playground.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="start the web server")
+    serve.add_argument("--host", default=settings.host, help=f"interface to listen on (default {settings.host})")
+    serve.add_argument("--port", type=int, default=settings.port, help=f"TCP port (default {settings.port})")
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        import uvicorn
+
+        uvicorn.run("app.main:app", host=args.host, port=args.port)

@@ -1,0 +1,166 @@
+"""fit(): batches, stopping rules, divergence, learning-rate changes, chunked training, metrics."""
+
+import numpy as np
+import pytest
+
+from engine import Dense, Sequential
+
+
+def xor_points(n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, size=(n, 2))
+    return X, (X[:, 0] * X[:, 1] >= 0).astype(np.int64)
+
+
+def small_model(seed=0, dtype="float32", **compile_args):
+    model = Sequential([Dense(6, "tanh", input_dim=2), Dense(1, "sigmoid")], seed=seed, dtype=dtype)
+    model.compile(**{"loss": "binary_cross_entropy", "optimizer": "adam", "learning_rate": 0.05, **compile_args})
+    return model
+
+
+def test_history_has_one_entry_per_epoch_and_the_loss_falls():
+    X, y = xor_points()
+    model = small_model()
+    history = model.fit(X, y, epochs=60, batch_size=10, validation_data=xor_points(100, seed=1))
+    assert history.status == "completed"
+    assert history.epochs == list(range(1, 61))
+    assert len(history.loss) == len(history.accuracy) == len(history.val_loss) == len(history.val_accuracy) == 60
+    assert history.loss[-1] < 0.5 * history.loss[0]
+    assert history.loss[-1] == pytest.approx(model.compute_loss(X, y), rel=1e-5)  # J after the last epoch
+    assert history.accuracy[-1] > 0.9 and history.val_accuracy[-1] > 0.85
+
+
+@pytest.mark.parametrize("batch_size", [None, 1, 7, 200, 10_000])
+def test_batch_sizes_from_one_sample_to_full_batch(batch_size):
+    X, y = xor_points(50)
+    model = small_model(optimizer="sgd", learning_rate=0.1)
+    before = model.get_weights()[0].copy()
+    history = model.fit(X, y, epochs=2, batch_size=batch_size)
+    assert len(history.loss) == 2
+    assert not np.array_equal(model.get_weights()[0], before)
+
+
+def test_full_batch_epoch_is_exactly_one_gradient_step():
+    X, y = xor_points(40)
+    a, b = small_model(dtype="float64", optimizer="sgd"), small_model(dtype="float64", optimizer="sgd")
+    a.fit(X, y, epochs=3)
+    for _ in range(3):
+        b.train_on_batch(X, y)
+    np.testing.assert_allclose(a.theta, b.theta, rtol=1e-12)
+
+
+def test_training_in_chunks_equals_one_long_run():
+    X, y = xor_points()
+    long, chunked = small_model(), small_model()
+    long.fit(X, y, epochs=6, batch_size=16, seed=5)
+    chunked.fit(X, y, epochs=2, batch_size=16, seed=5)
+    for _ in range(2):
+        chunked.fit(X, y, epochs=2, batch_size=16)  # seed=None continues the sample order
+    np.testing.assert_array_equal(long.theta, chunked.theta)
+    assert chunked.epoch == 6
+
+
+def test_same_seed_same_run():
+    X, y = xor_points()
+    runs = [small_model(seed=2).fit(X, y, epochs=5, batch_size=10, seed=9).loss for _ in range(2)]
+    assert runs[0] == runs[1]
+
+
+def test_learning_rate_changes_between_epochs_without_reset():
+    X, y = xor_points()
+    model = small_model(optimizer="momentum", learning_rate=0.05)
+    model.fit(X, y, epochs=3, batch_size=20)
+    velocity = model.optimizer._velocity.copy()
+    model.set_learning_rate(0.01)
+    assert model.optimizer.learning_rate == 0.01
+    assert model.epoch == 3
+    np.testing.assert_array_equal(model.optimizer._velocity, velocity)  # momentum kept
+    history = model.fit(X, y, epochs=1, batch_size=20)
+    assert history.epochs == [4]
+
+
+def test_stop_at_loss_threshold():
+    X, y = xor_points()
+    model = small_model()
+    history = model.fit(X, y, epochs=500, batch_size=10, stop_at_loss=0.3)
+    assert history.status == "reached_loss"
+    assert history.loss[-1] <= 0.3 and all(loss > 0.3 for loss in history.loss[:-1])
+    assert len(history.loss) < 500
+
+
+def test_callback_sees_every_epoch_and_can_stop():
+    X, y = xor_points()
+    seen = []
+
+    def callback(epoch, logs):
+        seen.append((epoch, logs["loss"], logs["accuracy"]))
+        return epoch < 4
+
+    history = small_model().fit(X, y, epochs=10, batch_size=10, callback=callback)
+    assert history.status == "stopped" and [e for e, _, _ in seen] == [1, 2, 3, 4]
+    assert history.loss == [loss for _, loss, _ in seen]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_divergence_stops_with_a_status_and_no_nan_leaves_the_engine(dtype):
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-5, 5, size=(100, 2))
+    y = X @ np.array([3.0, -2.0]) * 100
+    model = Sequential([Dense(8, "relu", input_dim=2), Dense(1, "linear")], dtype=dtype)
+    model.compile(loss="squared_error", optimizer="sgd", learning_rate=5.0)
+    history = model.fit(X, y, epochs=200, batch_size=10)
+    assert history.status == "diverged"
+    assert "diverged" in history.message and "learning rate" in history.message
+    assert all(np.isfinite(history.loss))
+    assert all(np.isfinite(w).all() for w in model.get_weights())
+    assert np.isfinite(model.predict(X)).all()
+    assert model.epoch == len(history.loss)
+
+
+def test_regression_metrics_and_classification_metrics():
+    X, y = xor_points()
+    model = small_model()
+    model.fit(X, y, epochs=40, batch_size=10)
+    report = model.evaluate(X, y)
+    matrix = np.array(report["confusion_matrix"])
+    assert matrix.sum() == len(y) and matrix.trace() / len(y) == pytest.approx(report["accuracy"])
+    assert report["loss"] == pytest.approx(model.compute_loss(X, y))
+    reg = Sequential([Dense(1, "linear", input_dim=2)], dtype="float64")
+    reg.set_weights([[[2.0, -1.0]], [0.5]])
+    reg.compile(loss="squared_error")
+    targets = X @ np.array([2.0, -1.0]) + 0.5
+    report = reg.evaluate(X, targets)
+    assert report["rmse"] == pytest.approx(0, abs=1e-12) and report["r2"] == pytest.approx(1)
+    report = reg.evaluate(X, targets + 1)
+    assert report["rmse"] == pytest.approx(1) and report["r2"] < 1
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"epochs": -1}, "epochs must be a whole number"),
+    ({"epochs": 2.5}, "epochs must be a whole number"),
+    ({"batch_size": 0}, "batch_size must be a whole number"),
+    ({"stop_at_loss": float("nan")}, "stop_at_loss must be a finite number"),
+])
+def test_bad_fit_arguments_are_refused_clearly(kwargs, message):
+    X, y = xor_points(20)
+    with pytest.raises(ValueError, match=message):
+        small_model().fit(X, y, **{"epochs": 1, **kwargs})
+
+
+def test_mismatched_rows_are_refused():
+    X, y = xor_points(20)
+    with pytest.raises(ValueError, match="20 rows but y has 19"):
+        small_model().fit(X, y[:-1])
+
+
+@pytest.mark.parametrize("regularization", ["l1", "l2"])
+def test_regularization_shrinks_weights(regularization):
+    X, y = xor_points()
+    plain, penalised = small_model(), small_model(regularization=regularization, reg_rate=0.05)
+    plain.fit(X, y, epochs=30, batch_size=10)
+    penalised.fit(X, y, epochs=30, batch_size=10)
+    size = lambda m: np.abs(m.theta[: m.n_weights]).sum()  # noqa: E731
+    assert size(penalised) < 0.8 * size(plain)
+    with_penalty = penalised.compute_loss(X, y)
+    penalised.set_regularization(None, 0.0)  # changes J without touching the weights
+    assert penalised.compute_loss(X, y) < with_penalty

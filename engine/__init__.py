@@ -8,7 +8,8 @@
 Modules, one concept each: activations, losses, regularizers, initializers, optimizers (registries
 with one ``get(name)``), layers (Dense: forward next to backward), network (Sequential), training
 (fit), metrics, targets, grid (heatmaps of every neuron), serialization (versioned JSON),
-perceptron (the classic rule), features, datasets and expressions.
+perceptron (the classic rule), features, datasets, user_data (canvas and CSV points) and
+expressions (safe parsing of y = f(x)).
 
 This package imports only NumPy and the standard library.
 """

@@ -22,7 +22,8 @@ def grid_points(domain: Sequence[tuple[float, float]], resolution: int) -> Array
     Row r of the heatmap holds x2 = the r-th value from the domain's top (largest x2) down, so that
     image row 0 is the top of the plot, as on a screen; columns go from the smallest x1 to the largest.
     """
-    if isinstance(resolution, bool) or not isinstance(resolution, int | np.integer) or not 2 <= resolution <= MAX_RESOLUTION:
+    whole = isinstance(resolution, int | np.integer) and not isinstance(resolution, bool)
+    if not whole or not 2 <= resolution <= MAX_RESOLUTION:
         raise ValueError(f"grid resolution must be a whole number from 2 to {MAX_RESOLUTION}, got {resolution!r}")
     if len(domain) not in (1, 2):
         raise ValueError("a grid covers one or two input dimensions")
@@ -65,7 +66,9 @@ class NeuronGrid:
         neuron saturates at the largest float instead of becoming infinite).
         """
         if self.inputs.shape[0] != model.input_dim:
-            raise ValueError(f"the grid has {self.inputs.shape[0]} input features but the model takes {model.input_dim}")
+            raise ValueError(
+                f"the grid has {self.inputs.shape[0]} input features but the model takes {model.input_dim}"
+            )
         h = self.inputs if self.inputs.dtype == model.dtype else self.inputs.astype(model.dtype)
         maps = []
         with np.errstate(over="ignore", invalid="ignore"):

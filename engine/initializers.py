@@ -38,7 +38,8 @@ INITIALIZERS: dict[str, Initializer] = {
     init.name: init
     for init in (
         Initializer("uniform", _uniform, "U(-0.5, 0.5), as in TensorFlow Playground"),
-        Initializer("xavier", _xavier, "Glorot/Xavier uniform: U(-l, l), l = sqrt(6 / (fan_in + fan_out)); for tanh and sigmoid"),
+        Initializer("xavier", _xavier,
+                    "Glorot/Xavier uniform: U(-l, l), l = sqrt(6 / (fan_in + fan_out)); for tanh and sigmoid"),
         Initializer("he", _he, "He normal: N(0, 2 / fan_in); for ReLU"),
     )
 }

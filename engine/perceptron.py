@@ -50,5 +50,6 @@ def train_perceptron(model, X, y, epochs: int = 100, learning_rate: float = 1.0,
             history.message = f"every sample classified correctly after epoch {model.epoch}"
             break
     if history.status == COMPLETED:
-        history.message = f"{history.loss[-1] if history.loss else 1.0:.0%} of samples still wrong after {epochs} epochs"
+        wrong = history.loss[-1] if history.loss else 1.0
+        history.message = f"{wrong:.0%} of samples still wrong after {epochs} epochs"
     return history

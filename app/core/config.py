@@ -13,7 +13,9 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Interface to listen on.")
     port: int = Field(8000, ge=1, le=65535, description="TCP port to listen on.")
-    allowed_origins: list[str] = Field(default_factory=list, description="Extra origins allowed besides the server's own.")
+    allowed_origins: list[str] = Field(
+        default_factory=list, description="Extra origins allowed besides the server's own."
+    )
 
 
 @lru_cache

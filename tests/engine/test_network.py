@@ -106,7 +106,8 @@ def test_initializers_draw_from_their_documented_distributions(name, check):
 
 
 def test_compile_defaults_to_the_natural_loss_pair_and_checks_the_pair():
-    for output, loss in [("linear", "squared_error"), ("sigmoid", "binary_cross_entropy"), ("softmax", "cross_entropy")]:
+    pairs = [("linear", "squared_error"), ("sigmoid", "binary_cross_entropy"), ("softmax", "cross_entropy")]
+    for output, loss in pairs:
         model = Sequential([Dense(3, output, input_dim=2)])
         model.compile()
         assert model.loss.name == loss

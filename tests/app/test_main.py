@@ -1,0 +1,63 @@
+"""The server skeleton: health, the engine catalogue, the docs, and a real `nnplay serve` process."""
+
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+from fastapi.testclient import TestClient
+
+import engine
+from app.main import app
+
+client = TestClient(app)
+
+
+def test_health_reports_the_engine_version():
+    response = client.get("/api/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "engine_version": engine.__version__}
+
+
+def test_catalogue_lists_what_the_engine_offers():
+    body = client.get("/api/catalogue").json()
+    names = {key: [entry["name"] for entry in entries] for key, entries in body.items()}
+    assert {"linear", "step", "sign", "sigmoid", "tanh", "relu", "softmax"} <= set(names["activations"])
+    assert names["losses"] == ["squared_error", "cross_entropy", "binary_cross_entropy"]
+    assert names["optimizers"] == ["sgd", "momentum", "adam"]
+    assert {"circle", "xor", "gauss", "spiral", "plane", "multi_gaussian", "xor_gate", "blobs", "sine"} <= set(
+        names["datasets"])
+    assert names["features"] == ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]
+
+
+def test_front_page_and_interactive_docs_are_served():
+    assert "nnplay" in client.get("/").text
+    assert client.get("/docs").status_code == 200
+    assert "/api/catalogue" in client.get("/openapi.json").json()["paths"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_python_m_app_starts_a_real_server_on_loopback():
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, "the server exited"
+                assert time.monotonic() < deadline, "the server did not answer within 20 s"
+                time.sleep(0.1)
+        assert response.json()["status"] == "ok"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

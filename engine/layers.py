@@ -56,7 +56,7 @@ class Dense:
         the samples. Returns dl/dh(k-1) = W(k)^T delta(k) (eq. 3.21), the gradient for the layer below.
         """
         np.matmul(delta.T, h_prev, out=self.grad_W)  # eq. 3.25
-        np.sum(delta, axis=0, out=self.grad_b)  # eq. 3.27
+        np.add.reduce(delta, axis=0, out=self.grad_b)  # eq. 3.27 (add.reduce: np.sum without its wrapper)
         return delta @ self.W if need_grad_input else None  # eq. 3.21
 
     def activation_backward(self, grad_h: Array, a: Array, h: Array) -> Array:

@@ -1,25 +1,67 @@
-"""Assembles the FastAPI application from its routers. No logic lives here."""
+"""Assembles the FastAPI application from its routers, handlers and middleware. No logic lives here."""
+
+import asyncio
+import contextlib
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 
 import engine
-from app.api.routes import catalogue, health
+from app.api import errors
+from app.api.limits import BodySizeLimit
+from app.api.routes import catalogue, datasets, health, inspection, models, sessions, stream, training
+from app.core.config import Settings, get_settings
+from app.services.sessions import SessionManager
+from app.streaming.player import Trainers
 
-app = FastAPI(
-    title="nnplay",
-    version=engine.__version__,
-    description="Neural network playground: train multilayer perceptrons server-side and watch them learn.",
-)
-app.include_router(health.router, prefix="/api")
-app.include_router(catalogue.router, prefix="/api")
+EVICTION_PERIOD_SECONDS = 30
 
 
-@app.get("/", response_class=HTMLResponse, include_in_schema=False)
-def index() -> str:
-    """A placeholder front page until the playground page lands (issue 4)."""
-    return (
-        "<!doctype html><meta charset=utf-8><title>nnplay</title>"
-        "<h1>nnplay</h1><p>The engine and API are running. The playground page is coming; "
-        "meanwhile see the <a href='/docs'>interactive API docs</a>.</p>"
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application, configured by ``settings`` (default: environment and .env)."""
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async def evict_forever():
+            while True:
+                await asyncio.sleep(EVICTION_PERIOD_SECONDS)
+                app.state.sessions.evict_idle()
+
+        evictor = asyncio.create_task(evict_forever())
+        yield
+        evictor.cancel()
+        await app.state.trainers.close()
+
+    app = FastAPI(
+        title="nnplay",
+        version=engine.__version__,
+        description="Neural network playground: train multilayer perceptrons server-side and watch them learn. "
+                    "Create a session, keep its token, and send it as `Authorization: Bearer <token>`.",
+        lifespan=lifespan,
     )
+    app.state.settings = settings
+    app.state.sessions = SessionManager(settings)
+    app.state.trainers = Trainers(settings)
+    errors.install(app)
+    for module in (health, catalogue, datasets, sessions, training, inspection, models, stream):
+        app.include_router(module.router, prefix="/api")
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.allowed_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_methods=["*"],
+                           allow_headers=["*"])
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index() -> str:
+        """A placeholder front page until the playground page lands (issue 4)."""
+        return (
+            "<!doctype html><meta charset=utf-8><title>nnplay</title>"
+            "<h1>nnplay</h1><p>The engine and API are running. The playground page is coming; "
+            "meanwhile see the <a href='/docs'>interactive API docs</a>.</p>"
+        )
+
+    return app
+
+
+app = create_app()

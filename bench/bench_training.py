@@ -15,6 +15,8 @@ everywhere (scikit-learn is fed float32 too and the dtype it trained in is recor
 
 - engine            ``Sequential.fit`` (includes its per-epoch full-set loss, accuracy and divergence check)
 - engine 1t         the same with NumPy's BLAS pinned to one thread (threadpoolctl)
+- engine steps      ``Sequential.train_on_batch`` per step after a per-epoch shuffle: the engine without
+                    fit's per-epoch evaluation (but with train_on_batch's input checks and target encoding)
 - numpy+loss        the floor: a hand-written loop, same maths, plus the full training loss once per epoch
 - numpy             the same loop without the per-epoch loss
 - numpy+loss 1t     the floor with BLAS pinned to one thread
@@ -67,6 +69,8 @@ DTYPE = np.float32
 TORCH_DEFAULT_THREADS = torch.get_num_threads()
 CONTROLLER = threadpoolctl.ThreadpoolController()
 warnings.simplefilter("ignore", ConvergenceWarning)
+# partial_fit on an epoch's last, shorter batch: "Got `batch_size` ... larger than sample size"
+warnings.filterwarnings("ignore", message="Got `batch_size`", category=UserWarning)
 
 
 # ----------------------------------------------------------------------------- configurations
@@ -110,7 +114,7 @@ def make_configs(quick: bool) -> list[Config]:
         Config("2-64-64-3 b256", (64, 64), 3, "arms10k", 256, 0.1, q(6, 1), q(7, 3)),
         Config("2-64-64-3 full", (64, 64), 3, "arms10k", None, 0.1, q(40, 6), q(7, 3)),
         Config("2-512-512-10 b1024", (512, 512), 10, "blobs10k" if quick else "blobs50k", 1024, 0.05,
-               q(2, 1), q(3, 1), wide=True),
+               q(1, 1), q(7, 1), wide=True),
     ]
 
 
@@ -186,6 +190,28 @@ def prepare_engine(cfg: Config, X, y, epochs):
         return f"loss {history.loss[-1]:.4f}"
 
     run.model = model
+    return run
+
+
+def prepare_engine_steps(cfg: Config, X, y, epochs):
+    """The engine without fit's per-epoch evaluation: shuffle, then ``train_on_batch`` once per step."""
+    model = prepare_engine(cfg, X, y, epochs).model
+    rng = np.random.default_rng(0)
+    n = len(X)
+
+    def run():
+        for _ in range(epochs):
+            if cfg.batch is None or cfg.batch >= n:
+                model.train_on_batch(X, y)
+            else:
+                order = rng.permutation(n)
+                for start in range(0, n, cfg.batch):
+                    rows = order[start:start + cfg.batch]
+                    model.train_on_batch(X[rows], y[rows])
+        if not np.isfinite(model.theta).all():
+            raise RuntimeError("train_on_batch diverged")
+        return "ok"
+
     return run
 
 
@@ -368,6 +394,7 @@ class Contender:
 CONTENDERS = [
     Contender("engine", prepare_engine, None),
     Contender("engine 1t", prepare_engine, 1),
+    Contender("engine steps", prepare_engine_steps, None),
     Contender("numpy+loss", prepare_numpy, None, kwargs={"with_loss": True}),
     Contender("numpy", prepare_numpy, None, kwargs={"with_loss": False}),
     Contender("numpy+loss 1t", prepare_numpy, 1, kwargs={"with_loss": True}),
@@ -498,7 +525,7 @@ def measure_grid(quick: bool) -> dict:
 
 # ----------------------------------------------------------------------------- engine profile
 def profile_engine_phases(cfg: Config, X, y, epochs: int) -> dict:
-    """A timed copy of engine.training.fit's loop: microseconds per step spent in each phase."""
+    """A timed copy of the epoch loop of engine.training.fit: microseconds per step in each phase."""
     run = prepare_engine(cfg, X, y, 1)
     model = run.model
     forward, backward, step = model._forward, model._backward, model.optimizer.step
@@ -553,6 +580,36 @@ def profile_engine_phases(cfg: Config, X, y, epochs: int) -> dict:
         phases["epoch: accuracy+checks"] += clock() - t2
     steps = epochs * cfg.steps_per_epoch()
     return {name: seconds / steps * 1e6 for name, seconds in phases.items()}
+
+
+def profile_full_forward(cfg: Config, X, y, repeats: int) -> dict:
+    """Milliseconds for one forward pass over the whole training set, three ways.
+
+    ``fit's _forward``: what fit runs once per epoch for the loss (keeps a and h of every layer);
+    ``predict``: the engine's inference path (drops each layer's arrays as it goes);
+    ``in-place NumPy``: h @ W.T, += b, tanh in place (one array per layer, like the floor).
+    """
+    model = prepare_engine(cfg, X, y, 1).model
+    Xc = model._as_input(X)
+
+    def in_place():
+        h = Xc
+        for layer in model.layers[:-1]:
+            a = h @ layer.W.T
+            a += layer.b
+            h = np.tanh(a, out=a)
+        return h @ model.layers[-1].W.T
+
+    variants = {"fit's _forward": lambda: model._forward(Xc), "predict": lambda: model.predict(Xc),
+                "in-place NumPy": in_place}
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(repeats):
+        for name, fn in variants.items():
+            start = time.perf_counter()
+            result = fn()
+            times[name].append((time.perf_counter() - start) * 1e3)
+            del result
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def profile_engine_functions(cfg: Config, X, y, epochs: int, top: int = 10) -> list[dict]:
@@ -657,6 +714,8 @@ def main() -> int:
             prof_epochs = max(1, cfg.epochs // 2)
             result["engine_phases_us_per_step"] = profile_engine_phases(cfg, X, y, prof_epochs)
             result["engine_cprofile_top"] = profile_engine_functions(cfg, X, y, prof_epochs)
+            if cfg.n_points >= 10_000:
+                result["full_forward_ms"] = profile_full_forward(cfg, X, y, 3 if args.quick else 7)
         results[cfg.name] = result
         print_config(cfg, result)
         if "engine_phases_us_per_step" in result:
@@ -664,6 +723,9 @@ def main() -> int:
             total = sum(phases.values())
             print("- engine phases (us/step): " + ", ".join(f"{k} {v:.1f} ({100 * v / total:.0f}%)"
                                                          for k, v in phases.items() if v))
+        if "full_forward_ms" in result:
+            print("- one forward pass over the whole training set (ms): "
+                  + ", ".join(f"{k} {v:.1f}" for k, v in result["full_forward_ms"].items()))
 
     misses = [(name, t["target"]) for name, r in results.items() for t in r["targets"] if not t["pass"]]
     if grid["100x100"] >= 3:

@@ -7,15 +7,40 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    """Everything the server can be configured with."""
+    """Everything the server can be configured with: where it listens and how much one user may ask for."""
 
     model_config = SettingsConfigDict(env_prefix="NNPLAY_", env_file=".env", extra="ignore")
 
     host: str = Field("127.0.0.1", description="Interface to listen on.")
     port: int = Field(8000, ge=1, le=65535, description="TCP port to listen on.")
     allowed_origins: list[str] = Field(
-        default_factory=list, description="Extra origins allowed besides the server's own."
+        default_factory=list, description="Origins allowed besides the server's own (WebSocket and CORS)."
     )
+
+    # Sessions
+    max_sessions: int = Field(500, ge=1, description="Live sessions on this server at most.")
+    max_sessions_per_client: int = Field(20, ge=1, description="Live sessions one client address may hold.")
+    session_idle_seconds: float = Field(1800, gt=0, description="A session untouched this long is evicted.")
+
+    # Sizes a config may ask for
+    max_points: int = Field(5000, ge=4, description="Points in a session's dataset at most.")
+    max_hidden_layers: int = Field(8, ge=0, description="Hidden layers at most.")
+    max_units: int = Field(32, ge=1, description="Neurons in one hidden layer at most.")
+    max_epochs_per_call: int = Field(5000, ge=1, description="Epochs one REST training call may run.")
+    max_seconds_per_call: float = Field(20.0, gt=0, description="Wall time one REST training call may take.")
+    max_grid: int = Field(200, ge=2, le=200, description="Heatmap resolution at most (R for R x R).")
+    max_predict_rows: int = Field(10_000, ge=1, description="Rows one predict call may send.")
+
+    # Requests and streams
+    max_body_bytes: int = Field(2_000_000, ge=1024, description="Largest request body accepted.")
+    max_ws_message_bytes: int = Field(16_384, ge=256, description="Largest WebSocket control message.")
+    max_fps: float = Field(60.0, gt=0, description="Highest frame rate a stream may ask for.")
+    default_fps: float = Field(30.0, gt=0, description="Frame rate of a stream until the client asks otherwise.")
+    stream_bytes_per_second: float = Field(
+        120_000, ge=1000, description="Bandwidth budget of one stream; heatmaps wait for room in it."
+    )
+    train_chunk_seconds: float = Field(0.01, gt=0, description="Longest slice of training between checks.")
+    training_threads: int = Field(2, ge=1, description="Threads that run training off the event loop.")
 
 
 @lru_cache

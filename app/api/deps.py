@@ -1,0 +1,34 @@
+"""Shared dependencies of the routers: the session manager and the token check."""
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.services.session import Session
+from app.services.sessions import SessionManager
+
+bearer = HTTPBearer(auto_error=False, description="The token returned when the session was created.")
+
+
+def get_manager(request: Request) -> SessionManager:
+    """The application's session manager."""
+    return request.app.state.sessions
+
+
+def client_of(request: Request) -> str:
+    """Who is asking, for per-client limits: the peer address."""
+    return request.client.host if request.client else "unknown"
+
+
+def authorized_session(
+    session_id: Annotated[str, Path(max_length=64)],
+    manager: Annotated[SessionManager, Depends(get_manager)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Session:
+    """The session named in the path, if the request carries its token (401 without, 403 if wrong)."""
+    return manager.authorize(session_id, credentials.credentials if credentials else None)
+
+
+SessionDep = Annotated[Session, Depends(authorized_session)]
+ManagerDep = Annotated[SessionManager, Depends(get_manager)]

@@ -1,0 +1,55 @@
+"""Request bodies for training and looking inside a network."""
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class TrainRequest(BaseModel):
+    """Train for a number of epochs (bounded by the server's per-call limits)."""
+
+    model_config = STRICT
+    epochs: int = Field(..., ge=1, le=100_000, examples=[200])
+
+
+class LayerWeights(BaseModel):
+    """One layer's parameters in the chapter's shapes: W (units k x units k-1) and b (units k)."""
+
+    model_config = STRICT
+    W: list[list[float]]
+    b: list[float]
+
+
+class WeightsIn(BaseModel):
+    """Every layer's weights, first hidden layer first."""
+
+    model_config = ConfigDict(
+        extra="forbid", allow_inf_nan=False,
+        json_schema_extra={"examples": [{"layers": [
+            {"W": [[1, -2], [-1, 1]], "b": [1, 0]}, {"W": [[2, -1], [-2, -1]], "b": [0, 0]},
+            {"W": [[3, -1], [-1, 4]], "b": [-2, 2]}]}]},
+    )
+    layers: list[LayerWeights] = Field(..., min_length=1, max_length=64)
+
+
+class PredictRequest(BaseModel):
+    """Raw input points (x1, x2), or (x,) for 1-D data."""
+
+    model_config = STRICT
+    inputs: list[list[float]] = Field(..., min_length=1, examples=[[[1, -1], [0, 0]]])
+
+
+class BackpropRequest(BaseModel):
+    """One sample: its raw input and its class (or target value for regression)."""
+
+    model_config = STRICT
+    input: list[float] = Field(..., min_length=1, max_length=2, examples=[[1, -1]])
+    target: float = Field(..., examples=[0])
+
+
+class ImportRequest(BaseModel):
+    """A document made by GET /api/sessions/{id}/model."""
+
+    document: dict[str, Any]

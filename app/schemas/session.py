@@ -1,0 +1,139 @@
+"""Request and response bodies for sessions: the config a session is built from, and its state."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from engine import activations, datasets, features, initializers, losses, optimizers
+
+STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def _registered(get, value: str) -> str:
+    get(value)  # raises ValueError with the valid names, which pydantic reports as a 422
+    return value
+
+
+class UserPoints(BaseModel):
+    """Points drawn on the canvas: rows of (x1, x2) (or (x,) in 1-D) and one label or target per row."""
+
+    model_config = STRICT
+    X: list[list[float]] = Field(..., min_length=1, max_length=10_000)
+    y: list[float] = Field(..., min_length=1, max_length=10_000)
+    task: Literal["classification", "regression"] = "classification"
+
+
+class DataConfig(BaseModel):
+    """Which data the session trains on."""
+
+    model_config = STRICT
+    name: str = Field("circle", description="A dataset from the catalogue, or 'custom' with points or csv.")
+    n_points: int = Field(200, ge=4, le=100_000)
+    noise: float = Field(0.0, ge=0, le=1, description="0..1; TensorFlow Playground's 0-50% is 0..0.5.")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    params: dict[str, int | str] = Field(default_factory=dict, description="Extra generator settings (n_classes...).")
+    train_ratio: float = Field(0.5, gt=0, le=1)
+    points: UserPoints | None = None
+    csv: str | None = Field(None, max_length=1_000_000, description="CSV text: x1,x2,label per line.")
+
+    @field_validator("name")
+    @classmethod
+    def _known_dataset(cls, value: str) -> str:
+        return value if value == "custom" else _registered(datasets.get, value)
+
+
+class SessionConfig(BaseModel):
+    """Everything a session is built from. Defaults match TensorFlow Playground's opening page."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        allow_inf_nan=False,
+        json_schema_extra={"examples": [{"data": {"name": "xor", "n_points": 200, "noise": 0.1},
+                                         "features": ["x1", "x2"], "hidden_layers": [4, 2], "activation": "tanh",
+                                         "learning_rate": 0.03, "batch_size": 10}]},
+    )
+    data: DataConfig = Field(default_factory=DataConfig)
+    features: list[str] = Field(default_factory=lambda: ["x1", "x2"], min_length=1, max_length=7)
+    hidden_layers: list[int] = Field(default_factory=lambda: [4, 2], max_length=16,
+                                     description="Units per hidden layer.")
+    activation: str | list[str] = Field("tanh", description="One activation for every hidden layer, or one each.")
+    output: str = Field("auto", description="Output activation; auto: sigmoid, softmax or linear by task.")
+    loss: str = Field("auto", description="auto: the output activation's natural partner.")
+    optimizer: str = "sgd"
+    learning_rate: float = Field(0.03, gt=0, le=100)
+    batch_size: int = Field(10, ge=1, le=100_000)
+    regularization: Literal["none", "l1", "l2"] = "none"
+    reg_rate: float = Field(0.0, ge=0, le=100)
+    initializer: str = "xavier"
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the initial weights and the sample order.")
+
+    @field_validator("features")
+    @classmethod
+    def _known_features(cls, value: list[str]) -> list[str]:
+        features.FeatureMap(value)  # unknown or repeated names -> a clear error
+        return value
+
+    @field_validator("hidden_layers")
+    @classmethod
+    def _positive_units(cls, value: list[int]) -> list[int]:
+        if any(units < 1 for units in value):
+            raise ValueError("every hidden layer needs at least one unit")
+        return value
+
+    @field_validator("activation")
+    @classmethod
+    def _known_activation(cls, value: str | list[str]) -> str | list[str]:
+        for name in [value] if isinstance(value, str) else value:
+            if activations.get(name).output_only:
+                raise ValueError(f"{name} can only be used on the output layer")
+        return value
+
+    @field_validator("output")
+    @classmethod
+    def _known_output(cls, value: str) -> str:
+        return value if value == "auto" else _registered(activations.get, value)
+
+    @field_validator("loss")
+    @classmethod
+    def _known_loss(cls, value: str) -> str:
+        return value if value == "auto" else _registered(losses.get, value)
+
+    @field_validator("optimizer")
+    @classmethod
+    def _known_optimizer(cls, value: str) -> str:
+        return _registered(optimizers.get, value)
+
+    @field_validator("initializer")
+    @classmethod
+    def _known_initializer(cls, value: str) -> str:
+        return _registered(initializers.get, value)
+
+
+class SessionMetrics(BaseModel):
+    """Where training stands."""
+
+    epoch: int
+    status: str = Field(..., description="idle, playing, diverged")
+    message: str = ""
+    train_loss: float
+    test_loss: float | None
+    train_accuracy: float | None = None
+    test_accuracy: float | None = None
+    n_params: int
+
+
+class SessionOut(BaseModel):
+    """A session's id, config and state."""
+
+    id: str
+    config: SessionConfig
+    task: str
+    n_classes: int | None
+    features: list[str] = Field(..., description="The input features in use (x2-based ones are dropped on 1-D data).")
+    metrics: SessionMetrics
+
+
+class SessionCreated(SessionOut):
+    """A new session: keep the token, it is needed for every change and for the stream."""
+
+    token: str

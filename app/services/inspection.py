@@ -1,0 +1,134 @@
+"""Looking inside a session's network: weights, every node's value, one backward pass, heatmap grids,
+and the session as a portable document. Each function takes the session's lock."""
+
+import numpy as np
+
+from app.schemas.session import SessionConfig
+from app.services.errors import SessionError
+from app.services.session import Session
+from engine import serialization
+
+EXPORT_FORMAT, EXPORT_VERSION = "nnplay.session", 1
+
+
+def _raw_inputs(session: Session, rows) -> np.ndarray:
+    X = np.asarray(rows, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != session.dataset.dims:
+        raise SessionError(f"inputs must be rows of {session.dataset.dims} numbers (the data's raw coordinates)")
+    return X
+
+
+def weights(session: Session) -> dict:
+    """Every layer's W (units k x units k-1), b and activation, plus the input feature names."""
+    with session.lock:
+        model = session.model
+        return {
+            "features": session.feature_names,
+            "layers": [{"units": layer.units, "activation": layer.activation.name, "W": layer.W.tolist(),
+                        "b": layer.b.tolist()} for layer in model.layers],
+        }
+
+
+def set_weights(session: Session, layers: list[dict]) -> None:
+    """Set W and b of every layer by hand (e.g. the chapter's Fig. 3-13 values)."""
+    with session.lock:
+        flat = []
+        for layer in layers:
+            flat += [layer["W"], layer["b"]]
+        try:
+            session.model.set_weights(flat)
+        except ValueError as exc:
+            raise SessionError(str(exc)) from None
+        session.version += 1
+
+
+def predict_nodes(session: Session, rows) -> dict:
+    """For each input row: its features, then every layer's linear inputs a(k) and outputs h(k)."""
+    with session.lock:
+        X = _raw_inputs(session, rows)
+        trace = session.model.forward_trace(session.feature_map.transform(X, dtype=np.float32))
+        return {
+            "features": session.feature_names,
+            "inputs": trace.inputs.tolist(),
+            "layers": [{"a": a.tolist(), "h": h.tolist()} for a, h in zip(trace.linear, trace.outputs, strict=True)],
+            "output": trace.output.tolist(),
+        }
+
+
+def backprop(session: Session, row, target) -> dict:
+    """One sample's backward pass: dl/dy, each layer's delta and dl/dh, and every parameter's gradient."""
+    with session.lock:
+        X = _raw_inputs(session, [row])
+        features = session.feature_map.transform(X, dtype=np.float32)
+        if session.dataset.task == "classification":
+            if not float(target).is_integer() or not 0 <= target < session.dataset.n_classes:
+                raise SessionError(f"target must be a class from 0 to {session.dataset.n_classes - 1}")
+            y = np.array([int(target)])
+        else:
+            y = np.array([float(target)], dtype=np.float32)
+        try:
+            bp = session.model.backprop(features, y)
+        except ValueError as exc:
+            raise SessionError(str(exc)) from None
+        return {
+            "loss": session.model.compute_loss(features, y),
+            "forward": {"inputs": bp.trace.inputs[0].tolist(),
+                        "a": [a[0].tolist() for a in bp.trace.linear], "h": [h[0].tolist() for h in bp.trace.outputs]},
+            "grad_output": bp.grad_output[0].tolist(),
+            "deltas": [d[0].tolist() for d in bp.deltas],
+            "grad_h": [g[0].tolist() for g in bp.grad_h],
+            "gradients": [{"W": gw.tolist(), "b": gb.tolist()} for gw, gb in zip(bp.gradients[::2], bp.gradients[1::2],
+                                                                                  strict=True)],
+        }
+
+
+def grid(session: Session, resolution: int) -> dict:
+    """Every neuron's output on a resolution x resolution grid over the data's domain, as nested lists."""
+    with session.lock:
+        neuron_grid = session.grid(resolution)
+        maps = neuron_grid.evaluate(session.model)
+        return {
+            "resolution": resolution,
+            "domain": [list(bounds) for bounds in session.dataset.domain],
+            "inputs": np.round(neuron_grid.input_maps(), 5).tolist(),
+            "layers": [np.round(m, 5).tolist() for m in maps],
+        }
+
+
+def export(session: Session) -> dict:
+    """The session as a document: its config (data, features, training settings) and the engine's model."""
+    with session.lock:
+        return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "config": session.config.model_dump(),
+                "model": serialization.model_to_dict(session.model)}
+
+
+def check_export(document: dict) -> tuple[SessionConfig, dict]:
+    """Validate an exported document; returns (config, engine model document)."""
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise SessionError(f"not an nnplay session document (format should be {EXPORT_FORMAT!r})")
+    if document.get("version") != EXPORT_VERSION:
+        raise SessionError(f"unsupported session document version {document.get('version')!r}")
+    try:
+        config = SessionConfig.model_validate(document.get("config"))
+    except ValueError as exc:
+        raise SessionError(f"the document's config is not valid: {exc}") from None
+    model = document.get("model")
+    if not isinstance(model, dict):
+        raise SessionError("the document has no model")
+    return config, model
+
+
+def load_model(session: Session, model_document: dict) -> None:
+    """Put an exported model's weights (and epoch count) into a session built from the same config."""
+    with session.lock:
+        try:
+            model = serialization.model_from_dict(model_document)
+        except ValueError as exc:
+            raise SessionError(f"the model cannot be read: {exc}") from None
+        ours = [(layer.units, layer.activation.name) for layer in session.model.layers]
+        theirs = [(layer.units, layer.activation.name) for layer in model.layers]
+        if ours != theirs or model.input_dim != session.model.input_dim:
+            raise SessionError("the model's layers do not match its config")
+        session.model.set_weights(model.get_weights())
+        session.model.epoch = model.epoch
+        session.version += 1

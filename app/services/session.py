@@ -1,0 +1,252 @@
+"""A training session: one learner's data, network and training state, built from a SessionConfig.
+
+Every public method takes the session's lock, so REST handlers, the training threads and the stream
+can share a session safely. Training runs in short time-boxed chunks, so a pause, a reset or a config
+change waits at most one chunk.
+"""
+
+import threading
+import time
+
+import numpy as np
+from pydantic import ValidationError
+
+from app.core.config import Settings
+from app.schemas.session import SessionConfig
+from app.services import data
+from app.services.errors import SessionError, readable
+from engine import Dense, Sequential, features, losses
+from engine.grid import NeuronGrid
+from engine.training import DIVERGED
+
+# Config fields that change nothing but the optimizer or the batches: applied without any reset.
+LIVE_FIELDS = {"learning_rate", "regularization", "reg_rate", "batch_size", "optimizer"}
+HISTORY_LIMIT = 20_000
+HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
+
+
+class Session:
+    """One playground: config -> dataset (train/test split) -> features -> Sequential model."""
+
+    def __init__(self, session_id: str, token: str, owner: str, config: SessionConfig, settings: Settings):
+        self.id, self.token, self.owner = session_id, token, owner
+        self.settings = settings
+        self.lock = threading.RLock()
+        self.touched = time.monotonic()
+        self.version = 0  # bumped on every change a viewer should see
+        self.playing = False
+        self.closed = False  # set when deleted or evicted: streams end
+        self.viewers = 0  # open streams; a watched session is never evicted
+        self.status, self.message = "idle", ""
+        self._grids: dict[int, NeuronGrid] = {}
+        self.config = self._checked(config)
+        self._build_data()
+        self._build_model()
+
+    # ----- building ----------------------------------------------------------------------------
+    def _checked(self, config: SessionConfig) -> SessionConfig:
+        s = self.settings
+        if len(config.hidden_layers) > s.max_hidden_layers:
+            raise SessionError(f"at most {s.max_hidden_layers} hidden layers on this server")
+        if any(units > s.max_units for units in config.hidden_layers):
+            raise SessionError(f"at most {s.max_units} units per hidden layer on this server")
+        if isinstance(config.activation, list) and len(config.activation) != len(config.hidden_layers):
+            raise SessionError(f"give one activation per hidden layer ({len(config.hidden_layers)}), "
+                               f"not {len(config.activation)}")
+        return config
+
+    def _build_data(self) -> None:
+        dataset, train, test = data.build(self.config.data, self.settings)
+        self.dataset, self.train_set, self.test_set = dataset, train, test
+        # 1-D data cannot feed x2-based features: keep those that apply (x1 if none do).
+        usable = [name for name in self.config.features if features.get(name).required_columns <= dataset.dims]
+        self.feature_names = usable or ["x1"]
+        self._grids.clear()
+
+    def _output_layer(self) -> tuple[int, str, str]:
+        """(units, activation, loss) of the output layer for this task and config."""
+        cfg, data = self.config, self.dataset
+        if data.task == "regression":
+            output = "linear" if cfg.output == "auto" else cfg.output
+            units = 1
+        else:
+            output = ("sigmoid" if data.n_classes == 2 else "softmax") if cfg.output == "auto" else cfg.output
+            units = 1 if data.n_classes == 2 and output != "softmax" else data.n_classes
+        if cfg.loss != "auto":
+            loss = cfg.loss
+        else:
+            loss = next((l.name for l in losses.LOSSES.values() if l.canonical_output == output), "squared_error")
+        return units, output, loss
+
+    def _build_model(self) -> None:
+        cfg = self.config
+        self.feature_map = features.FeatureMap(self.feature_names)
+        hidden_acts = [cfg.activation] * len(cfg.hidden_layers) if isinstance(cfg.activation, str) else cfg.activation
+        units, output, loss = self._output_layer()
+        layers = [Dense(n, act) for n, act in zip(cfg.hidden_layers, hidden_acts, strict=True)] + [Dense(units, output)]
+        layers[0].input_dim = self.feature_map.n_features
+        try:
+            self.model = Sequential(layers, seed=cfg.seed, dtype="float32", initializer=cfg.initializer)
+        except ValueError as exc:
+            raise SessionError(str(exc)) from None
+        self.loss_name = loss
+        self._compile()
+        self._prepare_arrays()
+        self._reset_history()
+
+    def _compile(self) -> None:
+        cfg = self.config
+        state = self.model.optimizer
+        try:
+            self.model.compile(loss=self.loss_name, optimizer=cfg.optimizer, learning_rate=cfg.learning_rate,
+                               regularization=None if cfg.regularization == "none" else cfg.regularization,
+                               reg_rate=cfg.reg_rate)
+        except ValueError as exc:
+            raise SessionError(str(exc)) from None
+        if state is not None and state.name == cfg.optimizer:
+            state.learning_rate = cfg.learning_rate
+            self.model.optimizer = state  # same optimizer: keep its momentum / moments
+
+    def _prepare_arrays(self) -> None:
+        self.X_train = self.feature_map.transform(self.train_set.X, dtype=np.float32)
+        self.X_test = self.feature_map.transform(self.test_set.X, dtype=np.float32)
+        self.y_train, self.y_test = self._targets(self.train_set), self._targets(self.test_set)
+        self._grids.clear()
+
+    def _targets(self, data) -> np.ndarray:
+        return data.y if data.task == "classification" else data.y.astype(np.float32)
+
+    def _reset_history(self) -> None:
+        self.history: dict[str, list] = {key: [] for key in HISTORY_KEYS}
+        self.status, self.message = "idle", ""
+        self.version += 1
+
+    # ----- public operations (each takes the lock) ----------------------------------------------
+    def touch(self) -> None:
+        """Mark the session as used (idle eviction counts from here)."""
+        self.touched = time.monotonic()
+
+    def update(self, changes: dict) -> None:
+        """Apply a partial config. Learning rate, regularization, batch size and optimizer change live;
+        data changes regenerate the data (keeping the weights when the input shape allows); any other
+        change rebuilds the network from its seed."""
+        with self.lock:
+            merged = self.config.model_dump()
+            for key, value in changes.items():
+                if key == "data" and isinstance(value, dict):
+                    merged["data"] = {**merged["data"], **value}
+                else:
+                    merged[key] = value
+            try:
+                new = self._checked(SessionConfig.model_validate(merged))
+            except ValidationError as exc:
+                raise SessionError(readable(exc)) from None
+            old, self.config = self.config, new
+            try:
+                changed = {k for k in new.model_fields if getattr(new, k) != getattr(old, k)}
+                if changed - LIVE_FIELDS - {"data"}:
+                    if "data" in changed:
+                        self._build_data()
+                    self._build_model()
+                elif "data" in changed:
+                    self._replace_data(old)
+                if changed & LIVE_FIELDS:
+                    self._compile()
+            except SessionError:
+                self.config = old  # nothing lost: the old session stays as it was
+                self._build_data()
+                self._build_model()
+                raise
+            self.version += 1
+
+    def _replace_data(self, old: SessionConfig) -> None:
+        previous = (self.dataset.task, self.dataset.n_classes, self.feature_names)
+        self._build_data()
+        if (self.dataset.task, self.dataset.n_classes, self.feature_names) == previous:
+            self._prepare_arrays()  # same network fits the new data: keep training from here
+        else:
+            self._build_model()
+
+    def reset(self) -> None:
+        """Initial weights again from the seed, epoch 0, history cleared (reproduces the run exactly)."""
+        with self.lock:
+            self.model.initialize(self.config.seed)
+            self._reset_history()
+
+    def regenerate(self, seed: int | None = None) -> None:
+        """New data from ``seed`` (default: the next seed), keeping the network."""
+        with self.lock:
+            next_seed = self.config.data.seed + 1 if seed is None else seed
+            self.update({"data": {"seed": next_seed}})
+
+    def train(self, epochs: int, max_seconds: float | None = None) -> dict:
+        """Train up to ``epochs`` epochs or ``max_seconds``; returns what happened in this call."""
+        with self.lock:
+            if self.status == DIVERGED:
+                return {"epochs_run": 0, "status": DIVERGED, "message": self.message}
+            deadline = None if max_seconds is None else time.monotonic() + max_seconds
+
+            def out_of_time(epoch: int, logs: dict) -> bool:
+                return deadline is None or time.monotonic() < deadline
+
+            validation = (self.X_test, self.y_test) if self.test_set.n_points else None
+            history = self.model.fit(self.X_train, self.y_train, epochs=epochs, batch_size=self.config.batch_size,
+                                     validation_data=validation, callback=out_of_time)
+            self._record(history)
+            self.version += 1
+            status, message = history.status, history.message
+            if status == "stopped":
+                status, message = "time_limit", f"stopped at the time limit after {len(history.epochs)} epochs"
+            return {"epochs_run": len(history.epochs), "status": status, "message": message}
+
+    def _record(self, history) -> None:
+        h, n = self.history, len(history.epochs)
+        h["epoch"] += history.epochs
+        h["train_loss"] += history.loss
+        h["test_loss"] += history.val_loss or [None] * n
+        h["train_accuracy"] += history.accuracy or [None] * n
+        h["test_accuracy"] += history.val_accuracy or [None] * n
+        if len(h["epoch"]) > HISTORY_LIMIT:
+            for key in h:
+                del h[key][: len(h[key]) - HISTORY_LIMIT]
+        if history.status == DIVERGED:
+            self.status, self.message, self.playing = DIVERGED, history.message, False
+
+    def metrics(self) -> dict:
+        """Epoch, status, train/test loss and accuracy now."""
+        with self.lock:
+            train = self.model.evaluate(self.X_train, self.y_train)
+            test = self.model.evaluate(self.X_test, self.y_test) if self.test_set.n_points else {}
+            return {
+                "epoch": self.model.epoch,
+                "status": "playing" if self.playing and self.status != DIVERGED else self.status,
+                "message": self.message,
+                "train_loss": train["loss"],
+                "test_loss": test.get("loss"),
+                "train_accuracy": train.get("accuracy"),
+                "test_accuracy": test.get("accuracy"),
+                "n_params": self.model.n_params,
+            }
+
+    def describe(self) -> dict:
+        """Id, config, task and current metrics (the body of a session response)."""
+        with self.lock:
+            return {"id": self.id, "config": self.config, "task": self.dataset.task,
+                    "n_classes": self.dataset.n_classes, "features": self.feature_names, "metrics": self.metrics()}
+
+    def data(self) -> dict:
+        """The training and test points, for plotting."""
+        with self.lock:
+            return {"task": self.dataset.task, "n_classes": self.dataset.n_classes,
+                    "domain": [list(bounds) for bounds in self.dataset.domain],
+                    "train": {"X": self.train_set.X.tolist(), "y": self.train_set.y.tolist()},
+                    "test": {"X": self.test_set.X.tolist(), "y": self.test_set.y.tolist()}}
+
+    def grid(self, resolution: int) -> NeuronGrid:
+        """The (cached) grid over the data's domain at this resolution."""
+        with self.lock:
+            grid = self._grids.get(resolution)
+            if grid is None:
+                grid = NeuronGrid(self.dataset.domain, resolution, transform=self.feature_map.transform)
+                self._grids[resolution] = grid
+            return grid

@@ -1,0 +1,168 @@
+"""Binary stream frames: a JSON header, then float16 weights and uint8 heatmaps (see docs/protocol.md).
+
+Layout of one frame (a binary WebSocket message), little-endian::
+
+    0   4 bytes   magic b"NNPF"
+    4   u8        protocol version (1)
+    5   u8        flags: bit 0 set = the payload is zlib-compressed (DecompressionStream("deflate"))
+    6   u16       reserved (0)
+    8   u32       header length H in bytes
+    12  H bytes   header, UTF-8 JSON
+    12+H ...      payload: weights (float16), then heatmaps (uint8, row-major, row 0 = top)
+
+The encoder keeps, per stream, the last heatmaps it sent and a byte budget (a token bucket), so a
+frame carries only the heatmaps that changed visibly, and only as many bytes as the budget allows;
+a heatmap left out stays due and goes in a later frame.
+"""
+
+import json
+import struct
+import time
+import zlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MAGIC, VERSION = b"NNPF", 1
+FLAG_DEFLATE = 1
+PREFIX = struct.Struct("<4sBBHI")
+FLOAT16_MAX = float(np.finfo(np.float16).max)
+VISIBLE_CHANGE = 2  # quantization levels (of 255): smaller changes are not worth bytes
+COMPRESS_ABOVE = 512  # bytes; smaller payloads are sent raw
+
+
+@dataclass
+class LayerMaps:
+    """One layer's heatmaps: values (units, R, R) and the range that maps to 0..255 (None: per map)."""
+
+    layer: int  # 0 = input features, k = hidden/output layer k
+    values: np.ndarray
+    value_range: tuple[float, float] | None
+    kind: str  # "input", "neuron" or "output"
+
+
+@dataclass
+class Snapshot:
+    """What one frame shows, copied from the session under its lock."""
+
+    header: dict
+    weights: np.ndarray  # every parameter in get_weights() order, flattened
+    maps: list[LayerMaps]
+
+
+def quantize(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Map [lo, hi] linearly onto 0..255 (values outside are clipped)."""
+    scale = 255.0 / (hi - lo) if hi > lo else 0.0
+    q = (values - np.float32(lo)) * np.float32(scale)
+    np.clip(q, 0, 255, out=q)
+    return np.rint(q, out=q).astype(np.uint8)
+
+
+def _range_of(maps: LayerMaps, index: int) -> tuple[float, float]:
+    if maps.value_range is not None:
+        return maps.value_range
+    values = maps.values[index]
+    lo, hi = float(values.min()), float(values.max())
+    return (lo, hi) if hi > lo else (lo - 1.0, lo + 1.0)
+
+
+@dataclass
+class FrameEncoder:
+    """Per-stream encoder: change detection against the last maps sent, and a bytes-per-second budget."""
+
+    bytes_per_second: float
+    sent_maps: dict = field(default_factory=dict)  # (layer, neuron, resolution) -> uint8 map last sent
+    _bucket: float = 0.0
+    _last_refill: float = field(default_factory=time.monotonic)
+    _ratio: float = 0.5  # running estimate of compressed / raw size
+    _cursor: int = 0  # where the next frame starts looking for changed neuron maps
+    bytes_sent: int = 0
+    frames_sent: int = 0
+
+    def _refill(self) -> float:
+        now = time.monotonic()
+        self._bucket = min(self.bytes_per_second, self._bucket + (now - self._last_refill) * self.bytes_per_second)
+        self._last_refill = now
+        return self._bucket
+
+    def _in_turn(self, layer_maps: list[LayerMaps]) -> list[tuple[LayerMaps, int]]:
+        """Every (layer maps, neuron): output maps first, the rest starting where the last frame stopped,
+        so that under a tight budget every neuron gets its turn."""
+        first = [(m, j) for m in layer_maps if m.kind == "output" for j in range(m.values.shape[0])]
+        rest = [(m, j) for m in layer_maps if m.kind != "output" for j in range(m.values.shape[0])]
+        if rest:
+            self._cursor %= len(rest)
+            rest = rest[self._cursor:] + rest[: self._cursor]
+        return first + rest
+
+    def encode(self, snapshot: Snapshot) -> bytes:
+        """One frame for ``snapshot``: always the header; weights and changed heatmaps as the budget allows."""
+        budget = self._refill() / self._ratio  # raw bytes we may add
+        header = dict(snapshot.header)
+        parts: list[bytes] = []
+        offset = 0
+        weights = np.clip(snapshot.weights, -FLOAT16_MAX, FLOAT16_MAX).astype("<f2").tobytes()
+        if len(weights) <= budget:
+            header["weights"] = {"offset": 0, "count": len(weights) // 2}
+            parts.append(weights)
+            offset = budget_used = len(weights)
+        else:
+            header["weights"] = None
+            budget_used = 0
+        entries, pending = [], 0
+        for maps, neuron in self._in_turn(snapshot.maps):
+            shape = list(maps.values.shape[1:])
+            resolution = shape[-1]
+            lo, hi = _range_of(maps, neuron)
+            q = quantize(maps.values[neuron], lo, hi)
+            key = (maps.layer, neuron, resolution, maps.kind)
+            last = self.sent_maps.get(key)
+            if last is not None and np.max(np.abs(q.astype(np.int16) - last)) < VISIBLE_CHANGE:
+                continue
+            if budget_used + q.nbytes > budget:
+                pending += 1
+                continue
+            if maps.kind != "output":
+                self._cursor += 1
+            self.sent_maps[key] = q
+            entries.append({"kind": maps.kind, "layer": maps.layer, "neuron": neuron, "shape": shape,
+                            "lo": lo, "hi": hi, "offset": offset})
+            parts.append(q.tobytes())
+            offset += q.nbytes
+            budget_used += q.nbytes
+        header["maps"] = entries
+        header["maps_pending"] = pending
+        payload = b"".join(parts)
+        flags = 0
+        if len(payload) > COMPRESS_ABOVE:
+            packed = zlib.compress(payload, 1)
+            self._ratio = 0.8 * self._ratio + 0.2 * max(0.05, len(packed) / len(payload))
+            payload, flags = packed, FLAG_DEFLATE
+        head = json.dumps(header, separators=(",", ":")).encode()
+        frame = PREFIX.pack(MAGIC, VERSION, flags, 0, len(head)) + head + payload
+        self._bucket -= len(frame)
+        self.bytes_sent += len(frame)
+        self.frames_sent += 1
+        return frame
+
+
+def decode(frame: bytes) -> tuple[dict, np.ndarray | None, dict]:
+    """Python mirror of static/js/protocol.js, for tests and scripts: (header, weights, maps by key)."""
+    magic, version, flags, _, head_len = PREFIX.unpack_from(frame)
+    if magic != MAGIC or version != VERSION:
+        raise ValueError("not an nnplay frame")
+    header = json.loads(frame[PREFIX.size:PREFIX.size + head_len])
+    payload = frame[PREFIX.size + head_len:]
+    if flags & FLAG_DEFLATE:
+        payload = zlib.decompress(payload)
+    weights = None
+    if header["weights"] is not None:
+        w = header["weights"]
+        weights = np.frombuffer(payload, dtype="<f2", count=w["count"], offset=w["offset"]).astype(np.float32)
+    maps = {}
+    for entry in header["maps"]:
+        shape = tuple(entry["shape"])
+        q = np.frombuffer(payload, dtype=np.uint8, count=int(np.prod(shape)), offset=entry["offset"])
+        values = entry["lo"] + q.astype(np.float32) * ((entry["hi"] - entry["lo"]) / 255.0)
+        maps[(entry["kind"], entry["layer"], entry["neuron"])] = values.reshape(shape)
+    return header, weights, maps

@@ -17,4 +17,4 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "serve":
         import uvicorn
 
-        uvicorn.run("app.main:app", host=args.host, port=args.port)
+        uvicorn.run("app.main:app", host=args.host, port=args.port, ws_max_size=settings.max_ws_message_bytes)

@@ -4,7 +4,8 @@ import json
 
 
 class BodySizeLimit:
-    """Rejects a body larger than ``max_bytes``, by Content-Length up front or while it streams in."""
+    """Rejects a body larger than ``max_bytes``: by Content-Length up front, or while a chunked body
+    streams in (then the 413 goes out at once and the app sees the client as gone)."""
 
     def __init__(self, app, max_bytes: int):
         self.app, self.max_bytes = app, max_bytes
@@ -15,28 +16,29 @@ class BodySizeLimit:
         for name, value in scope.get("headers", ()):
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
                 return await self._refuse(send)
-        received = 0
+        received, refused = 0, False
 
         async def counted_receive():
-            nonlocal received
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise BodyTooLarge
+                    refused = True
+                    await self._refuse(send)
+                    return {"type": "http.disconnect"}
             return message
 
-        try:
-            await self.app(scope, counted_receive, send)
-        except BodyTooLarge:
-            await self._refuse(send)
+        async def guarded_send(message):
+            if not refused:  # once refused, whatever the app answers is dropped
+                await send(message)
+
+        await self.app(scope, counted_receive, guarded_send)
 
     async def _refuse(self, send):
         body = json.dumps({"detail": f"the request body is larger than {self.max_bytes} bytes"}).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
-
-
-class BodyTooLarge(Exception):
-    """Raised inside the app when the streamed body passes the limit."""

@@ -64,18 +64,26 @@ class Session:
         self._grids.clear()
 
     def _output_layer(self) -> tuple[int, str, str]:
-        """(units, activation, loss) of the output layer for this task and config."""
+        """(units, activation, loss) of the output layer for this task and config.
+
+        Two classes use one output unless the output is softmax or the loss is cross-entropy, which
+        need one output per class (a one-hot target, eq. 3.9, as in the chapter's Fig. 3-13 network).
+        """
         cfg, data = self.config, self.dataset
         if data.task == "regression":
             output = "linear" if cfg.output == "auto" else cfg.output
-            units = 1
         else:
             output = ("sigmoid" if data.n_classes == 2 else "softmax") if cfg.output == "auto" else cfg.output
-            units = 1 if data.n_classes == 2 and output != "softmax" else data.n_classes
         if cfg.loss != "auto":
             loss = cfg.loss
         else:
             loss = next((l.name for l in losses.LOSSES.values() if l.canonical_output == output), "squared_error")
+        if data.task == "regression":
+            units = 1
+        elif data.n_classes == 2 and output != "softmax" and loss != "cross_entropy":
+            units = 1
+        else:
+            units = data.n_classes
         return units, output, loss
 
     def _build_model(self) -> None:
@@ -143,7 +151,7 @@ class Session:
                 raise SessionError(readable(exc)) from None
             old, self.config = self.config, new
             try:
-                changed = {k for k in new.model_fields if getattr(new, k) != getattr(old, k)}
+                changed = {k for k in SessionConfig.model_fields if getattr(new, k) != getattr(old, k)}
                 if changed - LIVE_FIELDS - {"data"}:
                     if "data" in changed:
                         self._build_data()
@@ -152,6 +160,8 @@ class Session:
                     self._replace_data(old)
                 if changed & LIVE_FIELDS:
                     self._compile()
+                    if self.status == DIVERGED:  # the last good weights are in place: try again
+                        self.status, self.message = "idle", ""
             except SessionError:
                 self.config = old  # nothing lost: the old session stays as it was
                 self._build_data()

@@ -1,6 +1,5 @@
 """The server skeleton: health, the engine catalogue, the docs, and a real `nnplay serve` process."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -10,6 +9,7 @@ from fastapi.testclient import TestClient
 
 import engine
 from app.main import app
+from tests.app.conftest import free_port
 
 client = TestClient(app)
 
@@ -35,12 +35,6 @@ def test_front_page_and_interactive_docs_are_served():
     assert "nnplay" in client.get("/").text
     assert client.get("/docs").status_code == 200
     assert "/api/catalogue" in client.get("/openapi.json").json()["paths"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_python_m_app_starts_a_real_server_on_loopback():

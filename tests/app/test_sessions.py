@@ -1,0 +1,150 @@
+"""Sessions over REST: create, read, change, reset, regenerate, delete, and who may do it."""
+
+import pytest
+
+XOR = {"data": {"name": "xor", "n_points": 200, "noise": 0.0}, "hidden_layers": [4, 2], "learning_rate": 0.03}
+
+
+def test_create_returns_id_token_config_and_metrics(client, new_session):
+    sid, headers, body = new_session(**XOR)
+    assert len(body["token"]) >= 24 and body["id"] != body["token"]
+    assert body["config"]["hidden_layers"] == [4, 2] and body["task"] == "classification"
+    assert body["metrics"]["epoch"] == 0 and body["metrics"]["n_params"] == (2 * 4 + 4) + (4 * 2 + 2) + (2 + 1)
+    read = client.get(f"/api/sessions/{sid}", headers=headers).json()
+    assert read["config"] == body["config"] and "token" not in read
+
+
+def test_defaults_are_tensorflow_playgrounds_opening_page(client, new_session):
+    _, _, body = new_session()
+    config = body["config"]
+    assert config["data"]["name"] == "circle" and config["features"] == ["x1", "x2"]
+    assert config["hidden_layers"] == [4, 2] and config["activation"] == "tanh"
+    assert config["learning_rate"] == 0.03 and config["batch_size"] == 10
+
+
+def test_token_is_required_and_must_be_the_sessions_own(client, new_session):
+    sid, headers, _ = new_session(**XOR)
+    other_sid, other_headers, _ = new_session(**XOR)
+    before = client.get(f"/api/sessions/{sid}/weights", headers=headers).json()
+    calls = [("post", f"/api/sessions/{sid}/train", {"epochs": 5}), ("patch", f"/api/sessions/{sid}", {"seed": 3}),
+             ("post", f"/api/sessions/{sid}/reset", None), ("put", f"/api/sessions/{sid}/weights", {"layers": []}),
+             ("delete", f"/api/sessions/{sid}", None), ("get", f"/api/sessions/{sid}/weights", None)]
+    for method, url, body in calls:
+        kwargs = {"json": body} if body is not None else {}
+        assert client.request(method, url, **kwargs).status_code == 401, url
+        assert client.request(method, url, headers=other_headers, **kwargs).status_code == 403, url
+    assert client.get(f"/api/sessions/{sid}/weights", headers=headers).json() == before  # nothing changed
+    assert client.get(f"/api/sessions/{sid}", headers=headers).json()["metrics"]["epoch"] == 0
+    assert client.get(f"/api/sessions/{other_sid}", headers=headers).status_code == 403
+
+
+def test_unknown_session_is_404(client):
+    response = client.get("/api/sessions/nope", headers={"Authorization": "Bearer x"})
+    assert response.status_code == 404 and "no session" in response.json()["detail"]
+
+
+def test_learning_rate_changes_live_and_shape_changes_rebuild(client, new_session):
+    sid, headers, _ = new_session(**XOR)
+    client.post(f"/api/sessions/{sid}/train", json={"epochs": 5}, headers=headers)
+    live = client.patch(f"/api/sessions/{sid}", json={"learning_rate": 0.1, "regularization": "l2", "reg_rate": 0.001},
+                        headers=headers).json()
+    assert live["config"]["learning_rate"] == 0.1 and live["metrics"]["epoch"] == 5  # no reset
+    rebuilt = client.patch(f"/api/sessions/{sid}", json={"hidden_layers": [3]}, headers=headers).json()
+    assert rebuilt["metrics"]["epoch"] == 0 and rebuilt["metrics"]["n_params"] == (2 * 3 + 3) + (3 + 1)
+    assert rebuilt["config"]["learning_rate"] == 0.1  # earlier changes kept
+
+
+def test_data_change_keeps_the_network_when_it_still_fits(client, new_session):
+    sid, headers, _ = new_session(**XOR)
+    client.post(f"/api/sessions/{sid}/train", json={"epochs": 3}, headers=headers)
+    weights = client.get(f"/api/sessions/{sid}/weights", headers=headers).json()
+    body = client.patch(f"/api/sessions/{sid}", json={"data": {"noise": 0.3}}, headers=headers).json()
+    assert body["config"]["data"]["noise"] == 0.3 and body["config"]["data"]["name"] == "xor"
+    assert client.get(f"/api/sessions/{sid}/weights", headers=headers).json() == weights
+    regenerated = client.post(f"/api/sessions/{sid}/regenerate", headers=headers).json()
+    assert regenerated["config"]["data"]["seed"] == 1 and regenerated["metrics"]["epoch"] == 3
+
+
+def test_reset_gives_the_same_initial_weights_every_time(client, new_session):
+    sid, headers, _ = new_session(**XOR)
+    initial = client.get(f"/api/sessions/{sid}/weights", headers=headers).json()
+    client.post(f"/api/sessions/{sid}/train", json={"epochs": 20}, headers=headers)
+    assert client.get(f"/api/sessions/{sid}/weights", headers=headers).json() != initial
+    body = client.post(f"/api/sessions/{sid}/reset", headers=headers).json()
+    assert body["metrics"]["epoch"] == 0
+    assert client.get(f"/api/sessions/{sid}/weights", headers=headers).json() == initial
+    assert client.get(f"/api/sessions/{sid}/history", headers=headers).json()["epoch"] == []
+
+
+def test_one_dimensional_data_keeps_only_features_that_apply(new_session):
+    _, _, body = new_session(data={"name": "sine", "n_points": 100}, features=["x1", "x2", "sin(x1)"])
+    assert body["features"] == ["x1", "sin(x1)"] and body["task"] == "regression"
+
+
+def test_multi_class_session_gets_a_softmax_output(client, new_session):
+    sid, headers, body = new_session(data={"name": "blobs", "n_points": 120, "params": {"n_classes": 5}})
+    assert body["n_classes"] == 5
+    layers = client.get(f"/api/sessions/{sid}/weights", headers=headers).json()["layers"]
+    assert layers[-1]["units"] == 5 and layers[-1]["activation"] == "softmax"
+
+
+def test_custom_points_and_csv(client, new_session):
+    _, _, body = new_session(data={"name": "custom", "train_ratio": 1.0,
+                                   "points": {"X": [[0, 0], [1, 1], [2, 0], [0, 2]], "y": [0, 1, 1, 0]}})
+    assert body["task"] == "classification"
+    response = client.post("/api/sessions", json={"data": {"name": "custom", "csv": "x1,x2,label\n0,0,0\n1,oops,1"}})
+    assert response.status_code == 422 and "line 3" in response.json()["detail"]
+
+
+def test_delete_ends_the_session(client, new_session):
+    sid, headers, _ = new_session(**XOR)
+    assert client.delete(f"/api/sessions/{sid}", headers=headers).status_code == 204
+    assert client.get(f"/api/sessions/{sid}", headers=headers).status_code == 404
+
+
+def test_session_limits_per_client_and_in_total(client, new_session, settings):
+    for _ in range(settings.max_sessions_per_client):
+        new_session()
+    response = client.post("/api/sessions", json={})
+    assert response.status_code == 429 and "delete one first" in response.json()["detail"]
+
+
+def test_idle_sessions_are_evicted(client, new_session):
+    sid, headers, _ = new_session()
+    manager = client.app.state.sessions
+    manager._sessions[sid].touched -= client.app.state.settings.session_idle_seconds + 1
+    assert manager.evict_idle() == [sid]
+    assert client.get(f"/api/sessions/{sid}", headers=headers).status_code == 404
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"hidden_layers": [1000]}, "at most 32 units"),
+    ({"hidden_layers": [2] * 20}, "hidden_layers"),
+    ({"hidden_layers": [0]}, "at least one unit"),
+    ({"learning_rate": -1}, "learning_rate"),
+    ({"learning_rate": "fast"}, "learning_rate"),
+    ({"activation": "swish"}, "unknown activation"),
+    ({"activation": "softmax"}, "output layer"),
+    ({"features": ["x3"]}, "unknown feature"),
+    ({"data": {"name": "moons"}}, "unknown dataset"),
+    ({"data": {"n_points": 5000}}, "limited to 1000"),
+    ({"data": {"noise": 2}}, "noise"),
+    ({"data": {"name": "blobs", "params": {"n_classes": 9}}}, "n_classes"),
+    ({"data": {"name": "expression", "params": {"expression": "__import__('os')"}}}, "not allowed"),
+    ({"output": "tanh", "loss": "cross_entropy"}, "cannot follow"),
+    ({"activation": ["tanh"], "hidden_layers": [2, 2]}, "one activation per hidden layer"),
+    ({"surprise": 1}, "surprise"),
+])
+def test_bad_configs_get_a_readable_422_and_create_nothing(client, config, message):
+    response = client.post("/api/sessions", json=config)
+    assert response.status_code == 422, response.text
+    assert message in response.json()["detail"]
+    assert len(client.app.state.sessions) == 0
+
+
+def test_bad_patch_leaves_the_session_as_it_was(client, new_session):
+    sid, headers, body = new_session(**XOR)
+    response = client.patch(f"/api/sessions/{sid}", json={"hidden_layers": [4, 2], "output": "tanh",
+                                                           "loss": "binary_cross_entropy"}, headers=headers)
+    assert response.status_code == 422 and "cannot follow" in response.json()["detail"]
+    assert client.get(f"/api/sessions/{sid}", headers=headers).json()["config"] == body["config"]

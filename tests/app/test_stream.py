@@ -1,0 +1,154 @@
+"""The WebSocket stream through the ASGI test client: auth, control messages, frames and their decoding."""
+
+import math
+import time
+
+import numpy as np
+import pytest
+from starlette.websockets import WebSocketDisconnect
+
+from app.streaming.frames import decode
+
+
+def open_stream(client, sid, auth, **kwargs):
+    token = auth["Authorization"].removeprefix("Bearer ")
+    return client.websocket_connect(f"/api/sessions/{sid}/stream", subprotocols=["nnplay", f"token.{token}"],
+                                    **kwargs)
+
+
+def frames_for(ws, seconds: float, most: int = 400) -> list[tuple[dict, np.ndarray, dict]]:
+    frames, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline and len(frames) < most:
+        frames.append(decode(ws.receive_bytes()))
+    return frames
+
+
+def test_playing_streams_frames_with_rising_epochs_and_valid_heatmaps(client, new_session):
+    sid, headers, _ = new_session(data={"name": "spiral", "n_points": 200}, hidden_layers=[6, 4])
+    with open_stream(client, sid, headers) as ws:
+        hello = ws.receive_json()
+        assert hello["type"] == "hello" and hello["layers"] == [[6, 2, "tanh"], [4, 6, "tanh"], [1, 4, "sigmoid"]]
+        ws.send_json({"type": "view", "output_resolution": 32, "neuron_resolution": 10})
+        ws.send_json({"type": "play"})
+        frames = frames_for(ws, 1.5)
+        ws.send_json({"type": "pause"})
+    epochs = [header["epoch"] for header, _, _ in frames]
+    assert len(frames) >= 5 and epochs == sorted(epochs) and epochs[-1] > epochs[0] > 0
+    seen = {}
+    for header, weights, maps in frames:
+        assert header["type"] == "frame" and math.isfinite(header["train_loss"] or 0)
+        if weights is not None:
+            assert weights.shape == ((2 * 6 + 6) + (6 * 4 + 4) + (4 + 1),) and np.isfinite(weights).all()
+        for key, values in maps.items():
+            seen[key] = values
+            kind, layer, _ = key
+            expected = (32, 32) if kind == "output" else (10, 10)
+            assert values.shape == expected
+            if kind != "input":  # tanh and sigmoid neurons stay within their ranges
+                assert values.min() >= -1.0001 and values.max() <= 1.0001
+    assert ("output", 3, 0) in seen and {("neuron", 1, j) for j in range(6)} <= set(seen)
+    assert {("input", 0, 0), ("input", 0, 1)} <= set(seen)
+
+
+def test_decoded_output_heatmap_matches_the_grid_endpoint(client, new_session):
+    sid, headers, _ = new_session(hidden_layers=[3])
+    with open_stream(client, sid, headers) as ws:
+        ws.receive_json()
+        ws.send_json({"type": "view", "output_resolution": 16, "neuron_resolution": 16})
+        header, _, maps = decode(ws.receive_bytes())
+    grid = client.get(f"/api/sessions/{sid}/grid?resolution=16", headers=headers).json()
+    np.testing.assert_allclose(maps[("output", 2, 0)], np.array(grid["layers"][-1][0]), atol=1 / 255 + 1e-6)
+
+
+def test_step_and_reset_and_live_learning_rate(client, new_session):
+    sid, headers, _ = new_session()
+    with open_stream(client, sid, headers) as ws:
+        ws.receive_json()
+        ws.send_json({"type": "step"})
+        assert decode(ws.receive_bytes())[0]["epoch"] == 1
+        ws.send_json({"type": "set", "learning_rate": 0.3})
+        header = decode(ws.receive_bytes())[0]
+        assert header["learning_rate"] == pytest.approx(0.3) and header["epoch"] == 1
+        ws.send_json({"type": "set", "hidden_layers": [2]})
+        assert "PATCH" in ws.receive_json()["message"]
+        ws.send_json({"type": "reset"})
+        assert decode(ws.receive_bytes())[0]["epoch"] == 0
+
+
+def test_bad_control_messages_get_errors_not_disconnects(client, new_session):
+    sid, headers, _ = new_session()
+    with open_stream(client, sid, headers) as ws:
+        ws.receive_json()
+        for message in ["not json", "[1, 2]", '{"type": "dance"}', '{"type": "fps", "value": -3}',
+                        '{"type": "view", "output_resolution": 5000}', '{"type": "set", "learning_rate": -1}']:
+            ws.send_text(message)
+            assert ws.receive_json()["type"] == "error", message
+        ws.send_bytes(b"\x00\x01")
+        assert "JSON text" in ws.receive_json()["message"]
+        ws.send_json({"type": "step"})
+        assert decode(ws.receive_bytes())[0]["epoch"] == 1  # still serving
+
+
+def test_oversize_control_message_closes_the_stream(client, new_session, settings):
+    sid, headers, _ = new_session()
+    with open_stream(client, sid, headers) as ws:
+        ws.receive_json()
+        ws.send_text('{"type": "play", "pad": "' + "x" * settings.max_ws_message_bytes + '"}')
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+        assert closed.value.code == 1009
+
+
+@pytest.mark.parametrize("protocols, code", [(["nnplay"], 4403), (["nnplay", "token.wrong"], 4403)])
+def test_stream_needs_the_sessions_token(client, new_session, protocols, code):
+    sid, _, _ = new_session()
+    with client.websocket_connect(f"/api/sessions/{sid}/stream", subprotocols=protocols) as ws:
+        if protocols == ["nnplay"]:
+            ws.send_json({"type": "auth", "token": "nope"})
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+        assert closed.value.code == code
+
+
+def test_token_may_come_as_the_first_message(client, new_session):
+    sid, headers, _ = new_session()
+    with client.websocket_connect(f"/api/sessions/{sid}/stream") as ws:
+        ws.send_json({"type": "auth", "token": headers["Authorization"].removeprefix("Bearer ")})
+        assert ws.receive_json()["type"] == "hello"
+
+
+def test_foreign_origin_is_refused(client, new_session):
+    sid, headers, _ = new_session()
+    with pytest.raises(WebSocketDisconnect) as closed, \
+            open_stream(client, sid, headers, headers={"origin": "http://evil.example"}) as ws:
+        ws.receive_json()
+    assert closed.value.code == 1008
+
+
+def test_divergence_reaches_the_stream_as_a_status_without_nan(client, new_session):
+    sid, headers, _ = new_session(data={"name": "plane", "n_points": 200, "noise": 0.2}, hidden_layers=[8, 8],
+                                  activation="relu", learning_rate=50, batch_size=5)
+    with open_stream(client, sid, headers) as ws:
+        ws.receive_json()
+        ws.send_json({"type": "play"})
+        for _ in range(500):  # frames come while it trains; the one after the divergence says so
+            header, weights, maps = decode(ws.receive_bytes())
+            assert weights is None or np.isfinite(weights).all()
+            assert all(np.isfinite(m).all() for m in maps.values())
+            assert all(math.isfinite(header[k]) for k in ("train_loss", "test_loss") if header[k] is not None)
+            if header["status"] == "diverged":
+                assert "learning rate" in header["message"]
+                break
+        else:
+            pytest.fail("no frame reported the divergence")
+
+
+def test_deleting_the_session_closes_its_stream(client, new_session):
+    sid, headers, _ = new_session()
+    with open_stream(client, sid, headers) as ws:
+        ws.receive_json()
+        client.delete(f"/api/sessions/{sid}", headers=headers)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            while True:
+                ws.receive_bytes()
+        assert closed.value.code == 4410

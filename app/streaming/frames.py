@@ -50,20 +50,27 @@ class Snapshot:
     maps: list[LayerMaps]
 
 
-def quantize(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """Map [lo, hi] linearly onto 0..255 (values outside are clipped)."""
-    scale = 255.0 / (hi - lo) if hi > lo else 0.0
-    q = (values - np.float32(lo)) * np.float32(scale)
+def quantize(values: np.ndarray, lo: np.ndarray | float, hi: np.ndarray | float) -> np.ndarray:
+    """Map [lo, hi] linearly onto 0..255, clipping outside values; lo and hi may be per-map arrays."""
+    lo, hi = np.asarray(lo, dtype=np.float32), np.asarray(hi, dtype=np.float32)
+    q = (values - lo) * (np.float32(255) / (hi - lo))
     np.clip(q, 0, 255, out=q)
     return np.rint(q, out=q).astype(np.uint8)
 
 
-def _range_of(maps: LayerMaps, index: int) -> tuple[float, float]:
+def _ranges(maps: LayerMaps) -> tuple[np.ndarray, np.ndarray]:
+    """Per-map (lo, hi), shaped to broadcast over (units, *cells): the fixed range or each map's own."""
+    units = maps.values.shape[0]
+    cells = (1,) * (maps.values.ndim - 1)
     if maps.value_range is not None:
-        return maps.value_range
-    values = maps.values[index]
-    lo, hi = float(values.min()), float(values.max())
-    return (lo, hi) if hi > lo else (lo - 1.0, lo + 1.0)
+        lo, hi = np.full(units, maps.value_range[0]), np.full(units, maps.value_range[1])
+    else:
+        flat = maps.values.reshape(units, -1)
+        lo, hi = flat.min(axis=1).astype(np.float64), flat.max(axis=1).astype(np.float64)
+        flat_maps = hi <= lo
+        lo[flat_maps] -= 1.0
+        hi[flat_maps] += 1.0
+    return lo.reshape(units, *cells), hi.reshape(units, *cells)
 
 
 @dataclass
@@ -71,13 +78,16 @@ class FrameEncoder:
     """Per-stream encoder: change detection against the last maps sent, and a bytes-per-second budget."""
 
     bytes_per_second: float
-    sent_maps: dict = field(default_factory=dict)  # (layer, neuron, resolution) -> uint8 map last sent
+    sent_maps: dict = field(default_factory=dict)  # (kind, layer, shape) -> maps last sent (int16, -1: never)
     _bucket: float = 0.0
     _last_refill: float = field(default_factory=time.monotonic)
-    _ratio: float = 0.5  # running estimate of compressed / raw size
+    _ratio: float = 1.0  # running estimate of compressed / raw size (starts cautious)
     _cursor: int = 0  # where the next frame starts looking for changed neuron maps
     bytes_sent: int = 0
     frames_sent: int = 0
+
+    def __post_init__(self) -> None:
+        self._bucket = self.bytes_per_second  # a new viewer's first frame may carry the whole picture
 
     def _refill(self) -> float:
         now = time.monotonic()
@@ -85,51 +95,49 @@ class FrameEncoder:
         self._last_refill = now
         return self._bucket
 
-    def _in_turn(self, layer_maps: list[LayerMaps]) -> list[tuple[LayerMaps, int]]:
-        """Every (layer maps, neuron): output maps first, the rest starting where the last frame stopped,
-        so that under a tight budget every neuron gets its turn."""
-        first = [(m, j) for m in layer_maps if m.kind == "output" for j in range(m.values.shape[0])]
-        rest = [(m, j) for m in layer_maps if m.kind != "output" for j in range(m.values.shape[0])]
-        if rest:
-            self._cursor %= len(rest)
-            rest = rest[self._cursor:] + rest[: self._cursor]
-        return first + rest
+    def _changed(self, maps: LayerMaps) -> list[tuple[LayerMaps, int, np.ndarray, float, float]]:
+        """The maps of one layer that differ visibly from what this client last got, quantized."""
+        lo, hi = _ranges(maps)
+        q = quantize(maps.values, lo, hi)
+        key = (maps.kind, maps.layer, maps.values.shape)
+        last = self.sent_maps.get(key)
+        if last is None:  # int16 so that "never sent" (-1) differs from every quantized value
+            last = self.sent_maps[key] = np.full(q.shape, -1, dtype=np.int16)
+        diff = np.abs(q.astype(np.int16) - last).reshape(q.shape[0], -1).max(axis=1)
+        changed = (diff >= VISIBLE_CHANGE) | (last.reshape(q.shape[0], -1)[:, 0] < 0)
+        return [(maps, j, q[j], float(lo.flat[j]), float(hi.flat[j])) for j in np.flatnonzero(changed)]
 
     def encode(self, snapshot: Snapshot) -> bytes:
         """One frame for ``snapshot``: always the header; weights and changed heatmaps as the budget allows."""
         budget = self._refill() / self._ratio  # raw bytes we may add
         header = dict(snapshot.header)
         parts: list[bytes] = []
-        offset = 0
         weights = np.clip(snapshot.weights, -FLOAT16_MAX, FLOAT16_MAX).astype("<f2").tobytes()
+        offset = 0
         if len(weights) <= budget:
             header["weights"] = {"offset": 0, "count": len(weights) // 2}
             parts.append(weights)
-            offset = budget_used = len(weights)
+            offset = len(weights)
         else:
             header["weights"] = None
-            budget_used = 0
+        outputs, others = [], []
+        for maps in snapshot.maps:
+            (outputs if maps.kind == "output" else others).extend(self._changed(maps))
+        if others:  # under a tight budget every neuron gets its turn: start where the last frame stopped
+            self._cursor %= len(others)
+            others = others[self._cursor:] + others[: self._cursor]
         entries, pending = [], 0
-        for maps, neuron in self._in_turn(snapshot.maps):
-            shape = list(maps.values.shape[1:])
-            resolution = shape[-1]
-            lo, hi = _range_of(maps, neuron)
-            q = quantize(maps.values[neuron], lo, hi)
-            key = (maps.layer, neuron, resolution, maps.kind)
-            last = self.sent_maps.get(key)
-            if last is not None and np.max(np.abs(q.astype(np.int16) - last)) < VISIBLE_CHANGE:
-                continue
-            if budget_used + q.nbytes > budget:
+        for maps, neuron, q, lo, hi in outputs + others:
+            if offset + q.nbytes > budget:
                 pending += 1
                 continue
             if maps.kind != "output":
                 self._cursor += 1
-            self.sent_maps[key] = q
-            entries.append({"kind": maps.kind, "layer": maps.layer, "neuron": neuron, "shape": shape,
-                            "lo": lo, "hi": hi, "offset": offset})
+            self.sent_maps[(maps.kind, maps.layer, maps.values.shape)][neuron] = q
+            entries.append({"kind": maps.kind, "layer": maps.layer, "neuron": int(neuron),
+                            "shape": list(q.shape), "lo": lo, "hi": hi, "offset": offset})
             parts.append(q.tobytes())
             offset += q.nbytes
-            budget_used += q.nbytes
         header["maps"] = entries
         header["maps_pending"] = pending
         payload = b"".join(parts)

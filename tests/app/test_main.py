@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 import engine
 from app.main import app
-from tests.app.conftest import free_port
+from tests.conftest import free_port
 
 client = TestClient(app)
 

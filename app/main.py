@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import sys
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -32,6 +33,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await asyncio.sleep(EVICTION_PERIOD_SECONDS)
                 app.state.sessions.evict_idle()
 
+        # Training threads hold the GIL while the event loop waits for it after every socket call;
+        # a short switch interval keeps that wait (and so frame and REST latency) small.
+        sys.setswitchinterval(settings.gil_switch_seconds)
         evictor = asyncio.create_task(evict_forever())
         yield
         evictor.cancel()

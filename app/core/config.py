@@ -40,6 +40,9 @@ class Settings(BaseSettings):
         120_000, ge=1000, description="Bandwidth budget of one stream; heatmaps wait for room in it."
     )
     train_chunk_seconds: float = Field(0.01, gt=0, description="Longest slice of training between checks.")
+    gil_switch_seconds: float = Field(
+        0.0005, gt=0, le=0.1, description="Python's thread switch interval (see docs/performance.md)."
+    )
     training_threads: int = Field(2, ge=1, description="Threads that run training off the event loop.")
 
 

@@ -58,6 +58,11 @@ def quantize(values: np.ndarray, lo: np.ndarray | float, hi: np.ndarray | float)
     return np.rint(q, out=q).astype(np.uint8)
 
 
+def _short(value: float) -> float:
+    """A range end with 6 significant digits: exact enough for 256 levels, short in JSON."""
+    return float(f"{value:.6g}")
+
+
 def _ranges(maps: LayerMaps) -> tuple[np.ndarray, np.ndarray]:
     """Per-map (lo, hi), shaped to broadcast over (units, *cells): the fixed range or each map's own."""
     units = maps.values.shape[0]
@@ -126,7 +131,7 @@ class FrameEncoder:
         if others:  # under a tight budget every neuron gets its turn: start where the last frame stopped
             self._cursor %= len(others)
             others = others[self._cursor:] + others[: self._cursor]
-        entries, pending = [], 0
+        entries, pending, shapes = [], 0, {}
         for maps, neuron, q, lo, hi in outputs + others:
             if offset + q.nbytes > budget:
                 pending += 1
@@ -134,10 +139,11 @@ class FrameEncoder:
             if maps.kind != "output":
                 self._cursor += 1
             self.sent_maps[(maps.kind, maps.layer, maps.values.shape)][neuron] = q
-            entries.append({"kind": maps.kind, "layer": maps.layer, "neuron": int(neuron),
-                            "shape": list(q.shape), "lo": lo, "hi": hi, "offset": offset})
+            shapes[maps.kind] = list(q.shape)
+            entries.append([maps.kind, maps.layer, int(neuron), _short(lo), _short(hi), offset])
             parts.append(q.tobytes())
             offset += q.nbytes
+        header["shapes"] = shapes
         header["maps"] = entries
         header["maps_pending"] = pending
         payload = b"".join(parts)
@@ -168,9 +174,9 @@ def decode(frame: bytes) -> tuple[dict, np.ndarray | None, dict]:
         w = header["weights"]
         weights = np.frombuffer(payload, dtype="<f2", count=w["count"], offset=w["offset"]).astype(np.float32)
     maps = {}
-    for entry in header["maps"]:
-        shape = tuple(entry["shape"])
-        q = np.frombuffer(payload, dtype=np.uint8, count=int(np.prod(shape)), offset=entry["offset"])
-        values = entry["lo"] + q.astype(np.float32) * ((entry["hi"] - entry["lo"]) / 255.0)
-        maps[(entry["kind"], entry["layer"], entry["neuron"])] = values.reshape(shape)
+    for kind, layer, neuron, lo, hi, offset in header["maps"]:
+        shape = tuple(header["shapes"][kind])
+        q = np.frombuffer(payload, dtype=np.uint8, count=int(np.prod(shape)), offset=offset)
+        values = np.float32(lo) + q.astype(np.float32) * np.float32((hi - lo) / 255.0)
+        maps[(kind, layer, neuron)] = values.reshape(shape)
     return header, weights, maps

@@ -1,14 +1,18 @@
 """One WebSocket stream of a session: control messages in, frames out, training in the background.
 
-Three tasks run per stream: ``_receive`` applies control messages, ``_send`` takes a snapshot of the
-newest state at the client's frame rate (a slow client simply gets fewer, newer frames: nothing
-queues), and the session's trainer (one per session, shared by all its viewers) trains in short
-time-boxed chunks on a worker thread, so the event loop never waits for NumPy.
+Per stream, ``_receive`` applies control messages and ``_send`` asks for a frame at the client's rate,
+sends it, and only then asks for the next (a slow client gets fewer, newer frames: nothing queues).
+The session's trainer (one per session, shared by all its viewers) trains in short time-boxed slices on
+a worker thread, so the event loop never waits for NumPy; after each slice, on the same thread, it
+builds the frames its viewers are waiting for. Building frames where the training happens saves two
+thread hand-offs per frame, which under load is what limited the frame rate (docs/performance.md).
+While a session is paused the sender builds its frame itself, on a worker thread.
 """
 
 import asyncio
 import json
 import math
+import threading
 
 import anyio
 from anyio.to_thread import run_sync
@@ -23,6 +27,8 @@ from app.streaming.frames import FrameEncoder
 
 CLOSE_TOO_BIG, CLOSE_SESSION_ENDED = 1009, 4410
 DEFAULT_OUTPUT_RESOLUTION, DEFAULT_NEURON_RESOLUTION = 64, 20
+MIN_CHUNK_SECONDS = 0.001
+TRAINER_FRAME_WAIT_SECONDS = 0.5
 
 
 class Trainers:
@@ -32,6 +38,7 @@ class Trainers:
         self.settings = settings
         self.limiter = anyio.CapacityLimiter(settings.training_threads)
         self._tasks: dict[str, asyncio.Task] = {}
+        self.players: dict[str, set] = {}  # session id -> its connected StreamPlayers
 
     def ensure(self, session: Session) -> None:
         """Start the session's trainer if it should run and is not running."""
@@ -39,11 +46,23 @@ class Trainers:
         if session.playing and (task is None or task.done()):
             self._tasks[session.id] = asyncio.create_task(self._train(session))
 
+    def chunk_seconds(self) -> float:
+        """How long one training slice may run. A session's picture changes once per slice and the slices
+        of all playing sessions take turns on the training threads, so with many sessions the slices get
+        shorter: every session should change at least at the default frame rate."""
+        playing = sum(1 for task in self._tasks.values() if not task.done())
+        turn = self.settings.training_threads / (max(playing, 1) * self.settings.default_fps)
+        return max(MIN_CHUNK_SECONDS, min(self.settings.train_chunk_seconds, turn))
+
     async def _train(self, session: Session) -> None:
-        chunk = self.settings.train_chunk_seconds
         while session.playing and session.viewers > 0 and not session.closed:
-            await run_sync(session.train, 1_000_000, chunk, limiter=self.limiter)
-            await asyncio.sleep(0)  # let the event loop breathe between chunks
+            await run_sync(self._slice, session, self.chunk_seconds(), limiter=self.limiter)
+
+    def _slice(self, session: Session, seconds: float) -> None:
+        """On a worker thread: train for up to ``seconds``, then serve the viewers waiting for a frame."""
+        session.train(1_000_000, seconds)
+        for player in list(self.players.get(session.id, ())):
+            player.fill_request()
 
     async def close(self) -> None:
         """Cancel every trainer (server shutdown)."""
@@ -61,12 +80,16 @@ class StreamPlayer:
         self.output_resolution = min(DEFAULT_OUTPUT_RESOLUTION, settings.max_grid)
         self.neuron_resolution = min(DEFAULT_NEURON_RESOLUTION, settings.max_grid)
         self.encoder = FrameEncoder(settings.stream_bytes_per_second)
+        self.encoder_lock = threading.Lock()  # the trainer's thread and the sender may both build frames
         self.sent_version = -1
+        self.loop = asyncio.get_running_loop()
+        self.request: asyncio.Future | None = None  # the sender waits on it for a frame from the trainer
 
     async def run(self) -> None:
         """Serve until the client leaves or the session ends; never leaves a task behind."""
         session = self.session
         session.viewers += 1
+        self.trainers.players.setdefault(session.id, set()).add(self)
         try:
             await self.ws.send_json(jsonable_encoder({"type": "hello", "protocol": 1, **self._describe()}))
             async with anyio.create_task_group() as tasks:
@@ -77,6 +100,7 @@ class StreamPlayer:
             pass
         finally:
             session.viewers -= 1
+            self.trainers.players.get(session.id, set()).discard(self)
             session.touch()
 
     def _describe(self) -> dict:
@@ -168,7 +192,7 @@ class StreamPlayer:
                 version = self.session.version
                 if version == self.sent_version:
                     continue
-                frame = await run_sync(self._frame)
+                frame = await self._next_frame()
                 self.sent_version = version
                 await self.ws.send_bytes(frame)
         except (WebSocketDisconnect, RuntimeError, ConnectionError):
@@ -176,6 +200,32 @@ class StreamPlayer:
         finally:
             scope.cancel()
 
+    async def _next_frame(self) -> bytes:
+        """The trainer's next frame while it plays (it comes after the slice now running), else our own."""
+        if self.session.playing and self.session.status != "diverged":
+            self.request = self.loop.create_future()
+            try:
+                return await asyncio.wait_for(asyncio.shield(self.request), TRAINER_FRAME_WAIT_SECONDS)
+            except TimeoutError:
+                pass  # the trainer stopped or is busy elsewhere: build it here
+            finally:
+                self.request = None
+        return await run_sync(self._frame)
+
+    def fill_request(self) -> None:
+        """On the trainer's thread: if the sender is waiting, build its frame and hand it over."""
+        request = self.request
+        if request is None or request.done():
+            return
+        frame = self._frame()
+        self.loop.call_soon_threadsafe(_fulfil, request, frame)
+
     def _frame(self) -> bytes:
-        shot = snapshot.take(self.session, self.output_resolution, self.neuron_resolution)
-        return self.encoder.encode(shot)
+        with self.encoder_lock:
+            shot = snapshot.take(self.session, self.output_resolution, self.neuron_resolution)
+            return self.encoder.encode(shot)
+
+
+def _fulfil(request: asyncio.Future, frame: bytes) -> None:
+    if not request.done():
+        request.set_result(frame)

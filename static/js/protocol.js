@@ -44,13 +44,14 @@ export async function decodeFrame(buffer) {
       weights[i] = float16ToNumber(data.getUint16(header.weights.offset + 2 * i, true));
     }
   }
-  const maps = header.maps.map((entry) => {
-    const size = entry.shape.reduce((a, b) => a * b, 1);
-    const bytes = payload.subarray(entry.offset, entry.offset + size);
-    const step = (entry.hi - entry.lo) / 255;
+  const maps = header.maps.map(([kind, layer, neuron, lo, hi, offset]) => {
+    const shape = header.shapes[kind];
+    const size = shape.reduce((a, b) => a * b, 1);
+    const bytes = payload.subarray(offset, offset + size);
+    const step = Math.fround((hi - lo) / 255);
     const values = new Float32Array(size);
-    for (let i = 0; i < size; i++) values[i] = entry.lo + bytes[i] * step;
-    return { ...entry, bytes, values };
+    for (let i = 0; i < size; i++) values[i] = Math.fround(lo) + bytes[i] * step;
+    return { kind, layer, neuron, shape, lo, hi, bytes, values };
   });
   return { header, weights, maps };
 }

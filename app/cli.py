@@ -17,4 +17,6 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "serve":
         import uvicorn
 
-        uvicorn.run("app.main:app", host=args.host, port=args.port, ws_max_size=settings.max_ws_message_bytes)
+        # Frames are compressed already: per-message deflate would spend CPU compressing them again.
+        uvicorn.run("app.main:app", host=args.host, port=args.port, ws_max_size=settings.max_ws_message_bytes,
+                    ws_per_message_deflate=False)

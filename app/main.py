@@ -16,7 +16,6 @@ from app.api.limits import BodySizeLimit
 from app.api.routes import catalogue, datasets, health, inspection, models, sessions, stream, training
 from app.core.config import Settings, get_settings
 from app.services.sessions import SessionManager
-from app.streaming.player import Trainers
 
 EVICTION_PERIOD_SECONDS = 30
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -36,10 +35,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Training threads hold the GIL while the event loop waits for it after every socket call;
         # a short switch interval keeps that wait (and so frame and REST latency) small.
         sys.setswitchinterval(settings.gil_switch_seconds)
+        app.state.sessions.start()
         evictor = asyncio.create_task(evict_forever())
         yield
         evictor.cancel()
-        await app.state.trainers.close()
+        app.state.sessions.stop()
 
     app = FastAPI(
         title="nnplay",
@@ -50,7 +50,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.sessions = SessionManager(settings)
-    app.state.trainers = Trainers(settings)
     errors.install(app)
     for module in (health, catalogue, datasets, sessions, training, inspection, models, stream):
         app.include_router(module.router, prefix="/api")

@@ -665,6 +665,50 @@ def profile_full_forward(cfg: Config, X, y, repeats: int) -> dict:
     return {name: statistics.median(t) for name, t in times.items()}
 
 
+def profile_epoch_loss_options(cfg: Config, X, y, repeats: int, chunk: int = 4096) -> dict:
+    """What fit's per-epoch full-set loss costs, and what a chunked evaluation would cost (us/step).
+
+    Interleaved, one epoch each: ``fit`` itself; ``loop, no epoch loss`` (fit's step loop only);
+    ``loop + chunked loss`` (the same loop, then the training loss over ``chunk``-row slices through
+    the layers, keeping nothing but each chunk's output: bounded memory, same FLOPs as fit's pass).
+    Mini-batch configurations only; built from the engine's public layers and private _forward,
+    _backward and _mean_loss, as engine.training does.
+    """
+    def loop(model, T, n):
+        order = model.shuffle_rng.permutation(n)
+        for start in range(0, n, cfg.batch):
+            rows = order[start:start + cfg.batch]
+            linear, outputs = model._forward(X[rows])
+            model._backward(linear, outputs, T[rows])
+            model.optimizer.step(model.theta, model.grad)
+
+    def chunked_loss(model, T, n):
+        total = 0.0
+        for start in range(0, n, chunk):
+            h = X[start:start + chunk]
+            for layer in model.layers:
+                a, h = layer.forward(h)
+            total += model._mean_loss(a, h, T[start:start + chunk]) * len(h)
+        return total / n
+
+    variants = ("fit", "loop, no epoch loss", "loop + chunked loss")
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(repeats):
+        for name in variants:
+            model = prepare_engine(cfg, X, y, 1).model
+            T, _ = model.encode_targets(y)
+            n = len(X)
+            start = time.perf_counter()
+            if name == "fit":
+                model.fit(X, y, epochs=1, batch_size=cfg.batch)
+            else:
+                loop(model, T, n)
+                if name == "loop + chunked loss":
+                    chunked_loss(model, T, n)
+            times[name].append((time.perf_counter() - start) / cfg.steps_per_epoch() * 1e6)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
 def profile_engine_functions(cfg: Config, X, y, epochs: int, top: int = 10) -> list[dict]:
     """cProfile of Sequential.fit: the functions with the most self time (percent of the total)."""
     run = prepare_engine(cfg, X, y, epochs)
@@ -701,7 +745,7 @@ def machine_info() -> dict:
         "torch_blas": "MKL" if torch.backends.mkl.is_available() else "other",
         "threadpool_info": threadpoolctl.threadpool_info(),
         "env": {k: os.environ[k] for k in sorted(os.environ)
-                if k.startswith(("OPENBLAS", "OMP_", "MKL_", "GOTO", "NVPL"))},
+                if k.startswith(("OPENBLAS", "OMP_", "MKL_", "GOTO", "NVPL", "MALLOC_", "GLIBC_TUNABLES"))},
     }
 
 
@@ -769,12 +813,19 @@ def main() -> int:
         result["data"] = source
         result["config"] = {"sizes": cfg.sizes, "n_weights": cfg.n_weights, "batch": cfg.batch, "lr": cfg.lr,
                             "epochs": cfg.epochs, "repeats": cfg.repeats, "n_points": cfg.n_points}
-        if not args.no_profile:
+        if not args.no_profile:  # each profile starts on a quiet machine; phases: median of 3 runs
             prof_epochs = max(1, cfg.epochs // 2)
-            result["engine_phases_us_per_step"] = profile_engine_phases(cfg, X, y, prof_epochs)
+            wait_for_quiet(RETRY["wait"])
+            runs = [profile_engine_phases(cfg, X, y, prof_epochs) for _ in range(1 if args.quick else 3)]
+            result["engine_phases_us_per_step"] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+            wait_for_quiet(RETRY["wait"])
             result["engine_cprofile_top"] = profile_engine_functions(cfg, X, y, prof_epochs)
             if cfg.n_points >= 10_000:
+                wait_for_quiet(RETRY["wait"])
                 result["full_forward_ms"] = profile_full_forward(cfg, X, y, 3 if args.quick else 7)
+                if cfg.batch is not None:
+                    result["epoch_loss_options_us_per_step"] = profile_epoch_loss_options(
+                        cfg, X, y, 2 if args.quick else 5)
         results[cfg.name] = result
         print_config(cfg, result)
         if "engine_phases_us_per_step" in result:
@@ -782,6 +833,9 @@ def main() -> int:
             total = sum(phases.values())
             print("- engine phases (us/step): " + ", ".join(f"{k} {v:.1f} ({100 * v / total:.0f}%)"
                                                          for k, v in phases.items() if v))
+        if "epoch_loss_options_us_per_step" in result:
+            print("- fit's per-epoch loss, one epoch (us/step): " + ", ".join(
+                f"{k} {v:,.1f}" for k, v in result["epoch_loss_options_us_per_step"].items()))
         if "full_forward_ms" in result:
             print("- one forward pass over the whole training set (ms): "
                   + ", ".join(f"{k} {v:.1f}" for k, v in result["full_forward_ms"].items()))

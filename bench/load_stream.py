@@ -49,7 +49,7 @@ async def stream(url: str, token: str, fps: float, seconds: float, record: dict)
         while (left := end - time.monotonic()) > 0:
             try:
                 frame = await asyncio.wait_for(ws.recv(), timeout=left)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 break
             if isinstance(frame, bytes):
                 record["times"].append(time.monotonic())

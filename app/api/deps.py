@@ -5,8 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.services.session import Session
-from app.services.sessions import SessionManager
+from app.services.sessions import SessionManager, SessionRecord
 
 bearer = HTTPBearer(auto_error=False, description="The token returned when the session was created.")
 
@@ -25,10 +24,10 @@ def authorized_session(
     session_id: Annotated[str, Path(max_length=64)],
     manager: Annotated[SessionManager, Depends(get_manager)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Session:
+) -> SessionRecord:
     """The session named in the path, if the request carries its token (401 without, 403 if wrong)."""
     return manager.authorize(session_id, credentials.credentials if credentials else None)
 
 
-SessionDep = Annotated[Session, Depends(authorized_session)]
+SessionDep = Annotated[SessionRecord, Depends(authorized_session)]
 ManagerDep = Annotated[SessionManager, Depends(get_manager)]

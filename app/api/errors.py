@@ -4,6 +4,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from app.hosting.client import HostUnavailable
 from app.services.errors import (
     Forbidden,
     LimitReached,
@@ -13,7 +14,8 @@ from app.services.errors import (
     describe_error,
 )
 
-STATUS = {SessionNotFound: 404, NotAuthenticated: 401, Forbidden: 403, LimitReached: 429, SessionError: 422}
+STATUS = {SessionNotFound: 404, NotAuthenticated: 401, Forbidden: 403, LimitReached: 429, SessionError: 422,
+          HostUnavailable: 503}
 
 
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

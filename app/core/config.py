@@ -1,5 +1,6 @@
 """The single settings object, read from environment variables (prefix NNPLAY_) and an optional .env file."""
 
+import os
 from functools import lru_cache
 
 from pydantic import Field
@@ -43,7 +44,10 @@ class Settings(BaseSettings):
     gil_switch_seconds: float = Field(
         0.0005, gt=0, le=0.1, description="Python's thread switch interval (see docs/performance.md)."
     )
-    training_threads: int = Field(2, ge=1, description="Threads that run training off the event loop.")
+    workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=0, le=64,
+        description="Session host processes (one per core uses every core); 0 hosts sessions in a thread.",
+    )
 
 
 @lru_cache

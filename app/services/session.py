@@ -241,7 +241,7 @@ class Session:
     def describe(self) -> dict:
         """Id, config, task and current metrics (the body of a session response)."""
         with self.lock:
-            return {"id": self.id, "config": self.config, "task": self.dataset.task,
+            return {"id": self.id, "config": self.config.model_dump(), "task": self.dataset.task,
                     "n_classes": self.dataset.n_classes, "features": self.feature_names, "metrics": self.metrics()}
 
     def data(self) -> dict:

@@ -1,65 +1,109 @@
-"""The SessionManager: every live session by id, who may use it, and how many there may be."""
+"""The SessionManager: which sessions exist, who may use them, where they live, and how many there may be.
+
+The sessions themselves live in session hosts (app/hosting/): worker processes, one per core, or a
+thread of this process when ``workers`` is 0. The manager keeps only each session's record (id, token,
+owner, host, last use), so that checking a token or a limit never waits for a busy host.
+"""
 
 import secrets
 import threading
 import time
+from dataclasses import dataclass, field
 
 from app.core.config import Settings
+from app.hosting.client import HostClient
 from app.schemas.session import SessionConfig
 from app.services.errors import Forbidden, LimitReached, NotAuthenticated, SessionNotFound
-from app.services.session import Session
+
+
+@dataclass
+class SessionRecord:
+    """What the web process knows of a session."""
+
+    id: str
+    token: str
+    owner: str
+    host: HostClient
+    touched: float = field(default_factory=time.monotonic)
+    viewers: int = 0
 
 
 class SessionManager:
-    """Creates, finds, authorizes, deletes and evicts sessions. Thread-safe."""
+    """Creates, finds, authorizes, routes, deletes and evicts sessions."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._sessions: dict[str, Session] = {}
+        self.records: dict[str, SessionRecord] = {}
         self._lock = threading.Lock()
+        count = max(1, settings.workers)
+        self.hosts = [HostClient(settings, in_process=settings.workers == 0) for _ in range(count)]
+
+    def start(self) -> None:
+        """Start the hosts (from the running event loop)."""
+        for host in self.hosts:
+            host.start()
+
+    def stop(self) -> None:
+        """Stop the hosts; every session ends."""
+        for host in self.hosts:
+            host.stop()
 
     def __len__(self) -> int:
-        return len(self._sessions)
+        return len(self.records)
 
-    def create(self, config: SessionConfig, owner: str) -> Session:
-        """A new session for client ``owner``, with a fresh id and secret token."""
+    async def create(self, config: SessionConfig, owner: str) -> dict:
+        """A new session for client ``owner`` on the least loaded host; its description and token."""
         self.evict_idle()
         with self._lock:
-            if len(self._sessions) >= self.settings.max_sessions:
+            if len(self.records) >= self.settings.max_sessions:
                 raise LimitReached(f"the server holds its maximum of {self.settings.max_sessions} sessions; try later")
-            mine = sum(1 for s in self._sessions.values() if s.owner == owner)
+            mine = sum(1 for r in self.records.values() if r.owner == owner)
             if mine >= self.settings.max_sessions_per_client:
                 raise LimitReached(f"you already have {mine} sessions, the most one client may hold; delete one first")
-        session = Session(secrets.token_urlsafe(9), secrets.token_urlsafe(24), owner, config, self.settings)
-        with self._lock:
-            self._sessions[session.id] = session
-        return session
+            record = SessionRecord(secrets.token_urlsafe(9), secrets.token_urlsafe(24), owner,
+                                   min(self.hosts, key=lambda h: h.sessions))
+            self.records[record.id] = record  # reserved now, so that concurrent creates count it
+            record.host.sessions += 1
+        try:
+            described = await record.host.create(record.id, record.token, owner, config.model_dump())
+        except BaseException:
+            self._forget(record.id)
+            raise
+        return {**described, "token": record.token}
 
-    def authorize(self, session_id: str, token: str | None) -> Session:
-        """The session ``session_id`` if ``token`` is its token; raises otherwise. Marks it as used."""
-        session = self._sessions.get(session_id)
-        if session is None:
+    def authorize(self, session_id: str, token: str | None) -> SessionRecord:
+        """The record of ``session_id`` if ``token`` is its token; raises otherwise. Marks it as used."""
+        record = self.records.get(session_id)
+        if record is None:
             raise SessionNotFound(f"no session {session_id!r} (it may have expired after inactivity)")
         if not token:
             raise NotAuthenticated("this call needs the session's token (Authorization: Bearer <token>)")
-        if not secrets.compare_digest(token.encode(), session.token.encode()):
+        if not secrets.compare_digest(token.encode(), record.token.encode()):
             raise Forbidden("this token does not belong to this session")
-        session.touch()
-        return session
+        record.touched = time.monotonic()
+        return record
+
+    async def call(self, record: SessionRecord, op: str, *args) -> object:
+        """Run operation ``op`` on the session where it lives."""
+        return await record.host.call(record.id, op, *args)
+
+    def _forget(self, session_id: str) -> SessionRecord | None:
+        with self._lock:
+            record = self.records.pop(session_id, None)
+            if record is not None:
+                record.host.sessions -= 1
+        return record
 
     def delete(self, session_id: str) -> None:
-        """Forget a session; its streams stop at their next check."""
-        with self._lock:
-            session = self._sessions.pop(session_id, None)
-        if session is not None:
-            session.playing = False
-            session.closed = True
+        """End a session; its streams are closed."""
+        record = self._forget(session_id)
+        if record is not None:
+            record.host.delete(session_id)
 
     def evict_idle(self) -> list[str]:
-        """Delete sessions untouched for longer than the idle limit (and not streaming)."""
+        """Delete sessions untouched for longer than the idle limit (and not being watched)."""
         limit = time.monotonic() - self.settings.session_idle_seconds
-        with self._lock:
-            stale = [sid for sid, s in self._sessions.items() if s.touched < limit and not s.viewers]
+        stale = [sid for sid, r in list(self.records.items()) if r.touched < limit and not r.viewers]
         for sid in stale:
             self.delete(sid)
         return stale

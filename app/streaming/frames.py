@@ -18,6 +18,7 @@ a heatmap left out stays due and goes in a later frame.
 import json
 import struct
 import time
+import weakref
 import zlib
 from dataclasses import dataclass, field
 
@@ -48,6 +49,10 @@ class Snapshot:
     header: dict
     weights: np.ndarray  # every parameter in get_weights() order, flattened
     maps: list[LayerMaps]
+
+
+def _gone():
+    return None
 
 
 def quantize(values: np.ndarray, lo: np.ndarray | float, hi: np.ndarray | float) -> np.ndarray:
@@ -90,6 +95,7 @@ class FrameEncoder:
     _cursor: int = 0  # where the next frame starts looking for changed neuron maps
     bytes_sent: int = 0
     frames_sent: int = 0
+    _inputs_sent: dict = field(default_factory=dict)  # key -> weak reference to the input grid fully sent
 
     def __post_init__(self) -> None:
         self._bucket = self.bytes_per_second  # a new viewer's first frame may carry the whole picture
@@ -102,14 +108,19 @@ class FrameEncoder:
 
     def _changed(self, maps: LayerMaps) -> list[tuple[LayerMaps, int, np.ndarray, float, float]]:
         """The maps of one layer that differ visibly from what this client last got, quantized."""
+        key = (maps.kind, maps.layer, maps.values.shape)
+        source = maps.values.base if maps.values.base is not None else maps.values
+        if maps.kind == "input" and self._inputs_sent.get(key, _gone)() is source:
+            return []  # the same input-feature grid as before: it cannot have changed
         lo, hi = _ranges(maps)
         q = quantize(maps.values, lo, hi)
-        key = (maps.kind, maps.layer, maps.values.shape)
         last = self.sent_maps.get(key)
         if last is None:  # int16 so that "never sent" (-1) differs from every quantized value
             last = self.sent_maps[key] = np.full(q.shape, -1, dtype=np.int16)
         diff = np.abs(q.astype(np.int16) - last).reshape(q.shape[0], -1).max(axis=1)
         changed = (diff >= VISIBLE_CHANGE) | (last.reshape(q.shape[0], -1)[:, 0] < 0)
+        if maps.kind == "input" and not changed.any():
+            self._inputs_sent[key] = weakref.ref(source)
         return [(maps, j, q[j], float(lo.flat[j]), float(hi.flat[j])) for j in np.flatnonzero(changed)]
 
     def encode(self, snapshot: Snapshot) -> bytes:

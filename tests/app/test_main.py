@@ -8,10 +8,11 @@ import httpx
 from fastapi.testclient import TestClient
 
 import engine
-from app.main import app
+from app.core.config import Settings
+from app.main import create_app
 from tests.conftest import free_port
 
-client = TestClient(app)
+client = TestClient(create_app(Settings(workers=0)))
 
 
 def test_health_reports_the_engine_version():

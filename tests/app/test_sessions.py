@@ -112,7 +112,7 @@ def test_session_limits_per_client_and_in_total(client, new_session, settings):
 def test_idle_sessions_are_evicted(client, new_session):
     sid, headers, _ = new_session()
     manager = client.app.state.sessions
-    manager._sessions[sid].touched -= client.app.state.settings.session_idle_seconds + 1
+    manager.records[sid].touched -= client.app.state.settings.session_idle_seconds + 1
     assert manager.evict_idle() == [sid]
     assert client.get(f"/api/sessions/{sid}", headers=headers).status_code == 404
 

@@ -4,45 +4,39 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.api.deps import SessionDep
+from app.api.deps import ManagerDep, SessionDep
 from app.schemas.inspection import BackpropRequest, PredictRequest, WeightsIn
-from app.services import inspection
-from app.services.errors import SessionError
 
 router = APIRouter(prefix="/sessions/{session_id}", tags=["inspection"])
 
 
 @router.get("/weights")
-def read_weights(session: SessionDep) -> dict:
+async def read_weights(session: SessionDep, manager: ManagerDep) -> dict:
     """Every layer's W (units k x units k-1), b and activation."""
-    return inspection.weights(session)
+    return await manager.call(session, "weights")
 
 
 @router.put("/weights")
-def write_weights(session: SessionDep, body: WeightsIn) -> dict:
+async def write_weights(session: SessionDep, manager: ManagerDep, body: WeightsIn) -> dict:
     """Set every weight by hand, e.g. the chapter's Fig. 3-13 network."""
-    inspection.set_weights(session, [layer.model_dump() for layer in body.layers])
-    return inspection.weights(session)
+    return await manager.call(session, "set_weights", [layer.model_dump() for layer in body.layers])
 
 
 @router.post("/predict")
-def predict(session: SessionDep, body: PredictRequest) -> dict:
+async def predict(session: SessionDep, manager: ManagerDep, body: PredictRequest) -> dict:
     """Every node's linear input a(k) and output h(k) for the given raw inputs."""
-    if len(body.inputs) > session.settings.max_predict_rows:
-        raise SessionError(f"at most {session.settings.max_predict_rows} inputs per call")
-    return inspection.predict_nodes(session, body.inputs)
+    return await manager.call(session, "predict", body.inputs)
 
 
 @router.post("/backprop")
-def backprop(session: SessionDep, body: BackpropRequest) -> dict:
+async def backprop(session: SessionDep, manager: ManagerDep, body: BackpropRequest) -> dict:
     """One sample's backward pass: each layer's deltas and every parameter's gradient (eq. 3.15-3.27)."""
-    return inspection.backprop(session, body.input, body.target)
+    return await manager.call(session, "backprop", body.input, body.target)
 
 
 @router.get("/grid")
-def grid(session: SessionDep, resolution: Annotated[int, Query(ge=2, le=200)] = 50) -> dict:
+async def grid(session: SessionDep, manager: ManagerDep,
+               resolution: Annotated[int, Query(ge=2, le=200)] = 50) -> dict:
     """The output and every neuron on a resolution x resolution grid over the data (JSON; the stream
     sends the same maps compactly as binary)."""
-    if resolution > session.settings.max_grid:
-        raise SessionError(f"grid resolution is limited to {session.settings.max_grid}")
-    return inspection.grid(session, resolution)
+    return await manager.call(session, "grid", resolution)

@@ -3,7 +3,6 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 
 from app.api.deps import ManagerDep, SessionDep, client_of
 from app.schemas.session import SessionConfig, SessionCreated, SessionOut
@@ -15,54 +14,49 @@ router = APIRouter(prefix="/sessions", tags=["sessions"])
 async def create_session(request: Request, manager: ManagerDep,
                          config: Annotated[SessionConfig, Body()] = None) -> dict:
     """Create a session from a config (all fields optional). Returns its id and secret token."""
-    session = await run_in_threadpool(manager.create, config or SessionConfig(), client_of(request))
-    return {**session.describe(), "token": session.token}
+    return await manager.create(config or SessionConfig(), client_of(request))
 
 
 @router.get("/{session_id}", response_model=SessionOut)
-def read_session(session: SessionDep) -> dict:
+async def read_session(session: SessionDep, manager: ManagerDep) -> dict:
     """The session's config and where its training stands."""
-    return session.describe()
+    return await manager.call(session, "describe")
 
 
 @router.patch("/{session_id}", response_model=SessionOut)
-def update_session(session: SessionDep, changes: Annotated[dict[str, Any], Body(examples=[{"learning_rate": 0.1}])]
-                   ) -> dict:
+async def update_session(session: SessionDep, manager: ManagerDep,
+                         changes: Annotated[dict[str, Any], Body(examples=[{"learning_rate": 0.1}])]) -> dict:
     """Change part of the config. Learning rate, regularization, batch size and optimizer change live;
     data changes regenerate the data; structure changes rebuild the network from its seed."""
-    session.update(changes)
-    return session.describe()
+    return await manager.call(session, "update", changes)
 
 
 @router.post("/{session_id}/reset", response_model=SessionOut)
-def reset_session(session: SessionDep) -> dict:
+async def reset_session(session: SessionDep, manager: ManagerDep) -> dict:
     """Back to the initial weights of the seed (the same weights every time), epoch 0."""
-    session.reset()
-    return session.describe()
+    return await manager.call(session, "reset")
 
 
 @router.post("/{session_id}/regenerate", response_model=SessionOut)
-def regenerate_data(session: SessionDep, seed: int | None = None) -> dict:
+async def regenerate_data(session: SessionDep, manager: ManagerDep, seed: int | None = None) -> dict:
     """New data (the next seed, or the one given), keeping the network."""
-    session.regenerate(seed)
-    return session.describe()
+    return await manager.call(session, "regenerate", seed)
 
 
 @router.delete("/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_session(session: SessionDep, manager: ManagerDep) -> Response:
+async def delete_session(session: SessionDep, manager: ManagerDep) -> Response:
     """End the session and free its memory."""
     manager.delete(session.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/{session_id}/data")
-def read_data(session: SessionDep) -> dict:
+async def read_data(session: SessionDep, manager: ManagerDep) -> dict:
     """The training and test points."""
-    return session.data()
+    return await manager.call(session, "data")
 
 
 @router.get("/{session_id}/history")
-def read_history(session: SessionDep) -> dict:
-    """Train and test loss per epoch since the last reset (the most recent 20,000 epochs)."""
-    with session.lock:
-        return {key: list(values) for key, values in session.history.items()}
+async def read_history(session: SessionDep, manager: ManagerDep) -> dict:
+    """Loss and accuracy per epoch since the last reset (the most recent 20,000 epochs)."""
+    return await manager.call(session, "history")

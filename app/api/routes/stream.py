@@ -58,6 +58,6 @@ async def stream(websocket: WebSocket, session_id: str) -> None:
         except (NotAuthenticated, Forbidden) as exc:
             await websocket.close(CLOSE_FORBIDDEN, str(exc)[:120])
             return
-        await StreamPlayer(websocket, session, settings, app.state.trainers).run()
+        await StreamPlayer(websocket, session, app.state.sessions, settings).run()
     except WebSocketDisconnect:
         return

@@ -1,0 +1,141 @@
+"""The operations a session host carries out on one of its sessions, as one table (name -> function).
+
+Every function takes the Session first and returns plain, picklable data: the host may be another
+process. Routers name an operation and its arguments; nothing here knows about HTTP.
+"""
+
+from collections.abc import Callable
+
+from app.services import inspection
+from app.services.errors import SessionError
+from app.services.session import Session
+
+
+def update(session: Session, changes: dict) -> dict:
+    """Apply a partial config; the session's new description."""
+    session.update(changes)
+    return session.describe()
+
+
+def reset(session: Session) -> dict:
+    """Initial weights again; the session's new description."""
+    session.reset()
+    return session.describe()
+
+
+def regenerate(session: Session, seed: int | None) -> dict:
+    """New data; the session's new description."""
+    session.regenerate(seed)
+    return session.describe()
+
+
+def history(session: Session) -> dict:
+    """Loss and accuracy per epoch since the last reset."""
+    with session.lock:
+        return {key: list(values) for key, values in session.history.items()}
+
+
+def train(session: Session, epochs: int) -> dict:
+    """Train up to ``epochs`` within the server's per-call limits; how it ended, metrics, this call's history."""
+    limits = session.settings
+    if epochs > limits.max_epochs_per_call:
+        raise SessionError(f"at most {limits.max_epochs_per_call} epochs per call; call again to continue")
+    with session.lock:
+        start = len(session.history["epoch"])
+        result = session.train(epochs, max_seconds=limits.max_seconds_per_call)
+        return {**result, "metrics": session.metrics(),
+                "history": {key: values[start:] for key, values in session.history.items()}}
+
+
+def step(session: Session) -> dict:
+    """Exactly one epoch; how it ended and the metrics."""
+    result = session.train(1)
+    return {**result, "metrics": session.metrics()}
+
+
+def predict(session: Session, rows: list) -> dict:
+    """Every node's values for raw inputs, within the server's row limit."""
+    if len(rows) > session.settings.max_predict_rows:
+        raise SessionError(f"at most {session.settings.max_predict_rows} inputs per call")
+    return inspection.predict_nodes(session, rows)
+
+
+def grid(session: Session, resolution: int) -> dict:
+    """Every neuron on a grid, within the server's resolution limit."""
+    if resolution > session.settings.max_grid:
+        raise SessionError(f"grid resolution is limited to {session.settings.max_grid}")
+    return inspection.grid(session, resolution)
+
+
+def set_weights(session: Session, layers: list[dict]) -> dict:
+    """Set every weight by hand; the weights now."""
+    inspection.set_weights(session, layers)
+    return inspection.weights(session)
+
+
+def stream_info(session: Session) -> dict:
+    """What a new stream's hello message says: the session, its layers and the heatmaps' domain."""
+    with session.lock:
+        layers = [[layer.units, layer.input_dim, layer.activation.name] for layer in session.model.layers]
+        return {"session": session.describe(), "layers": layers,
+                "domain": [list(bounds) for bounds in session.dataset.domain]}
+
+
+def play(session: Session) -> None:
+    """Start training continuously (the host's trainer picks it up)."""
+    session.playing = True
+    session.version += 1
+
+
+def pause(session: Session) -> None:
+    """Stop continuous training after the current slice."""
+    session.playing = False
+    session.version += 1
+
+
+def stream_step(session: Session) -> None:
+    """Pause and train one epoch."""
+    session.playing = False
+    session.train(1)
+
+
+def stream_reset(session: Session) -> None:
+    """Pause and go back to the initial weights."""
+    session.playing = False
+    session.reset()
+
+
+def set_live(session: Session, changes: dict) -> None:
+    """Change learning rate, regularization, batch size or optimizer while streaming."""
+    from app.services.session import LIVE_FIELDS
+
+    unknown = set(changes) - LIVE_FIELDS
+    if unknown:
+        raise SessionError(f"the stream can change {', '.join(sorted(LIVE_FIELDS))} live; "
+                           f"use PATCH /api/sessions/{{id}} for {', '.join(sorted(unknown))}")
+    session.update(changes)
+
+
+OPS: dict[str, Callable] = {
+    "describe": Session.describe,
+    "data": Session.data,
+    "update": update,
+    "reset": reset,
+    "regenerate": regenerate,
+    "history": history,
+    "train": train,
+    "step": step,
+    "weights": inspection.weights,
+    "set_weights": set_weights,
+    "predict": predict,
+    "backprop": inspection.backprop,
+    "grid": grid,
+    "export": inspection.export,
+    "load_model": inspection.load_model,
+    "stream_info": stream_info,
+    "play": play,
+    "pause": pause,
+    "stream_step": stream_step,
+    "stream_reset": stream_reset,
+    "set_live": set_live,
+}

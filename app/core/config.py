@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     gil_switch_seconds: float = Field(
         0.0005, gt=0, le=0.1, description="Python's thread switch interval (see docs/performance.md)."
     )
+    host_niceness: int = Field(5, ge=0, le=19, description="How much lower the hosts' CPU priority is.")
     workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=0, le=64,
         description="Session host processes (one per core uses every core); 0 hosts sessions in a thread.",

@@ -17,6 +17,7 @@ Messages out: ("result", request_id, ok, value)   value: the op's result, or (er
 """
 
 import logging
+import os
 import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -206,4 +207,7 @@ def run_host(settings: dict, connection) -> None:
     import sys
 
     sys.setswitchinterval(settings.get("gil_switch_seconds", 0.005))
+    # Training soaks up every idle cycle; the web process, which answers requests and sends frames,
+    # must not wait behind it.
+    os.nice(settings.get("host_niceness", 0))
     SessionHost(Settings(**settings), connection).serve()

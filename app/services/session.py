@@ -32,11 +32,9 @@ class Session:
         self.id, self.token, self.owner = session_id, token, owner
         self.settings = settings
         self.lock = threading.RLock()
-        self.touched = time.monotonic()
         self.version = 0  # bumped on every change a viewer should see
         self.playing = False
-        self.closed = False  # set when deleted or evicted: streams end
-        self.viewers = 0  # open streams; a watched session is never evicted
+        self.closed = False  # set when deleted or evicted
         self.status, self.message = "idle", ""
         self._grids: dict[int, NeuronGrid] = {}
         self.config = self._checked(config)
@@ -130,10 +128,6 @@ class Session:
         self.version += 1
 
     # ----- public operations (each takes the lock) ----------------------------------------------
-    def touch(self) -> None:
-        """Mark the session as used (idle eviction counts from here)."""
-        self.touched = time.monotonic()
-
     def update(self, changes: dict) -> None:
         """Apply a partial config. Learning rate, regularization, batch size and optimizer change live;
         data changes regenerate the data (keeping the weights when the input shape allows); any other

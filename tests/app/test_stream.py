@@ -152,3 +152,26 @@ def test_deleting_the_session_closes_its_stream(client, new_session):
             while True:
                 ws.receive_bytes()
         assert closed.value.code == 4410
+
+
+@pytest.mark.parametrize("config, output_shape, outputs", [
+    ({"data": {"name": "sine", "n_points": 60}, "hidden_layers": [5]}, (24,), 1),
+    ({"data": {"name": "blobs", "n_points": 60, "params": {"n_classes": 4}}, "hidden_layers": [5]}, (24, 24), 4),
+])
+def test_one_dimensional_and_multi_class_frames(client, new_session, config, output_shape, outputs):
+    sid, headers, _ = new_session(**config)
+    with open_stream(client, sid, headers) as ws:
+        hello = ws.receive_json()
+        assert hello["layers"][-1][0] == outputs
+        ws.send_json({"type": "view", "output_resolution": 24, "neuron_resolution": 8})
+        ws.send_json({"type": "step"})
+        maps = {}
+        for _ in range(3):
+            header, _, frame_maps = decode(ws.receive_bytes())
+            maps.update(frame_maps)
+            if header["epoch"] == 1 and header["shapes"].get("output") == list(output_shape):
+                break
+    output_maps = [values for (kind, _, _), values in maps.items() if kind == "output"]
+    assert len(output_maps) == outputs and all(m.shape == output_shape for m in output_maps)
+    if outputs > 1:  # softmax: the class maps sum to one in every cell
+        np.testing.assert_allclose(np.sum(output_maps, axis=0), 1, atol=outputs * 0.5 / 255 + 1e-3)

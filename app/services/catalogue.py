@@ -1,5 +1,6 @@
 """Turns the engine's registries into a JSON-friendly description."""
 
+from app.services import presets
 from engine import activations, datasets, features, initializers, losses, optimizers, regularizers
 
 
@@ -13,4 +14,5 @@ def describe() -> dict:
         "initializers": initializers.describe(),
         "features": features.describe(),
         "datasets": datasets.describe(),
+        "presets": presets.describe(),
     }

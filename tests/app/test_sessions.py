@@ -148,3 +148,15 @@ def test_bad_patch_leaves_the_session_as_it_was(client, new_session):
                                                            "loss": "binary_cross_entropy"}, headers=headers)
     assert response.status_code == 422 and "cannot follow" in response.json()["detail"]
     assert client.get(f"/api/sessions/{sid}", headers=headers).json()["config"] == body["config"]
+
+
+def test_every_preset_creates_a_session_that_trains(client, new_session, settings):
+    presets = client.get("/api/catalogue").json()["presets"]
+    names = {p["name"] for p in presets}
+    assert {"playground", "xor_two_two_one", "spiral", "fig_3_13", "sine", "six_classes"} <= names
+    for preset in presets:
+        assert preset["title"]["zh"] and preset["title"]["en"]
+        sid, headers, body = new_session(**preset["config"])
+        result = client.post(f"/api/sessions/{sid}/train", json={"epochs": 2}, headers=headers).json()
+        assert result["epochs_run"] == 2, preset["name"]
+        client.delete(f"/api/sessions/{sid}", headers=headers)

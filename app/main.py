@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import logging
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from app.core.config import Settings, get_settings
 from app.services.sessions import SessionManager
 
 EVICTION_PERIOD_SECONDS = 30
+log = logging.getLogger("nnplay")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
@@ -30,7 +32,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async def evict_forever():
             while True:
                 await asyncio.sleep(EVICTION_PERIOD_SECONDS)
-                app.state.sessions.evict_idle()
+                try:
+                    app.state.sessions.evict_idle()
+                except Exception:  # eviction must go on whatever one round met
+                    log.exception("evicting idle sessions failed")
 
         # Training threads hold the GIL while the event loop waits for it after every socket call;
         # a short switch interval keeps that wait (and so frame and REST latency) small.

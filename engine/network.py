@@ -168,6 +168,8 @@ class Sequential:
                 raise ValueError(f"{kind}({index // 2 + 1}) must have shape {target.shape}, got {array.shape}")
             if not np.isfinite(array).all():
                 raise ValueError(f"{kind}({index // 2 + 1}) contains NaN or infinity")
+            if np.abs(array).max(initial=0) > np.finfo(self.dtype).max:
+                raise ValueError(f"{kind}({index // 2 + 1}) has values too large for {self.dtype.name}")
             arrays.append(array)
         for array, target in zip(arrays, self._parameter_views(), strict=True):
             target[...] = array
@@ -239,10 +241,10 @@ class Sequential:
         reg_rate = float(reg_rate)
         if not np.isfinite(reg_rate) or reg_rate < 0:
             raise ValueError(f"reg_rate must be a finite number >= 0, got {reg_rate}")
-        self.regularizer = regularizers.get(regularization)
-        self.reg_rate = reg_rate
-        self.optimizer = optimizers.get(optimizer, learning_rate, **optimizer_settings)
-        self.loss = chosen
+        regularizer = regularizers.get(regularization)
+        chosen_optimizer = optimizers.get(optimizer, learning_rate, **optimizer_settings)
+        # Only now, with every choice valid, does the model change.
+        self.loss, self.optimizer, self.regularizer, self.reg_rate = chosen, chosen_optimizer, regularizer, reg_rate
 
     def _require_compiled(self) -> None:
         if self.loss is None:

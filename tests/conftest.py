@@ -43,3 +43,9 @@ def live_server():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def anyio_backend():
+    """Async tests run on asyncio, like the server."""
+    return "asyncio"

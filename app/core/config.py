@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     # Requests and streams
     max_body_bytes: int = Field(2_000_000, ge=1024, description="Largest request body accepted.")
     max_ws_message_bytes: int = Field(16_384, ge=256, description="Largest WebSocket control message.")
+    max_viewers_per_session: int = Field(8, ge=1, description="Open streams on one session at most.")
+    max_neuron_resolution: int = Field(64, ge=2, le=200, description="Largest neuron thumbnail a stream may ask for.")
+    max_grid_values: int = Field(
+        1_000_000, ge=1000, description="Numbers one grid or predict answer may hold (resolution^2 x maps)."
+    )
     max_fps: float = Field(60.0, gt=0, description="Highest frame rate a stream may ask for.")
     default_fps: float = Field(30.0, gt=0, description="Frame rate of a stream until the client asks otherwise.")
     stream_bytes_per_second: float = Field(

@@ -16,6 +16,7 @@ from app.hosting.host import SessionHost, run_host
 from app.services.errors import SessionError, SessionNotFound
 
 STOP_TIMEOUT_SECONDS = 5
+REQUEST_TIMEOUT_SECONDS = 60  # longer than any operation may take (REST training stops at 20 s)
 
 
 class HostUnavailable(RuntimeError):
@@ -61,19 +62,32 @@ class HostClient:
         self._reader = threading.Thread(target=self._read_forever, name="nnplay-host-reader", daemon=True)
         self._reader.start()
 
+    @property
+    def alive(self) -> bool:
+        """Whether the host still answers (a host that died takes no new sessions)."""
+        return self._alive
+
     def stop(self) -> None:
-        """Ask the host to stop and wait a little for it."""
-        if not self._alive:
+        """Ask the host to stop, wait a little for it, then close our end once the reader has seen theirs close."""
+        if self._worker is None:
             return
-        self._post(("stop",))
+        try:
+            self._post(("stop",))
+        except HostUnavailable:
+            pass
         self._worker.join(STOP_TIMEOUT_SECONDS)
         if not self.in_process and self._worker.is_alive():
             self._worker.terminate()
+            self._worker.join(STOP_TIMEOUT_SECONDS)
+        self._reader.join(STOP_TIMEOUT_SECONDS)
         self._alive = False
         self._connection.close()
+        self._worker = None
 
     # ----- sending ---------------------------------------------------------------------------------
     def _post(self, message: tuple) -> None:
+        if not self._alive and message[0] != "stop":
+            raise HostUnavailable("the session host has stopped")
         with self._send_lock:
             try:
                 self._connection.send(message)
@@ -87,7 +101,9 @@ class HostClient:
         self._pending[request_id] = future
         try:
             self._post(message)
-            ok, value = await future
+            ok, value = await asyncio.wait_for(future, REQUEST_TIMEOUT_SECONDS)
+        except TimeoutError:
+            raise HostUnavailable("the session host did not answer in time") from None
         finally:
             self._pending.pop(request_id, None)
         if ok:

@@ -19,6 +19,7 @@ Messages out: ("result", request_id, ok, value)   value: the op's result, or (er
 import logging
 import os
 import threading
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from app.streaming.frames import FrameEncoder
 
 log = logging.getLogger("nnplay.host")
 MIN_SLICE_SECONDS = 0.0002  # shorter than any epoch: a slice is then exactly one epoch
+OP_THREADS = 4
+BUSY_WAIT_SECONDS = 0.001
 
 
 @dataclass
@@ -58,7 +61,8 @@ class SessionHost:
         self.viewers: dict[int, Viewer] = {}
         self._send_lock = threading.Lock()
         self._changed = threading.Condition()  # wakes the trainer when a session starts playing
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="nnplay-op")
+        # Operations run here, off the reader thread; several, so a long one never holds up the others.
+        self._pool = ThreadPoolExecutor(max_workers=OP_THREADS, thread_name_prefix="nnplay-op")
         self._stopping = False
         self._turn = 0
 
@@ -81,6 +85,7 @@ class SessionHost:
             with self._changed:
                 self._changed.notify_all()
             self._pool.shutdown(wait=False, cancel_futures=True)
+            self.connection.close()  # the web process's reader sees the end
 
     def _dispatch(self, message: tuple) -> None:
         kind = message[0]
@@ -93,6 +98,8 @@ class SessionHost:
         elif kind == "watch":
             _, viewer_id, session_id = message
             self.viewers[viewer_id] = Viewer(session_id, FrameEncoder(self.settings.stream_bytes_per_second))
+            with self._changed:  # a playing session may have just got its first viewer back
+                self._changed.notify_all()
         elif kind == "unwatch":
             self.viewers.pop(message[1], None)
         elif kind == "want":
@@ -194,12 +201,18 @@ class SessionHost:
             session = playing[self._turn]
             turn = 1.0 / (len(playing) * self.settings.default_fps)
             seconds = max(MIN_SLICE_SECONDS, min(self.settings.train_chunk_seconds, turn))
+            if not session.lock.acquire(blocking=False):
+                time.sleep(BUSY_WAIT_SECONDS)  # a REST call holds this session: the next one's turn
+                continue
             try:
                 session.train(1_000_000, seconds)
-                self._serve_viewers(session)
             except Exception:
                 log.error("training session %s failed:\n%s", session.id, traceback.format_exc())
                 session.playing = False
+                session.version += 1
+            finally:
+                session.lock.release()
+            self._serve_viewers(session)
 
 
 def run_host(settings: dict, connection) -> None:

@@ -4,11 +4,15 @@ Every function takes the Session first and returns plain, picklable data: the ho
 process. Routers name an operation and its arguments; nothing here knows about HTTP.
 """
 
+import time
 from collections.abc import Callable
 
 from app.services import inspection
 from app.services.errors import SessionError
 from app.services.session import Session
+
+REST_SLICE_SECONDS = 0.05  # how long a REST training call holds the session at a time
+REST_PAUSE_SECONDS = 0.001
 
 
 def update(session: Session, changes: dict) -> dict:
@@ -36,14 +40,33 @@ def history(session: Session) -> dict:
 
 
 def train(session: Session, epochs: int) -> dict:
-    """Train up to ``epochs`` within the server's per-call limits; how it ended, metrics, this call's history."""
+    """Train up to ``epochs`` within the server's per-call limits; how it ended, metrics, this call's history.
+
+    It trains in short slices, taking the session's lock for each, so that other calls on the same
+    session (and its stream) are served in between.
+    """
     limits = session.settings
     if epochs > limits.max_epochs_per_call:
         raise SessionError(f"at most {limits.max_epochs_per_call} epochs per call; call again to continue")
+    deadline = time.monotonic() + limits.max_seconds_per_call
+    first_epoch = session.model.epoch
+    done, result = 0, {"epochs_run": 0, "status": "completed", "message": ""}
+    while done < epochs:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            result = {"status": "time_limit", "message": f"stopped at the time limit after {done} epochs"}
+            break
+        result = session.train(epochs - done, max_seconds=min(REST_SLICE_SECONDS, left))
+        done += result["epochs_run"]
+        if result["status"] not in ("completed", "time_limit"):
+            break
+        time.sleep(REST_PAUSE_SECONDS)  # a lock is not fair: give waiting calls their turn
+    if result["status"] == "completed" or (result["status"] == "time_limit" and done == epochs):
+        result = {"status": "completed", "message": f"trained {done} epochs"}
     with session.lock:
-        start = len(session.history["epoch"])
-        result = session.train(epochs, max_seconds=limits.max_seconds_per_call)
-        return {**result, "metrics": session.metrics(),
+        epochs_seen = session.history["epoch"]
+        start = next((i for i, e in enumerate(epochs_seen) if e > first_epoch), len(epochs_seen))
+        return {**result, "epochs_run": done, "metrics": session.metrics(),
                 "history": {key: values[start:] for key, values in session.history.items()}}
 
 
@@ -53,17 +76,28 @@ def step(session: Session) -> dict:
     return {**result, "metrics": session.metrics()}
 
 
+def _values_per_point(session: Session) -> int:
+    """Numbers an answer holds per input point: the features, then a(k) and h(k) of every neuron."""
+    with session.lock:
+        return session.feature_map.n_features + 2 * sum(layer.units for layer in session.model.layers)
+
+
 def predict(session: Session, rows: list) -> dict:
-    """Every node's values for raw inputs, within the server's row limit."""
-    if len(rows) > session.settings.max_predict_rows:
-        raise SessionError(f"at most {session.settings.max_predict_rows} inputs per call")
+    """Every node's values for raw inputs, within the server's limits."""
+    limits = session.settings
+    most = min(limits.max_predict_rows, limits.max_grid_values // _values_per_point(session))
+    if len(rows) > most:
+        raise SessionError(f"at most {most} inputs per call for this network")
     return inspection.predict_nodes(session, rows)
 
 
 def grid(session: Session, resolution: int) -> dict:
-    """Every neuron on a grid, within the server's resolution limit."""
-    if resolution > session.settings.max_grid:
-        raise SessionError(f"grid resolution is limited to {session.settings.max_grid}")
+    """Every neuron on a grid, within the server's limits."""
+    limits = session.settings
+    cells = resolution ** (2 if session.dataset.dims == 2 else 1)
+    if resolution > limits.max_grid or cells * _values_per_point(session) // 2 > limits.max_grid_values:
+        raise SessionError(f"this grid would be too large for this network; ask for a smaller resolution "
+                           f"(at most {limits.max_grid_values} values per answer)")
     return inspection.grid(session, resolution)
 
 
@@ -83,26 +117,30 @@ def stream_info(session: Session) -> dict:
 
 def play(session: Session) -> None:
     """Start training continuously (the host's trainer picks it up)."""
-    session.playing = True
-    session.version += 1
+    with session.lock:
+        session.playing = True
+        session.version += 1
 
 
 def pause(session: Session) -> None:
     """Stop continuous training after the current slice."""
-    session.playing = False
-    session.version += 1
+    with session.lock:
+        session.playing = False
+        session.version += 1
 
 
 def stream_step(session: Session) -> None:
     """Pause and train one epoch."""
-    session.playing = False
-    session.train(1)
+    with session.lock:
+        session.playing = False
+        session.train(1)
 
 
 def stream_reset(session: Session) -> None:
     """Pause and go back to the initial weights."""
-    session.playing = False
-    session.reset()
+    with session.lock:
+        session.playing = False
+        session.reset()
 
 
 def set_live(session: Session, changes: dict) -> None:

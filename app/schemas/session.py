@@ -115,7 +115,7 @@ class SessionMetrics(BaseModel):
     epoch: int
     status: str = Field(..., description="idle, playing, diverged")
     message: str = ""
-    train_loss: float
+    train_loss: float | None = Field(..., description="None when it overflows (hand-set huge weights).")
     test_loss: float | None
     train_accuracy: float | None = None
     test_accuracy: float | None = None

@@ -9,13 +9,31 @@ from app.services.session import Session
 from engine import serialization
 
 EXPORT_FORMAT, EXPORT_VERSION = "nnplay.session", 1
+MAX_INPUT = 1e6  # raw coordinates beyond this are not points of any dataset here
 
 
 def _raw_inputs(session: Session, rows) -> np.ndarray:
-    X = np.asarray(rows, dtype=np.float64)
+    expected = f"inputs must be rows of {session.dataset.dims} numbers (the data's raw coordinates)"
+    try:
+        X = np.asarray(rows, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise SessionError(expected) from None
     if X.ndim != 2 or X.shape[1] != session.dataset.dims:
-        raise SessionError(f"inputs must be rows of {session.dataset.dims} numbers (the data's raw coordinates)")
+        raise SessionError(expected)
+    if not np.isfinite(X).all() or np.abs(X).max(initial=0) > MAX_INPUT:
+        raise SessionError(f"inputs must be finite numbers no larger than {MAX_INPUT:g} in size")
     return X
+
+
+def finite_list(values) -> list:
+    """``values`` as nested lists, with None where a value overflowed (JSON has no NaN or infinity)."""
+    values = np.asarray(values)
+    finite = np.isfinite(values)
+    if finite.all():
+        return values.tolist()
+    cleaned = values.astype(object)
+    cleaned[~finite] = None
+    return cleaned.tolist()
 
 
 def weights(session: Session) -> dict:
@@ -44,14 +62,15 @@ def set_weights(session: Session, layers: list[dict]) -> None:
 
 def predict_nodes(session: Session, rows) -> dict:
     """For each input row: its features, then every layer's linear inputs a(k) and outputs h(k)."""
-    with session.lock:
+    with session.lock, np.errstate(all="ignore"):
         X = _raw_inputs(session, rows)
         trace = session.model.forward_trace(session.feature_map.transform(X, dtype=np.float32))
         return {
             "features": session.feature_names,
-            "inputs": trace.inputs.tolist(),
-            "layers": [{"a": a.tolist(), "h": h.tolist()} for a, h in zip(trace.linear, trace.outputs, strict=True)],
-            "output": trace.output.tolist(),
+            "inputs": finite_list(trace.inputs),
+            "layers": [{"a": finite_list(a), "h": finite_list(h)} for a, h in zip(trace.linear, trace.outputs,
+                                                                                    strict=True)],
+            "output": finite_list(trace.output),
         }
 
 
@@ -67,18 +86,21 @@ def backprop(session: Session, row, target) -> dict:
         else:
             y = np.array([float(target)], dtype=np.float32)
         try:
-            bp = session.model.backprop(features, y)
-        except ValueError as exc:
+            with np.errstate(all="ignore"):  # overflow shows as None in the answer
+                bp = session.model.backprop(features, y)
+                loss = session.model.compute_loss(features, y)
+        except ValueError as exc:  # e.g. a target too large for float32
             raise SessionError(str(exc)) from None
         return {
-            "loss": session.model.compute_loss(features, y),
-            "forward": {"inputs": bp.trace.inputs[0].tolist(),
-                        "a": [a[0].tolist() for a in bp.trace.linear], "h": [h[0].tolist() for h in bp.trace.outputs]},
-            "grad_output": bp.grad_output[0].tolist(),
-            "deltas": [d[0].tolist() for d in bp.deltas],
-            "grad_h": [g[0].tolist() for g in bp.grad_h],
-            "gradients": [{"W": gw.tolist(), "b": gb.tolist()} for gw, gb in zip(bp.gradients[::2], bp.gradients[1::2],
-                                                                                  strict=True)],
+            "loss": loss if np.isfinite(loss) else None,
+            "forward": {"inputs": finite_list(bp.trace.inputs[0]),
+                        "a": [finite_list(a[0]) for a in bp.trace.linear],
+                        "h": [finite_list(h[0]) for h in bp.trace.outputs]},
+            "grad_output": finite_list(bp.grad_output[0]),
+            "deltas": [finite_list(d[0]) for d in bp.deltas],
+            "grad_h": [finite_list(g[0]) for g in bp.grad_h],
+            "gradients": [{"W": finite_list(gw), "b": finite_list(gb)}
+                          for gw, gb in zip(bp.gradients[::2], bp.gradients[1::2], strict=True)],
         }
 
 
@@ -121,14 +143,15 @@ def check_export(document: dict) -> tuple[SessionConfig, dict]:
 def load_model(session: Session, model_document: dict) -> None:
     """Put an exported model's weights (and epoch count) into a session built from the same config."""
     with session.lock:
+        # Compare the architecture before building anything: a forged document could ask for huge layers.
+        ours = [{"units": layer.units, "activation": layer.activation.name} for layer in session.model.layers]
+        theirs = model_document.get("layers")
+        if theirs != ours or model_document.get("input_dim") != session.model.input_dim:
+            raise SessionError("the model's layers do not match its config")
         try:
             model = serialization.model_from_dict(model_document)
         except ValueError as exc:
             raise SessionError(f"the model cannot be read: {exc}") from None
-        ours = [(layer.units, layer.activation.name) for layer in session.model.layers]
-        theirs = [(layer.units, layer.activation.name) for layer in model.layers]
-        if ours != theirs or model.input_dim != session.model.input_dim:
-            raise SessionError("the model's layers do not match its config")
         session.model.set_weights(model.get_weights())
         session.model.epoch = model.epoch
         session.version += 1

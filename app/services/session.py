@@ -22,6 +22,7 @@ from engine.training import DIVERGED
 # Config fields that change nothing but the optimizer or the batches: applied without any reset.
 LIVE_FIELDS = {"learning_rate", "regularization", "reg_rate", "batch_size", "optimizer"}
 HISTORY_LIMIT = 20_000
+GRID_CACHE_SIZE = 4  # a stream uses two resolutions; more would only be old views
 HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
 
 
@@ -143,6 +144,7 @@ class Session:
                 new = self._checked(SessionConfig.model_validate(merged))
             except ValidationError as exc:
                 raise SessionError(readable(exc)) from None
+            saved = dict(vars(self))  # every attribute a rebuild may replace
             old, self.config = self.config, new
             try:
                 changed = {k for k in SessionConfig.model_fields if getattr(new, k) != getattr(old, k)}
@@ -157,9 +159,7 @@ class Session:
                     if self.status == DIVERGED:  # the last good weights are in place: try again
                         self.status, self.message = "idle", ""
             except SessionError:
-                self.config = old  # nothing lost: the old session stays as it was
-                self._build_data()
-                self._build_model()
+                vars(self).update(saved)  # nothing lost: the session stays exactly as it was
                 raise
             self.version += 1
 
@@ -218,15 +218,15 @@ class Session:
 
     def metrics(self) -> dict:
         """Epoch, status, train/test loss and accuracy now."""
-        with self.lock:
+        with self.lock, np.errstate(all="ignore"):
             train = self.model.evaluate(self.X_train, self.y_train)
             test = self.model.evaluate(self.X_test, self.y_test) if self.test_set.n_points else {}
             return {
                 "epoch": self.model.epoch,
                 "status": "playing" if self.playing and self.status != DIVERGED else self.status,
                 "message": self.message,
-                "train_loss": train["loss"],
-                "test_loss": test.get("loss"),
+                "train_loss": _finite(train["loss"]),
+                "test_loss": _finite(test.get("loss")),
                 "train_accuracy": train.get("accuracy"),
                 "test_accuracy": test.get("accuracy"),
                 "n_params": self.model.n_params,
@@ -235,7 +235,9 @@ class Session:
     def describe(self) -> dict:
         """Id, config, task and current metrics (the body of a session response)."""
         with self.lock:
-            return {"id": self.id, "config": self.config.model_dump(), "task": self.dataset.task,
+            # The user's own points can be large: they are in the export, not in every answer.
+            config = self.config.model_dump(exclude={"data": {"points", "csv"}})
+            return {"id": self.id, "config": config, "task": self.dataset.task,
                     "n_classes": self.dataset.n_classes, "features": self.feature_names, "metrics": self.metrics()}
 
     def data(self) -> dict:
@@ -249,8 +251,15 @@ class Session:
     def grid(self, resolution: int) -> NeuronGrid:
         """The (cached) grid over the data's domain at this resolution."""
         with self.lock:
-            grid = self._grids.get(resolution)
+            grid = self._grids.pop(resolution, None)
             if grid is None:
                 grid = NeuronGrid(self.dataset.domain, resolution, transform=self.feature_map.transform)
-                self._grids[resolution] = grid
+            self._grids[resolution] = grid  # most recently used last
+            while len(self._grids) > GRID_CACHE_SIZE:
+                del self._grids[next(iter(self._grids))]
             return grid
+
+
+def _finite(value: float | None) -> float | None:
+    """None for a missing or non-finite number (hand-set huge weights can overflow the loss)."""
+    return value if value is not None and np.isfinite(value) else None

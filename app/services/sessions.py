@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from app.core.config import Settings
-from app.hosting.client import HostClient
+from app.hosting.client import HostClient, HostUnavailable
 from app.schemas.session import SessionConfig
 from app.services.errors import Forbidden, LimitReached, NotAuthenticated, SessionNotFound
 
@@ -60,14 +60,17 @@ class SessionManager:
             mine = sum(1 for r in self.records.values() if r.owner == owner)
             if mine >= self.settings.max_sessions_per_client:
                 raise LimitReached(f"you already have {mine} sessions, the most one client may hold; delete one first")
+            alive = [host for host in self.hosts if host.alive]
+            if not alive:
+                raise HostUnavailable("no session host is running; restart the server")
             record = SessionRecord(secrets.token_urlsafe(9), secrets.token_urlsafe(24), owner,
-                                   min(self.hosts, key=lambda h: h.sessions))
+                                   min(alive, key=lambda h: h.sessions))
             self.records[record.id] = record  # reserved now, so that concurrent creates count it
             record.host.sessions += 1
         try:
             described = await record.host.create(record.id, record.token, owner, config.model_dump())
         except BaseException:
-            self._forget(record.id)
+            self.delete(record.id)  # also on the host, in case it built the session after we gave up
             raise
         return {**described, "token": record.token}
 
@@ -98,7 +101,10 @@ class SessionManager:
         """End a session; its streams are closed."""
         record = self._forget(session_id)
         if record is not None:
-            record.host.delete(session_id)
+            try:
+                record.host.delete(session_id)
+            except HostUnavailable:
+                pass  # a stopped host has lost its sessions already
 
     def evict_idle(self) -> list[str]:
         """Delete sessions untouched for longer than the idle limit (and not being watched)."""

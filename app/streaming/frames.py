@@ -136,6 +136,9 @@ class FrameEncoder:
             offset = len(weights)
         else:
             header["weights"] = None
+        current = {(maps.kind, maps.layer, maps.values.shape) for maps in snapshot.maps}
+        for key in set(self.sent_maps) - current:  # a new view or network: forget the old maps
+            del self.sent_maps[key]
         outputs, others = [], []
         for maps in snapshot.maps:
             (outputs if maps.kind == "output" else others).extend(self._changed(maps))

@@ -17,10 +17,10 @@ from fastapi import WebSocket, WebSocketDisconnect
 from fastapi.encoders import jsonable_encoder
 
 from app.core.config import Settings
-from app.services.errors import SessionError
 from app.services.sessions import SessionManager, SessionRecord
 
-CLOSE_TOO_BIG, CLOSE_SESSION_ENDED = 1009, 4410
+CLOSE_TOO_BIG, CLOSE_SESSION_ENDED, CLOSE_TOO_MANY = 1009, 4410, 4429
+MIN_FPS = 1
 DEFAULT_OUTPUT_RESOLUTION, DEFAULT_NEURON_RESOLUTION = 64, 20
 SIMPLE_COMMANDS = {"play": "play", "pause": "pause", "step": "stream_step", "reset": "stream_reset"}
 _viewer_ids = itertools.count(1)
@@ -41,9 +41,12 @@ class StreamPlayer:
     async def run(self) -> None:
         """Serve until the client leaves or the session ends; leaves no task or registration behind."""
         record, host = self.record, self.record.host
+        if record.viewers >= self.settings.max_viewers_per_session:
+            await self.ws.close(CLOSE_TOO_MANY, f"at most {self.settings.max_viewers_per_session} streams per session")
+            return
         record.viewers += 1
-        host.watch(self.viewer_id, record.id, self._on_frame, self._on_closed)
         try:
+            host.watch(self.viewer_id, record.id, self._on_frame, self._on_closed)
             info = await self.manager.call(record, "stream_info")
             await self.ws.send_json(jsonable_encoder({
                 "type": "hello", "protocol": 1, **info, "fps": self.fps,
@@ -51,11 +54,14 @@ class StreamPlayer:
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(self._receive, tasks.cancel_scope)
                 tasks.start_soon(self._send, tasks.cancel_scope)
-        except (WebSocketDisconnect, SessionError):
-            pass
+        except (WebSocketDisconnect, LookupError, RuntimeError):
+            pass  # the client left, or the session or its host is gone
         finally:
-            host.unwatch(self.viewer_id)
             record.viewers -= 1
+            try:
+                host.unwatch(self.viewer_id)
+            except RuntimeError:
+                pass  # the host has stopped
             record.touched = time.monotonic()  # idle time counts from the end of the last stream
             self._on_closed()
 
@@ -85,8 +91,8 @@ class StreamPlayer:
                     break
                 await self.ws.send_bytes(frame)
             await self.ws.close(CLOSE_SESSION_ENDED, "the session was deleted or expired")
-        except (WebSocketDisconnect, RuntimeError, ConnectionError):
-            return  # the client went away mid-send: the receiver sees the disconnect too
+        except (WebSocketDisconnect, ConnectionError, LookupError, RuntimeError):
+            return  # the client went away mid-send, or the host is gone
         finally:
             scope.cancel()
 
@@ -101,7 +107,7 @@ class StreamPlayer:
                 if text is None:
                     await self._error("control messages are JSON text, not binary")
                     continue
-                if len(text) > self.settings.max_ws_message_bytes:
+                if len(text.encode()) > self.settings.max_ws_message_bytes:
                     await self.ws.close(CLOSE_TOO_BIG, "control message too large")
                     break
                 try:
@@ -111,8 +117,8 @@ class StreamPlayer:
                     await self._apply(command)
                 except (ValueError, TypeError) as exc:  # SessionError is a ValueError
                     await self._error(str(exc))
-        except (WebSocketDisconnect, RuntimeError, ConnectionError):
-            return
+        except (WebSocketDisconnect, ConnectionError, LookupError, RuntimeError):
+            return  # the client left, or the session or its host is gone: end the stream
         finally:
             scope.cancel()
 
@@ -128,17 +134,24 @@ class StreamPlayer:
             await self.manager.call(self.record, "set_live", {k: v for k, v in command.items() if k != "type"})
         elif kind == "fps":
             value = command.get("value")
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
-                raise ValueError("fps value must be a positive number")
-            self.fps = min(float(value), self.settings.max_fps)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+                    or not MIN_FPS <= value <= self.settings.max_fps:
+                raise ValueError(f"fps value must be a number from {MIN_FPS} to {self.settings.max_fps:g}")
+            self.fps = float(value)
         elif kind == "view":
-            for name in ("output_resolution", "neuron_resolution"):
+            limits = {"output_resolution": self.settings.max_grid,
+                      "neuron_resolution": min(self.settings.max_grid, self.settings.max_neuron_resolution)}
+            for name, most in limits.items():
                 if name in command:
                     value = command[name]
                     whole = isinstance(value, int) and not isinstance(value, bool)
-                    if not whole or not 2 <= value <= self.settings.max_grid:
-                        raise ValueError(f"{name} must be a whole number from 2 to {self.settings.max_grid}")
-                    setattr(self, name, value)
+                    if not whole or not 2 <= value <= most:
+                        raise ValueError(f"{name} must be a whole number from 2 to {most}")
+            for name in limits:
+                setattr(self, name, command.get(name, getattr(self, name)))
+            if self._waiting is not None and not self._waiting.done():
+                # The pending request has the old sizes and may wait for a change that never comes.
+                self.record.host.want(self.viewer_id, self.output_resolution, self.neuron_resolution)
         else:
             raise ValueError(f"unknown control message type {kind!r}; "
                              "use play, pause, step, reset, set, fps or view")

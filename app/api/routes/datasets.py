@@ -1,8 +1,7 @@
 """Dataset previews: the points a data config gives, before any session exists."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
-from app.core.config import get_settings
 from app.schemas.session import DataConfig
 from app.services import data
 
@@ -10,6 +9,6 @@ router = APIRouter(prefix="/datasets", tags=["catalogue"])
 
 
 @router.post("/preview")
-def preview(config: DataConfig) -> dict:
+def preview(request: Request, config: DataConfig) -> dict:
     """The points (and train/test split) that this data config produces, for thumbnails and previews."""
-    return data.preview(config, get_settings())
+    return data.preview(config, request.app.state.settings)

@@ -17,7 +17,7 @@ from app.streaming.player import StreamPlayer
 router = APIRouter(tags=["stream"])
 SUBPROTOCOL, TOKEN_PREFIX = "nnplay", "token."
 CLOSE_POLICY, CLOSE_NOT_FOUND, CLOSE_FORBIDDEN = 1008, 4404, 4403
-AUTH_TIMEOUT_SECONDS = 10
+AUTH_TIMEOUT_SECONDS = 5
 
 
 def origin_allowed(origin: str | None, host: str | None, allowed: list[str]) -> bool:
@@ -33,7 +33,9 @@ async def _first_message_token(websocket: WebSocket) -> str | None:
         message = json.loads(text)
     except (TimeoutError, ValueError, KeyError):
         return None
-    return message.get("token") if isinstance(message, dict) and message.get("type") == "auth" else None
+    if not isinstance(message, dict) or message.get("type") != "auth" or not isinstance(message.get("token"), str):
+        return None
+    return message["token"]
 
 
 @router.websocket("/sessions/{session_id}/stream")

@@ -3,8 +3,15 @@
 Run from the repository root, with the OpenBLAS tuning variables this machine may set removed for
 this one command (they select a slower kernel for a current NumPy)::
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/bench_training.py           # ~5-8 minutes
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/bench_training.py           # ~4-7 minutes
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/bench_training.py --quick   # smoke run, < 1 minute
+
+The glibc-malloc experiment of docs/performance.md (the 512-wide case with freed memory kept by
+the allocator instead of being returned to the kernel and faulted in again)::
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE MALLOC_MMAP_THRESHOLD_=4000000000 \
+        MALLOC_TRIM_THRESHOLD_=4000000000 python3 bench/bench_training.py --only 512 --no-profile \
+        --out bench/results/bench_training-malloc.json
 
 Options: ``--quick`` (few epochs, one or three repeats, a 10,240-point version of the 512-wide set),
 ``--only NAME`` (run the configurations whose name contains NAME; repeatable), ``--no-profile``,
@@ -26,7 +33,9 @@ everywhere (scikit-learn is fed float32 too and the dtype it trained in is recor
 
 Per-step time = wall time of whole epochs / optimizer steps (per-epoch costs are included). Each
 contender is warmed up once, then run ``repeats`` times, interleaved (the order rotates every
-repeat so that all contenders share the machine's noise); the median is reported. The script also
+repeat so that all contenders share the machine's noise); the median is reported. A run during
+which other processes kept the CPUs busy is retaken, up to 3 times (the machine is shared; the
+time spent waiting for it to calm down is capped at 150 s per invocation). The script also
 measures NumPy's peak square-GEMM rate, ``NeuronGrid.evaluate`` on the 6x8 network, and breaks the
 engine's time down by phase (a timed copy of ``engine.training.fit``'s loop) and by function (cProfile).
 """
@@ -38,6 +47,7 @@ import os
 import platform
 import pstats
 import statistics
+import subprocess
 import sys
 import time
 import warnings
@@ -740,6 +750,14 @@ def profile_engine_functions(cfg: Config, X, y, epochs: int, top: int = 10) -> l
 
 
 # ----------------------------------------------------------------------------- report
+def _git(*args: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip() if done.returncode == 0 else "unknown"
+
+
 def machine_info() -> dict:
     cpu = "unknown"
     try:
@@ -755,6 +773,8 @@ def machine_info() -> dict:
         "torch": torch.__version__,
         "sklearn": sklearn.__version__,
         "threadpoolctl": threadpoolctl.__version__,
+        "git_commit": _git("rev-parse", "HEAD"),
+        "engine_uncommitted_changes": _git("status", "--porcelain", "engine") not in ("", "unknown"),
         "torch_default_threads": TORCH_DEFAULT_THREADS,
         "torch_blas": "MKL" if torch.backends.mkl.is_available() else "other",
         "threadpool_info": threadpoolctl.threadpool_info(),

@@ -20,6 +20,7 @@ from engine.layers import Dense
 
 Array = np.ndarray
 DTYPES = ("float32", "float64")
+EVAL_CHUNK_ROWS = 4096
 
 
 @dataclass
@@ -276,6 +277,22 @@ class Sequential:
     def _mean_loss(self, a_out: Array, y_out: Array, T: Array) -> float:
         per_sample = self.loss.value(a_out, y_out, T, self.output_activation)
         return float(per_sample.mean()) + self._penalty()
+
+    def _loss_and_outputs(self, X: Array, T: Array) -> tuple[float, Array]:
+        """J on (X, T) and the network's outputs, a chunk of rows at a time.
+
+        Only the output layer's values are kept, so a large dataset needs no memory for every layer's
+        activations (for 50,000 rows of a 512-wide network that would be hundreds of megabytes per epoch).
+        """
+        total, outputs = 0.0, []
+        for start in range(0, X.shape[0], EVAL_CHUNK_ROWS):
+            h = X[start:start + EVAL_CHUNK_ROWS]
+            for layer in self.layers:
+                a, h = layer.forward(h)
+            total += float(self.loss.value(a, h, T[start:start + EVAL_CHUNK_ROWS], self.output_activation).sum())
+            outputs.append(h)
+        output = outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
+        return total / X.shape[0] + self._penalty(), output
 
     def compute_loss(self, X, y, reduction: str = "mean") -> float:
         """The objective J on (X, y).

@@ -116,8 +116,11 @@ def _run_epochs(model, history, X, T, labels, validation, epochs, batch, shuffle
                 batch_linear, batch_outputs = forward(X[rows])
                 backward(batch_linear, batch_outputs, T[rows])
                 step(theta, grad)
-        linear, outputs = forward(X)
-        loss = model._mean_loss(linear[-1], outputs[-1], T)
+        if full_batch:  # this forward pass is also the next step's
+            linear, outputs = forward(X)
+            loss, train_outputs = model._mean_loss(linear[-1], outputs[-1], T), outputs[-1]
+        else:
+            loss, train_outputs = model._loss_and_outputs(X, T)
         if not (np.isfinite(loss) and np.isfinite(theta).all()):
             theta[...] = last_good
             model.optimizer.reset()
@@ -131,16 +134,15 @@ def _run_epochs(model, history, X, T, labels, validation, epochs, batch, shuffle
         history.epochs.append(model.epoch)
         history.loss.append(loss)
         if labels is not None:
-            logs["accuracy"] = float(np.mean(targets.predicted_labels(outputs[-1], output) == labels))
+            logs["accuracy"] = float(np.mean(targets.predicted_labels(train_outputs, output) == labels))
             history.accuracy.append(logs["accuracy"])
         if validation is not None:
             X_val, T_val, labels_val = validation
-            val_linear, val_outputs = forward(X_val)
-            val_loss = model._mean_loss(val_linear[-1], val_outputs[-1], T_val)
+            val_loss, val_outputs = model._loss_and_outputs(X_val, T_val)
             logs["val_loss"] = val_loss if np.isfinite(val_loss) else float(np.finfo(np.float64).max)
             history.val_loss.append(logs["val_loss"])
             if labels_val is not None:
-                logs["val_accuracy"] = float(np.mean(targets.predicted_labels(val_outputs[-1], output) == labels_val))
+                logs["val_accuracy"] = float(np.mean(targets.predicted_labels(val_outputs, output) == labels_val))
                 history.val_accuracy.append(logs["val_accuracy"])
         if callback is not None and callback(model.epoch, logs) is False:
             history.status = STOPPED

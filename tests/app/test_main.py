@@ -56,3 +56,16 @@ def test_python_m_app_starts_a_real_server_on_loopback():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_nnplay_serve_command_parses_host_and_port(monkeypatch, capsys):
+    import uvicorn
+
+    from app import cli
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append((app, kwargs)))
+    cli.main(["serve", "--host", "127.0.0.1", "--port", "8123"])
+    assert calls[0][0] == "app.main:app"
+    assert calls[0][1]["host"] == "127.0.0.1" and calls[0][1]["port"] == 8123
+    assert calls[0][1]["ws_per_message_deflate"] is False

@@ -8,13 +8,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import engine
 from app.api import errors
 from app.api.limits import BodySizeLimit
-from app.api.routes import catalogue, datasets, health, inspection, models, sessions, stream, training
+from app.api.routes import catalogue, datasets, health, inspection, models, pages, sessions, stream, training
 from app.core.config import Settings, get_settings
 from app.services.sessions import SessionManager
 
@@ -63,17 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_methods=["*"],
                            allow_headers=["*"])
 
+    app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index() -> str:
-        """A placeholder front page until the playground page lands (issue 4)."""
-        return (
-            "<!doctype html><meta charset=utf-8><title>nnplay</title>"
-            "<h1>nnplay</h1><p>The engine and API are running. The playground page is coming; "
-            "meanwhile see the <a href='/docs'>interactive API docs</a>.</p>"
-        )
-
     return app
 
 

@@ -7,6 +7,7 @@ got 2"), so a student can fix their data; nothing half-valid is ever returned.
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -128,13 +129,32 @@ def _padded_box(X: np.ndarray) -> Domain:
 
 
 def from_points(X: object, y: object, task: str = CLASSIFICATION, n_classes: int | None = None,
-                name: str = "custom") -> Dataset:
-    """Build a dataset from user points; raise DatasetError naming the first bad row (1-based)."""
+                name: str = "custom", domain: Domain | None = None) -> Dataset:
+    """Build a dataset from user points; raise DatasetError naming the first bad row (1-based).
+
+    ``domain`` is the region the points were drawn in (one (min, max) per column); by default the
+    points' bounding box, padded by 10%.
+    """
     check_task(task)
     matrix = _points_matrix(X)
     targets = _target_vector(y, len(matrix), "label" if task == CLASSIFICATION else "target")
     n_classes = _validated(matrix, targets, task, n_classes, _row)
-    return Dataset(matrix, targets, task, n_classes, name, _padded_box(matrix))
+    if domain is None:
+        return Dataset(matrix, targets, task, n_classes, name, _padded_box(matrix))
+    return Dataset(matrix, targets, task, n_classes, name, _checked_domain(domain, matrix))
+
+
+def _checked_domain(domain, X: np.ndarray) -> Domain:
+    try:
+        bounds = tuple((float(lo), float(hi)) for lo, hi in domain)
+    except (TypeError, ValueError):
+        raise DatasetError("domain must be one (min, max) pair per column") from None
+    if len(bounds) != X.shape[1] or not all(math.isfinite(lo) and math.isfinite(hi) and lo < hi for lo, hi in bounds):
+        raise DatasetError("domain must be one finite (min, max) pair with min < max per column")
+    lows, highs = np.array([b[0] for b in bounds]), np.array([b[1] for b in bounds])
+    if ((X < lows) | (X > highs)).any():
+        raise DatasetError("every point must lie inside the domain")
+    return bounds
 
 
 def _delimiter(line: str) -> str:

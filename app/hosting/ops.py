@@ -165,6 +165,7 @@ OPS: dict[str, Callable] = {
     "step": step,
     "weights": inspection.weights,
     "set_weights": set_weights,
+    "set_weight": inspection.set_weight,
     "predict": predict,
     "backprop": inspection.backprop,
     "grid": grid,

@@ -34,6 +34,17 @@ class WeightsIn(BaseModel):
     layers: list[LayerWeights] = Field(..., min_length=1, max_length=64)
 
 
+class WeightEdit(BaseModel):
+    """One weight W(layer)[row, col], or the bias b(layer)[row] when col is left out."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False,
+                              json_schema_extra={"examples": [{"layer": 1, "row": 0, "col": 1, "value": -2.0}]})
+    layer: int = Field(..., ge=1, description="1 = the first hidden layer.")
+    row: int = Field(..., ge=0, description="The neuron in that layer.")
+    col: int | None = Field(None, ge=0, description="The neuron of the layer below; none for the bias.")
+    value: float = Field(..., ge=-1e6, le=1e6)
+
+
 class PredictRequest(BaseModel):
     """Raw input points (x1, x2), or (x,) for 1-D data."""
 

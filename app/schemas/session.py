@@ -21,6 +21,9 @@ class UserPoints(BaseModel):
     X: list[list[float]] = Field(..., min_length=1, max_length=10_000)
     y: list[float] = Field(..., min_length=1, max_length=10_000)
     task: Literal["classification", "regression"] = "classification"
+    domain: list[tuple[float, float]] | None = Field(
+        None, max_length=2, description="The region the points were drawn in; default: their bounding box."
+    )
 
 
 class DataConfig(BaseModel):

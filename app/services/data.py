@@ -17,7 +17,8 @@ def build(data: DataConfig, settings: Settings) -> tuple[datasets.Dataset, datas
         elif (data.points is None) == (data.csv is None):
             raise SessionError("custom data needs exactly one of 'points' or 'csv'")
         elif data.points is not None:
-            dataset = user_data.from_points(data.points.X, data.points.y, task=data.points.task)
+            dataset = user_data.from_points(data.points.X, data.points.y, task=data.points.task,
+                                            domain=data.points.domain)
         else:
             dataset = user_data.from_csv(data.csv)
         if dataset.n_points > settings.max_points:

@@ -60,6 +60,24 @@ def set_weights(session: Session, layers: list[dict]) -> None:
         session.version += 1
 
 
+def set_weight(session: Session, layer: int, row: int, col: int | None, value: float) -> None:
+    """Change one weight (or one bias when ``col`` is None), keeping every other value exactly."""
+    with session.lock:
+        layers = session.model.layers
+        if not 1 <= layer <= len(layers):
+            raise SessionError(f"layer must be from 1 to {len(layers)}")
+        target = layers[layer - 1]
+        if not 0 <= row < target.units:
+            raise SessionError(f"layer {layer} has neurons 0 to {target.units - 1}")
+        if col is None:
+            target.b[row] = value
+        elif 0 <= col < target.input_dim:
+            target.W[row, col] = value
+        else:
+            raise SessionError(f"layer {layer} takes inputs 0 to {target.input_dim - 1}")
+        session.version += 1
+
+
 def predict_nodes(session: Session, rows) -> dict:
     """For each input row: its features, then every layer's linear inputs a(k) and outputs h(k)."""
     with session.lock, np.errstate(all="ignore"):

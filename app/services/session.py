@@ -56,6 +56,7 @@ class Session:
 
     def _build_data(self) -> None:
         dataset, train, test = data.build(self.config.data, self.settings)
+        self.data_version = getattr(self, "data_version", 0) + 1  # viewers refetch the points when it changes
         self.dataset, self.train_set, self.test_set = dataset, train, test
         # 1-D data cannot feed x2-based features: keep those that apply (x1 if none do).
         usable = [name for name in self.config.features if features.get(name).required_columns <= dataset.dims]

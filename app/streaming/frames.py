@@ -49,6 +49,7 @@ class Snapshot:
     header: dict
     weights: np.ndarray  # every parameter in get_weights() order, flattened
     maps: list[LayerMaps]
+    structure: dict | None = None  # layers, features, domain, task, n_classes, data_version
 
 
 def _gone():
@@ -96,6 +97,7 @@ class FrameEncoder:
     bytes_sent: int = 0
     frames_sent: int = 0
     _inputs_sent: dict = field(default_factory=dict)  # key -> weak reference to the input grid fully sent
+    _structure: dict | None = None  # the network's shape last sent
 
     def __post_init__(self) -> None:
         self._bucket = self.bytes_per_second  # a new viewer's first frame may carry the whole picture
@@ -127,6 +129,8 @@ class FrameEncoder:
         """One frame for ``snapshot``: always the header; weights and changed heatmaps as the budget allows."""
         budget = self._refill() / self._ratio  # raw bytes we may add
         header = dict(snapshot.header)
+        if snapshot.structure is not None and snapshot.structure != self._structure:
+            header["structure"] = self._structure = snapshot.structure  # only when it changed
         parts: list[bytes] = []
         weights = np.clip(snapshot.weights, -FLOAT16_MAX, FLOAT16_MAX).astype("<f2").tobytes()
         offset = 0

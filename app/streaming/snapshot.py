@@ -33,7 +33,10 @@ def take(session: Session, output_resolution: int, neuron_resolution: int) -> Sn
             if output_range is not None and output_range[0] == output_range[1]:
                 output_range = (output_range[0] - 1, output_range[1] + 1)
         maps.insert(0, LayerMaps(len(model.layers), big, output_range, "output"))
-        last = {key: values[-1] if values else None for key, values in session.history.items()}
+        if session.history["epoch"]:
+            last = {key: values[-1] for key, values in session.history.items()}
+        else:  # before the first epoch: the starting point, so the chart and numbers start somewhere
+            last = session.metrics()
         header = {
             "type": "frame",
             "version": session.version,
@@ -47,4 +50,12 @@ def take(session: Session, output_resolution: int, neuron_resolution: int) -> Sn
             "test_accuracy": last["test_accuracy"],
         }
         weights = np.concatenate([w.ravel() for w in model.get_weights()])
-        return Snapshot(header, weights, maps)
+        structure = {
+            "layers": [[layer.units, layer.input_dim, layer.activation.name] for layer in model.layers],
+            "features": list(session.feature_names),
+            "domain": [list(bounds) for bounds in session.dataset.domain],
+            "task": session.dataset.task,
+            "n_classes": session.dataset.n_classes,
+            "data_version": session.data_version,
+        }
+        return Snapshot(header, weights, maps, structure)

@@ -94,3 +94,18 @@ def test_dataset_preview_is_reproducible(client):
     config = {"name": "spiral", "n_points": 50, "noise": 0.1, "seed": 4, "train_ratio": 0.6}
     first, second = (client.post("/api/datasets/preview", json=config).json() for _ in range(2))
     assert first == second and len(first["train"]["X"]) == 30 and len(first["test"]["X"]) == 20
+
+
+def test_one_weight_or_bias_can_be_edited_alone(client, fig_session):
+    sid, headers = fig_session
+    edit = {"layer": 2, "row": 1, "col": 0, "value": 5.5}
+    assert client.patch(f"/api/sessions/{sid}/weights", json=edit, headers=headers).status_code == 200
+    assert client.patch(f"/api/sessions/{sid}/weights", json={"layer": 3, "row": 0, "value": -1.25},
+                        headers=headers).status_code == 200
+    layers = client.get(f"/api/sessions/{sid}/weights", headers=headers).json()["layers"]
+    expected = [dict(layer) for layer in FIG_3_13["layers"]]
+    assert layers[1]["W"] == [[2, -1], [5.5, -1]] and layers[2]["b"] == [-1.25, 2]
+    assert layers[0]["W"] == expected[0]["W"]
+    for bad in ({"layer": 4, "row": 0, "value": 1}, {"layer": 1, "row": 2, "col": 0, "value": 1},
+                {"layer": 1, "row": 0, "col": 5, "value": 1}, {"layer": 1, "row": 0, "value": 1e9}):
+        assert client.patch(f"/api/sessions/{sid}/weights", json=bad, headers=headers).status_code == 422

@@ -88,3 +88,12 @@ def test_unknown_task_is_refused():
         from_points([[0, 0], [1, 1]], [0, 1], task="clustering")
     with pytest.raises(DatasetError, match="task must be one of"):
         from_csv("0,0,0\n1,1,1", task="clustering")
+
+
+def test_points_drawn_in_a_given_domain_keep_it():
+    data = from_points([[0, 0], [1, 1]], [0, 1], domain=[(-6, 6), (-6, 6)])
+    assert data.domain == ((-6.0, 6.0), (-6.0, 6.0))
+    with pytest.raises(DatasetError, match="inside the domain"):
+        from_points([[0, 0], [7, 1]], [0, 1], domain=[(-6, 6), (-6, 6)])
+    with pytest.raises(DatasetError, match="min < max"):
+        from_points([[0, 0], [1, 1]], [0, 1], domain=[(1, -1), (-6, 6)])

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.api.deps import ManagerDep, SessionDep
-from app.schemas.inspection import BackpropRequest, PredictRequest, WeightsIn
+from app.schemas.inspection import BackpropRequest, PredictRequest, WeightEdit, WeightsIn
 
 router = APIRouter(prefix="/sessions/{session_id}", tags=["inspection"])
 
@@ -20,6 +20,13 @@ async def read_weights(session: SessionDep, manager: ManagerDep) -> dict:
 async def write_weights(session: SessionDep, manager: ManagerDep, body: WeightsIn) -> dict:
     """Set every weight by hand, e.g. the chapter's Fig. 3-13 network."""
     return await manager.call(session, "set_weights", [layer.model_dump() for layer in body.layers])
+
+
+@router.patch("/weights")
+async def edit_weight(session: SessionDep, manager: ManagerDep, body: WeightEdit) -> dict:
+    """Change one weight or bias, e.g. after clicking a link in the diagram; the others stay exactly."""
+    await manager.call(session, "set_weight", body.layer, body.row, body.col, body.value)
+    return {"ok": True}
 
 
 @router.post("/predict")

@@ -1,0 +1,65 @@
+// The REST client: every call carries the session's token and turns a server error into an Error
+// whose message is the server's own sentence (shown to the student, never swallowed).
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function request(method, url, { token, body } = {}) {
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (error) {
+    throw new ApiError(0, `the server cannot be reached (${error.message})`);
+  }
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, (data && data.detail) || `HTTP ${response.status}`);
+  return data;
+}
+
+/** One session on the server, seen through REST. */
+export class Session {
+  constructor(created) {
+    this.id = created.id;
+    this.token = created.token;
+  }
+
+  static async create(config) {
+    return new Session(await request("POST", "/api/sessions", { body: config }));
+  }
+
+  static async import(document) {
+    const created = await request("POST", "/api/sessions/import", { body: { document } });
+    return { session: new Session(created), described: created };
+  }
+
+  call(method, path = "", body) {
+    return request(method, `/api/sessions/${this.id}${path}`, { token: this.token, body });
+  }
+
+  describe() { return this.call("GET"); }
+  update(changes) { return this.call("PATCH", "", changes); }
+  data() { return this.call("GET", "/data"); }
+  history() { return this.call("GET", "/history"); }
+  exportModel() { return this.call("GET", "/model"); }
+  editWeight(layer, row, col, value) { return this.call("PATCH", "/weights", { layer, row, col, value }); }
+  regenerate() { return this.call("POST", "/regenerate"); }
+
+  /** Best effort: free the server's memory when the page goes away. */
+  close() {
+    fetch(`/api/sessions/${this.id}`, {
+      method: "DELETE", keepalive: true, headers: { Authorization: `Bearer ${this.token}` },
+    }).catch(() => {});
+  }
+}
+
+export function preview(dataConfig) {
+  return request("POST", "/api/datasets/preview", { body: dataConfig });
+}

@@ -1,0 +1,193 @@
+// The output view: the network's output over the data's domain, the train and test points on top,
+// a colour legend, and clicks that add points in drawing mode.
+import { CLASS_COLORS, NEGATIVE, POSITIVE, divergingLUT } from "./colors.js";
+
+const POINT_RADIUS = 4;
+
+function hexToRgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+export class OutputView {
+  /** canvas: the big <canvas>; legend: a <div>; options: {onAddPoint(x1, x2, shiftKey), t} */
+  constructor(canvas, legend, options) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext("2d");
+    this.legend = legend;
+    this.options = options;
+    this.data = null;
+    this.outputs = null;
+    this.showTest = false;
+    this.discretize = false;
+    this.drawing = false;
+    this.image = document.createElement("canvas");
+    this.classRgb = CLASS_COLORS.map(hexToRgb);
+    this.drawn = 0;
+    canvas.addEventListener("click", (event) => this._click(event));
+  }
+
+  setData(data) { this.data = data; this._legend(); }
+  setOutputs(outputs) { this.outputs = outputs; }
+  setOptions({ showTest, discretize }) { this.showTest = showTest; this.discretize = discretize; }
+  setDrawing(on) { this.drawing = on; this.canvas.classList.toggle("drawing", on); }
+
+  /** Data coordinates -> canvas pixels. */
+  _toPixel(x1, x2) {
+    const [[a, b], second] = this.data.domain;
+    const px = ((x1 - a) / (b - a)) * this.canvas.width;
+    if (!second) return [px, null];
+    const [c, d] = second;
+    return [px, (1 - (x2 - c) / (d - c)) * this.canvas.height];
+  }
+
+  _click(event) {
+    if (!this.drawing || !this.data || this.data.domain.length !== 2) return;
+    const rect = this.canvas.getBoundingClientRect();
+    const fx = (event.clientX - rect.left) / rect.width;
+    const fy = (event.clientY - rect.top) / rect.height;
+    const [[a, b], [c, d]] = this.data.domain;
+    this.options.onAddPoint(a + fx * (b - a), d - fy * (d - c), event.shiftKey);
+  }
+
+  /** Draw everything now (the caller throttles to animation frames). */
+  draw() {
+    const { ctx, canvas } = this;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    if (!this.data) return;
+    const oneD = this.data.domain.length === 1;
+    if (this.outputs && this.outputs.length) {
+      if (oneD) this._curve();
+      else this._paintImage();
+    }
+    this._points(this.data.train, "#fff");
+    if (this.showTest) this._points(this.data.test, "#000");
+    this.drawn += 1;
+  }
+
+  _paintImage() {
+    const first = this.outputs[0];
+    const [h, w] = first.shape;
+    if (this.image.width !== w || this.image.height !== h) Object.assign(this.image, { width: w, height: h });
+    const ictx = this.image.getContext("2d");
+    const pixels = ictx.createImageData(w, h);
+    const out = pixels.data;
+    const cells = w * h;
+    if (this.outputs.length === 1) {
+      const lut = divergingLUT();
+      const classify = this.discretize && this.data.task === "classification";
+      for (let i = 0; i < cells; i++) {
+        const q = classify ? (first.bytes[i] >= 128 ? 255 : 0) : first.bytes[i];
+        out.set(lut.subarray(q * 4, q * 4 + 4), i * 4);
+      }
+    } else {
+      const k = this.outputs.length;
+      for (let i = 0; i < cells; i++) {
+        let best = 0;
+        for (let c = 1; c < k; c++) if (this.outputs[c].bytes[i] > this.outputs[best].bytes[i]) best = c;
+        const p = this.outputs[best].bytes[i] / 255;
+        const strength = this.discretize ? 1 : Math.max(0, (p - 1 / k) / (1 - 1 / k));
+        const [r, g, b] = this.classRgb[best];
+        out[i * 4] = 255 + (r - 255) * strength * 0.8;
+        out[i * 4 + 1] = 255 + (g - 255) * strength * 0.8;
+        out[i * 4 + 2] = 255 + (b - 255) * strength * 0.8;
+        out[i * 4 + 3] = 255;
+      }
+    }
+    ictx.putImageData(pixels, 0, 0);
+    this.ctx.imageSmoothingEnabled = !this.discretize;
+    this.ctx.globalAlpha = 0.85;
+    this.ctx.drawImage(this.image, 0, 0, this.canvas.width, this.canvas.height);
+    this.ctx.globalAlpha = 1;
+  }
+
+  /** 1-D regression: the fitted curve over x, targets from lo (bottom) to hi (top). */
+  _curve() {
+    const { ctx, canvas } = this;
+    const out = this.outputs[0];
+    const n = out.bytes.length;
+    ctx.strokeStyle = "#183d4e";
+    ctx.lineWidth = 3;
+    ctx.beginPath();
+    for (let i = 0; i < n; i++) {
+      const x = (i / (n - 1)) * canvas.width;
+      const y = (1 - out.bytes[i] / 255) * canvas.height;
+      if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+    }
+    ctx.stroke();
+    this.curveRange = [out.lo, out.hi];
+  }
+
+  _points(part, stroke) {
+    if (!part || !part.X.length) return;
+    const { ctx } = this;
+    const regression = this.data.task === "regression";
+    const lut = divergingLUT();
+    const [lo, hi] = this.outputs?.[0] ? [this.outputs[0].lo, this.outputs[0].hi] : [-1, 1];
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = stroke;
+    for (let i = 0; i < part.X.length; i++) {
+      const [x1, x2] = part.X[i];
+      let [px, py] = this._toPixel(x1, x2);
+      const value = part.y[i];
+      if (py === null) py = (1 - (value - lo) / (hi - lo || 1)) * this.canvas.height;  // 1-D: y is the target
+      if (regression && this.data.domain.length === 2) {
+        const q = Math.max(0, Math.min(255, Math.round(((value - lo) / (hi - lo || 1)) * 255)));
+        ctx.fillStyle = `rgb(${lut[q * 4]},${lut[q * 4 + 1]},${lut[q * 4 + 2]})`;
+      } else if (regression) {
+        ctx.fillStyle = "#f59322";
+      } else {
+        ctx.fillStyle = CLASS_COLORS[value] || "#888";
+      }
+      ctx.beginPath();
+      ctx.arc(px, py, POINT_RADIUS, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
+    }
+  }
+
+  _legend() {
+    const { legend, data } = this;
+    legend.replaceChildren();
+    if (!data) return;
+    if (data.task === "classification" && data.n_classes > 2) {
+      for (let c = 0; c < data.n_classes; c++) {
+        const swatch = document.createElement("span");
+        swatch.style.cssText = `display:inline-block;width:12px;height:12px;border-radius:50%;background:${CLASS_COLORS[c]}`;
+        const label = document.createElement("span");
+        label.textContent = this.options.t("class_n", { n: c + 1 });
+        legend.append(swatch, label);
+      }
+      return;
+    }
+    const bar = document.createElement("canvas");
+    bar.width = 256;
+    bar.height = 1;
+    const bctx = bar.getContext("2d");
+    const pixels = bctx.createImageData(256, 1);
+    pixels.data.set(divergingLUT());
+    bctx.putImageData(pixels, 0, 0);
+    const low = document.createElement("span");
+    const high = document.createElement("span");
+    low.className = "legend-low";
+    high.className = "legend-high";
+    low.style.color = NEGATIVE;
+    high.style.color = POSITIVE;
+    low.textContent = data.task === "classification" ? this.options.t("class_n", { n: 1 }) : "low";
+    high.textContent = data.task === "classification" ? this.options.t("class_n", { n: 2 }) : "high";
+    legend.append(low, bar, high);
+  }
+
+  /** Regression legends show the output's actual range once a frame has told it. */
+  updateLegendRange() {
+    if (!this.data || this.data.task !== "regression" || !this.outputs?.[0]) return;
+    const low = this.legend.querySelector(".legend-low");
+    const high = this.legend.querySelector(".legend-high");
+    if (low) low.textContent = this.outputs[0].lo.toFixed(2);
+    if (high) high.textContent = this.outputs[0].hi.toFixed(2);
+  }
+
+  toBlob() {
+    return new Promise((resolve) => this.canvas.toBlob(resolve, "image/png"));
+  }
+}

@@ -1,0 +1,95 @@
+// Chinese and English for every label and message. `t(key, params)` looks a key up in the current
+// language; elements carrying data-i18n (text) or data-i18n-title (tooltip) are translated by apply().
+
+const MESSAGES = {
+  en: {
+    tagline: "Tinker with a neural network, trained on the server",
+    reset_title: "Reset the network to its starting weights (R)", play_title: "Run or pause training (Space)",
+    step_title: "Train one epoch (S)", epoch: "Epoch", learning_rate: "Learning rate", optimizer: "Optimizer",
+    batch_size: "Batch size", regularization: "Regularization", reg_rate: "Regularization rate",
+    output_loss: "Output / loss", share: "Share", export_model: "Export model", import_model: "Import model",
+    data: "Data", which_dataset: "Which dataset do you want to use?", classes: "Classes", expression: "y = f(x)",
+    train_ratio: "Ratio of training to test data", noise: "Noise", n_points: "Points", regenerate: "Regenerate",
+    your_data: "Your own data", draw_points: "Draw points", clear: "Clear",
+    draw_hint: "Click the output to add a point of the chosen colour; Shift-click adds the next colour.",
+    upload_csv: "Upload CSV", features: "Features", which_features: "Which properties do you want to feed in?",
+    network: "Network", output: "Output", test_loss: "Test loss", train_loss: "Training loss",
+    test_accuracy: "Test accuracy", train_accuracy: "Training accuracy", show_test: "Show test data",
+    discretize: "Discretize output", download_png: "Download PNG",
+    keys_hint: "Keys: Space play/pause, S step, R reset.", api_docs: "API docs",
+    weight: "weight", bias: "bias", add_unit: "Add a neuron", remove_unit: "Remove a neuron",
+    add_layer: "Add a hidden layer", remove_layer: "Remove a hidden layer",
+    hidden_layers: "{n} hidden layers", train: "train", test: "test",
+    none: "None", l1: "L1", l2: "L2", sgd: "SGD", momentum: "Momentum", adam: "Adam",
+    auto: "Automatic", classification: "classification", regression: "regression",
+    connecting: "Connecting…", connected: "Connected.", disconnected: "Connection lost. Reconnecting in {s} s…",
+    session_gone: "The session ended on the server; starting a new one.",
+    copied: "Link copied: it opens this exact playground.", copy_failed: "Copy this link: {url}",
+    diverged: "Training diverged: the loss is no longer a number. The last good weights were kept; lower the learning rate and reset.",
+    error: "Error: {message}", bad_url: "The link's settings were not valid ({message}); using the defaults.",
+    imported: "Model imported.", csv_loaded: "{n} points loaded from the file.", drawn: "{n} points drawn.",
+    legend_low: "{value}", legend_high: "{value}", edit_prompt: "New value",
+    activation: "Activation", class_n: "Class {n}", too_many_points: "At most {n} points.",
+    dataset_names: "", saved_png: "Heatmap saved.",
+  },
+  zh: {
+    tagline: "动手摆弄一个在服务器上训练的神经网络",
+    reset_title: "把网络恢复到初始权重（R）", play_title: "开始或暂停训练（空格）", step_title: "训练一轮（S）",
+    epoch: "轮次", learning_rate: "学习率", optimizer: "优化器", batch_size: "批大小", regularization: "正则化",
+    reg_rate: "正则化率", output_loss: "输出 / 损失", share: "分享", export_model: "导出模型", import_model: "导入模型",
+    data: "数据", which_dataset: "选择要使用的数据集", classes: "类别数", expression: "y = f(x)",
+    train_ratio: "训练数据与测试数据之比", noise: "噪声", n_points: "点数", regenerate: "重新生成",
+    your_data: "自己的数据", draw_points: "画点", clear: "清除",
+    draw_hint: "单击输出图添加所选颜色的点；按住 Shift 单击添加下一种颜色。",
+    upload_csv: "上传 CSV", features: "特征", which_features: "选择要输入网络的特征",
+    network: "网络", output: "输出", test_loss: "测试损失", train_loss: "训练损失",
+    test_accuracy: "测试准确率", train_accuracy: "训练准确率", show_test: "显示测试数据",
+    discretize: "离散化输出", download_png: "下载 PNG", keys_hint: "快捷键：空格 开始/暂停，S 单步，R 重置。",
+    api_docs: "API 文档", weight: "权重", bias: "偏置", add_unit: "增加一个神经元", remove_unit: "减少一个神经元",
+    add_layer: "增加一个隐含层", remove_layer: "减少一个隐含层", hidden_layers: "{n} 个隐含层",
+    train: "训练", test: "测试", none: "无", l1: "L1", l2: "L2", sgd: "SGD", momentum: "动量", adam: "Adam",
+    auto: "自动", classification: "分类", regression: "回归",
+    connecting: "正在连接…", connected: "已连接。", disconnected: "连接已断开，{s} 秒后重新连接…",
+    session_gone: "服务器上的会话已结束，正在新建一个。",
+    copied: "链接已复制：打开它会得到完全相同的游乐场。", copy_failed: "请复制这个链接：{url}",
+    diverged: "训练发散了：损失已不再是一个数。已保留最后一组正常的权重；请降低学习率并重置。",
+    error: "错误：{message}", bad_url: "链接中的设置无效（{message}），已改用默认设置。",
+    imported: "模型已导入。", csv_loaded: "已从文件载入 {n} 个点。", drawn: "已画 {n} 个点。",
+    legend_low: "{value}", legend_high: "{value}", edit_prompt: "新的值",
+    activation: "激活函数", class_n: "第 {n} 类", too_many_points: "最多 {n} 个点。",
+    dataset_names: "", saved_png: "热力图已保存。",
+  },
+};
+
+let language = "en";
+
+/** Pick the language: the saved choice, else the browser's. */
+export function initLanguage() {
+  const saved = localStorage.getItem("nnplay.lang");
+  const browser = (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh" : "en";
+  language = MESSAGES[saved] ? saved : browser;
+  return language;
+}
+
+export function currentLanguage() {
+  return language;
+}
+
+export function setLanguage(lang) {
+  language = MESSAGES[lang] ? lang : "en";
+  localStorage.setItem("nnplay.lang", language);
+  apply();
+}
+
+/** The text for `key` in the current language, with {name} placeholders filled from params. */
+export function t(key, params = {}) {
+  const text = MESSAGES[language][key] ?? MESSAGES.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
+}
+
+/** Translate every element marked with data-i18n / data-i18n-title under root. */
+export function apply(root = document) {
+  document.documentElement.lang = language === "zh" ? "zh-CN" : "en";
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
+}

@@ -1,0 +1,303 @@
+// The playground: owns the session, its stream and the views, and keeps the URL in step.
+import { ApiError, Session } from "./api.js";
+import { LossChart } from "./chart.js";
+import { Controls } from "./controls.js";
+import { DataPanel } from "./data.js";
+import { OutputView } from "./heatmap.js";
+import { apply, currentLanguage, setLanguage, t } from "./i18n.js";
+import { NetworkView } from "./network.js";
+import { splitWeights } from "./protocol.js";
+import { fromHash, toHash } from "./state.js";
+import { Stream } from "./stream.js";
+
+const HIDDEN_ACTIVATIONS = ["tanh", "sigmoid", "relu", "linear", "leaky_relu", "softplus", "sign", "step"];
+const $ = (id) => document.getElementById(id);
+
+function download(name, blob) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+const format = (value, digits = 3) => (value === null || value === undefined ? "–" : Number(value).toFixed(digits));
+
+export class Playground {
+  constructor(boot) {
+    this.boot = boot;
+    this.metrics = { start: performance.now(), firstBoundaryMs: null, framesDrawn: 0, frames: 0 };
+    this.outputs = [];
+    this.dataVersion = null;
+    this.playing = false;
+    this.pending = Promise.resolve();
+    this.drawPoints = null;
+    this.controls = new Controls(boot.catalogue, t, {
+      onPlay: () => this.stream?.send({ type: this.playing ? "pause" : "play" }),
+      onStep: () => this.stream?.send({ type: "step" }),
+      onReset: () => { this.chart.reset(); this.stream?.send({ type: "reset" }); },
+      onChange: (changes) => this.change(changes),
+      onShare: () => this.share(),
+      onExport: () => this.exportModel(),
+      onImport: (text) => this.importModel(text),
+      onLanguage: () => this.toggleLanguage(),
+      onView: (ui) => { this.ui = ui; this.output.setOptions(ui); this.render(); this.saveUrl(); },
+      onPng: async () => { download("nnplay-output.png", await this.output.toBlob()); this.toast(t("saved_png"), "ok"); },
+    });
+    this.dataPanel = new DataPanel({
+      catalogue: boot.catalogue, limits: boot.limits, t,
+      onChange: (data) => this.change({ data }),
+      onFeatures: (features) => this.change({ features }),
+      onRegenerate: () => this.change({ data: { seed: this.config.data.seed + 1 } }),
+      onCsv: (csv) => this.change({ data: { name: "custom", csv, points: null } }).then(() => this.adoptServerPoints()),
+      onDrawToggle: (on) => this.toggleDrawing(on),
+      onDrawClear: () => { this.drawPoints = { X: [], y: [] }; this.output.setData({ ...this.data, train: this.drawPoints, test: { X: [], y: [] } }); this.render(); },
+    });
+    this.network = new NetworkView($("network"), {
+      t, activations: HIDDEN_ACTIVATIONS,
+      limits: { maxLayers: boot.limits.max_hidden_layers, maxUnits: boot.limits.max_units },
+      onEditWeight: (layer, row, col, value) => this.session.editWeight(layer, row, col, value).catch((e) => this.fail(e)),
+      onChangeLayers: (hidden) => this.change({ hidden_layers: hidden, activation: this.activationsFor(hidden) }),
+      onChangeActivation: (index, name) => {
+        const acts = this.activationsFor(this.config.hidden_layers);
+        acts[index] = name;
+        this.change({ activation: acts });
+      },
+    });
+    this.output = new OutputView($("heatmap"), $("legend"), { t, onAddPoint: (x1, x2, shift) => this.addPoint(x1, x2, shift) });
+    this.chart = new LossChart($("chart"), { t });
+    window.addEventListener("pagehide", () => this.session?.close());
+  }
+
+  activationsFor(hidden) {
+    const current = this.config.activation;
+    const list = Array.isArray(current) ? current : this.config.hidden_layers.map(() => current);
+    return hidden.map((_, i) => list[i] ?? list[list.length - 1] ?? "tanh");
+  }
+
+  async start() {
+    let { config, ui } = fromHash(location.hash, this.boot.defaults);
+    this.ui = ui;
+    try {
+      this.session = await Session.create(config);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 422) return this.fail(error);
+      this.toast(t("bad_url", { message: error.message }), "error");
+      config = structuredClone(this.boot.defaults);
+      this.session = await Session.create(config);
+    }
+    this.config = config;
+    const described = await this.session.describe();
+    this.adopt(described);
+    this.connect();
+    this.dataPanel.loadThumbnails();
+  }
+
+  connect() {
+    this.stream?.close();
+    this.stream = new Stream(this.session, {
+      onHello: () => {},
+      onFrame: (frame) => this.onFrame(frame),
+      onError: (message) => this.toast(t("error", { message }), "error"),
+      onStatus: (status, seconds) => this.connectionStatus(status, seconds),
+      onGone: () => this.restart(),
+    });
+    this.stream.setView({ output_resolution: 64, neuron_resolution: 20 });
+  }
+
+  async restart() {
+    this.toast(t("session_gone"), "error");
+    this.session = await Session.create(this.config);
+    this.connect();
+  }
+
+  /** Show a session description from the server (config, task, features). */
+  adopt(described) {
+    const points = this.config.data.points;
+    this.config = described.config;
+    if (this.config.data.name === "custom" && !this.config.data.points) this.config.data.points = points;
+    this.described = described;
+    this.controls.show(this.config, this.ui);
+    this.dataPanel.show(this.config, described);
+    this.output.setOptions(this.ui);
+    this.saveUrl();
+  }
+
+  /** Send a config change; changes apply one after another, each shown once the server accepted it. */
+  change(changes) {
+    this.pending = this.pending.then(async () => {
+      try {
+        this.adopt(await this.session.update(changes));
+        if ("hidden_layers" in changes || "features" in changes || "output" in changes) this.chart.reset();
+      } catch (error) {
+        this.fail(error);
+        this.controls.show(this.config, this.ui);
+        this.dataPanel.show(this.config, this.described);
+      }
+    });
+    return this.pending;
+  }
+
+  onFrame(frame) {
+    const { header } = frame;
+    this.metrics.frames += 1;
+    if (header.structure) {
+      this.structure = header.structure;
+      this.network.setStructure({ layers: header.structure.layers, features: header.structure.features });
+      this.outputs = [];
+      if (header.structure.data_version !== this.dataVersion) {
+        this.dataVersion = header.structure.data_version;
+        this.loadData();
+      }
+    }
+    if (frame.weights && this.structure) this.network.setWeights(splitWeights(frame.weights, this.structure.layers));
+    if (frame.maps.length) {
+      this.network.setMaps(frame.maps);
+      for (const map of frame.maps) if (map.kind === "output") this.outputs[map.neuron] = map;
+      this.output.setOutputs(this.outputs);
+    }
+    this.playing = header.status === "playing";
+    this.controls.setPlaying(this.playing);
+    this.controls.setEpoch(header.epoch);
+    $("train_loss").textContent = format(header.train_loss);
+    $("test_loss").textContent = format(header.test_loss);
+    $("train_accuracy").textContent = header.train_accuracy === null ? "–" : `${(header.train_accuracy * 100).toFixed(1)}%`;
+    $("test_accuracy").textContent = header.test_accuracy === null ? "–" : `${(header.test_accuracy * 100).toFixed(1)}%`;
+    if (header.epoch === 0) this.chart.reset();
+    else this.chart.add(header.epoch, header.train_loss, header.test_loss);
+    if (header.status === "diverged" && !this.divergedShown) this.toast(t("diverged"), "error");
+    this.divergedShown = header.status === "diverged";
+    this.render();
+  }
+
+  async loadData() {
+    try {
+      this.data = await this.session.data();
+      this.output.setData(this.data);
+      this.render();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Draw on the next animation frame (several frames arriving together draw once). */
+  render() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    requestAnimationFrame(() => {
+      this.scheduled = false;
+      this.output.draw();
+      this.output.updateLegendRange();
+      this.chart.draw();
+      if (this.outputs.length && this.data) {
+        this.metrics.framesDrawn += 1;
+        if (this.metrics.firstBoundaryMs === null) this.metrics.firstBoundaryMs = performance.now();
+      }
+    });
+  }
+
+  toggleDrawing(on) {
+    this.output.setDrawing(on);
+    if (on && this.data && this.data.domain.length === 2) {
+      this.drawPoints = {
+        X: [...this.data.train.X, ...this.data.test.X],
+        y: [...this.data.train.y, ...this.data.test.y],
+      };
+    }
+  }
+
+  addPoint(x1, x2, shift) {
+    if (!this.drawPoints) return;
+    const classes = this.described.task === "classification" ? Math.max(2, this.described.n_classes) : 2;
+    const cls = shift ? (this.dataPanel.drawClass + 1) % classes : this.dataPanel.drawClass;
+    this.drawPoints.X.push([x1, x2]);
+    this.drawPoints.y.push(cls);
+    this.output.setData({ ...this.data, train: this.drawPoints, test: { X: [], y: [] } });
+    this.render();
+    clearTimeout(this.drawTimer);
+    this.drawTimer = setTimeout(() => this.sendDrawnPoints(), 400);
+  }
+
+  sendDrawnPoints() {
+    const { X, y } = this.drawPoints;
+    if (new Set(y).size < 2) return;  // one class alone is not a classification problem yet
+    const points = { X, y, task: "classification", domain: this.data.domain };
+    this.config.data.points = points;
+    this.change({ data: { name: "custom", points, csv: null } }).then(() => this.toast(t("drawn", { n: X.length }), "ok"));
+  }
+
+  /** After a CSV upload, keep its points in the URL so that a shared link has them. */
+  async adoptServerPoints() {
+    const data = await this.session.data();
+    this.config.data.points = { X: [...data.train.X, ...data.test.X], y: [...data.train.y, ...data.test.y],
+      task: data.task, domain: data.domain };
+    this.toast(t("csv_loaded", { n: this.config.data.points.X.length }), "ok");
+    this.saveUrl();
+  }
+
+  saveUrl() {
+    history.replaceState(null, "", toHash(this.config, this.ui));
+  }
+
+  async share() {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      this.toast(t("copied"), "ok");
+    } catch {
+      this.toast(t("copy_failed", { url: location.href }), "ok");
+    }
+  }
+
+  async exportModel() {
+    try {
+      const document = await this.session.exportModel();
+      download("nnplay-model.json", new Blob([JSON.stringify(document, null, 1)], { type: "application/json" }));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  async importModel(text) {
+    try {
+      const { session, described } = await Session.import(JSON.parse(text));
+      this.session.close();
+      this.session = session;
+      this.config = described.config;
+      this.adopt(described);
+      this.chart.reset();
+      this.connect();
+      this.toast(t("imported"), "ok");
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  toggleLanguage() {
+    setLanguage(currentLanguage() === "zh" ? "en" : "zh");
+    this.controls.setLanguageButton(currentLanguage());
+    this.controls.fillOptions();
+    this.controls.show(this.config, this.ui);
+    this.dataPanel.show(this.config, this.described);
+    if (this.structure) this.network.setStructure({ layers: this.structure.layers, features: this.structure.features });
+    if (this.data) this.output.setData(this.data);
+    apply();
+  }
+
+  connectionStatus(status, seconds) {
+    if (status === "connected") { if (this.wasDisconnected) this.toast(t("connected"), "ok"); this.wasDisconnected = false; }
+    else if (status === "disconnected") { this.wasDisconnected = true; this.toast(t("disconnected", { s: seconds }), "error", 0); }
+  }
+
+  fail(error) {
+    this.toast(t("error", { message: error.message || String(error) }), "error");
+  }
+
+  toast(message, kind = "", seconds = 6) {
+    const box = $("status");
+    box.textContent = message;
+    box.className = `status ${kind}`;
+    box.hidden = false;
+    clearTimeout(this.toastTimer);
+    if (seconds) this.toastTimer = setTimeout(() => { box.hidden = true; }, seconds * 1000);
+  }
+}

@@ -133,3 +133,60 @@ def test_server_errors_are_shown_as_sentences(playground):
     page.wait_for_function("window.nnplay.config.output === 'tanh'", timeout=10000)
     page.evaluate("window.nnplay.change({hidden_layers: [999]})")
     page.wait_for_function("document.querySelector('#status').textContent.includes('32')", timeout=10000)
+
+
+def test_csv_upload_becomes_the_data(playground, tmp_path):
+    page = playground()
+    csv = tmp_path / "points.csv"
+    rows = ["x1,x2,label"] + [f"{x},{y},{int(x > 0)}" for x in (-3, -2, -1, 1, 2, 3) for y in (-2, 0, 2)]
+    csv.write_text("\n".join(rows))
+    page.set_input_files("#csv", str(csv))
+    page.wait_for_function("window.nnplay.config.data.name === 'custom' && window.nnplay.data"
+                           " && window.nnplay.data.train.X.length + window.nnplay.data.test.X.length === 18",
+                           timeout=10000)
+    assert "18" in page.locator("#status").inner_text()
+    assert page.errors == []
+
+
+def test_export_then_import_restores_the_model(playground, tmp_path):
+    page = playground(XOR)
+    page.click("#step")
+    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('1')", timeout=10000)
+    with page.expect_download() as download:
+        page.click("#export")
+    path = tmp_path / "model.json"
+    download.value.save_as(path)
+    page.click("#reset")
+    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('0')", timeout=10000)
+    page.set_input_files("#import", str(path))
+    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('1')", timeout=10000)
+    assert page.evaluate("window.nnplay.config.data.name") == "xor"
+    assert page.errors == []
+
+
+def test_a_dropped_connection_is_announced_and_the_stream_comes_back(playground):
+    page = playground()
+    page.evaluate("window.nnplay.stream.ws.close()")
+    page.wait_for_function("document.querySelector('#status').className.includes('error')", timeout=5000)
+    page.click("#step")
+    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('1')", timeout=15000)
+    assert page.errors == []
+
+
+def test_multi_class_data_shows_one_colour_per_class(playground):
+    page = playground("#dataset=blobs&dparams=eyJuX2NsYXNzZXMiOjR9&points=200")  # {"n_classes": 4}
+    page.wait_for_function("window.nnplay.outputs.length === 4", timeout=10000)
+    assert page.locator("#legend span").count() == 8  # a swatch and a label per class
+    assert page.evaluate("window.nnplay.structure.layers.at(-1)") == [4, 2, "softmax"]
+
+
+@pytest.mark.parametrize("width", [1024, 1920, 768])
+def test_layout_fits_from_tablet_to_wide_screens(browser, live_server, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server}/")
+    page.wait_for_function("window.nnplay && window.nnplay.metrics.firstBoundaryMs !== null", timeout=15000)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1  # no horizontal scrolling
+    page.screenshot(path=str(ARTIFACTS / f"playground-{width}.png"))
+    context.close()

@@ -120,6 +120,7 @@ export class Playground {
     this.controls.show(this.config, this.ui);
     this.dataPanel.show(this.config, described);
     this.output.setOptions(this.ui);
+    this.showLimits();
     this.saveUrl();
   }
 
@@ -281,6 +282,12 @@ export class Playground {
     if (this.structure) this.network.setStructure({ layers: this.structure.layers, features: this.structure.features });
     if (this.data) this.output.setData(this.data);
     apply();
+    this.showLimits();
+  }
+
+  showLimits() {
+    const { max_hidden_layers: layers, max_units: units, max_points: points } = this.boot.limits;
+    $("limits").textContent = t("limits", { layers, units, points });
   }
 
   connectionStatus(status, seconds) {

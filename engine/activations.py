@@ -179,6 +179,30 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
+def _sigmoid_in_place(a: Array) -> Array:
+    half = _HALF[a.dtype]
+    a *= half
+    np.tanh(a, out=a)
+    a *= half
+    a += half
+    return a
+
+
+# g(a) written over a, for passes that need only the outputs (evaluation, heatmaps, predict): on large
+# batches a fresh array per layer costs more than the arithmetic. Others fall back to ``fn``.
+IN_PLACE: dict[str, Callable[[Array], Array]] = {
+    "linear": lambda a: a,
+    "tanh": lambda a: np.tanh(a, out=a),
+    "relu": lambda a: np.maximum(a, 0, out=a),
+    "sigmoid": _sigmoid_in_place,
+}
+
+
+def apply_in_place(activation: Activation, a: Array) -> Array:
+    """g(a), overwriting ``a`` where the activation allows it (``a`` must not be needed afterwards)."""
+    return IN_PLACE.get(activation.name, activation.fn)(a)
+
+
 def get(name: str) -> Activation:
     """The activation called ``name``; a clear ValueError for an unknown name."""
     try:

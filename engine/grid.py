@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from engine.activations import softmax
+from engine.activations import apply_in_place, softmax
 
 Array = np.ndarray
 MAX_RESOLUTION = 200
@@ -78,7 +78,7 @@ class NeuronGrid:
                 if layer.activation.output_only:
                     h = np.ascontiguousarray(softmax(a.T).T)
                 else:
-                    h = layer.activation.fn(a)
+                    h = apply_in_place(layer.activation, a)
                 maps.append(h.reshape(layer.units, *self.shape))
         for m in maps:
             if not np.isfinite(m).all():

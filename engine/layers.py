@@ -49,6 +49,12 @@ class Dense:
         a += self.b
         return a, self.activation.fn(a)
 
+    def forward_output(self, h_prev: Array) -> Array:
+        """h(k) alone, computed in place over a(k): for passes that need no gradient."""
+        a = h_prev @ self._W_T
+        a += self.b
+        return activations.apply_in_place(self.activation, a)
+
     def backward(self, delta: Array, h_prev: Array, need_grad_input: bool = True) -> Array | None:
         """Given delta = dl/da(k) for each sample (rows), fill this layer's parameter gradients.
 

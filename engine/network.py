@@ -208,7 +208,7 @@ class Sequential:
         """The network's output f(x) for each row of X, shape (n, outputs) (eq. 3.7)."""
         h = self._as_input(X)
         for layer in self.layers:
-            h = layer.forward(h)[1]
+            h = layer.forward_output(h)
         return h
 
     def forward_trace(self, X) -> ForwardTrace:
@@ -285,10 +285,12 @@ class Sequential:
         activations (for 50,000 rows of a 512-wide network that would be hundreds of megabytes per epoch).
         """
         total, outputs = 0.0, []
+        hidden, last = self.layers[:-1], self.layers[-1]
         for start in range(0, X.shape[0], EVAL_CHUNK_ROWS):
             h = X[start:start + EVAL_CHUNK_ROWS]
-            for layer in self.layers:
-                a, h = layer.forward(h)
+            for layer in hidden:
+                h = layer.forward_output(h)
+            a, h = last.forward(h)  # the loss wants the output layer's linear input too
             total += float(self.loss.value(a, h, T[start:start + EVAL_CHUNK_ROWS], self.output_activation).sum())
             outputs.append(h)
         output = outputs[0] if len(outputs) == 1 else np.concatenate(outputs)

@@ -83,3 +83,11 @@ def test_describe_lists_every_activation_once():
     names = [entry["name"] for entry in activations.describe()]
     assert names == list(activations.ACTIVATIONS)
     assert {"linear", "step", "sign", "sigmoid", "tanh", "relu", "leaky_relu", "softplus", "softmax"} <= set(names)
+
+
+@pytest.mark.parametrize("name", list(activations.ACTIVATIONS))
+def test_in_place_application_equals_the_function(name):
+    act = activations.get(name)
+    a = np.random.default_rng(3).normal(size=(5, 4)).astype(np.float32)
+    expected = act.fn(a.copy())
+    np.testing.assert_allclose(activations.apply_in_place(act, a.copy()), expected, rtol=1e-6, atol=1e-7)

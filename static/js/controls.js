@@ -4,12 +4,12 @@ const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 
 const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const OUTPUT_LOSS = [  // value "output|loss"; auto picks by task (sigmoid, softmax or linear with its partner)
   ["auto|auto", "auto"],
-  ["sigmoid|binary_cross_entropy", "sigmoid + binary cross-entropy"],
-  ["softmax|cross_entropy", "softmax + cross-entropy"],
-  ["tanh|squared_error", "tanh + squared error"],
-  ["linear|squared_error", "linear + squared error"],
-  ["sigmoid|squared_error", "sigmoid + squared error"],
-  ["sigmoid|cross_entropy", "sigmoid + cross-entropy (Fig. 3-13)"],
+  ["sigmoid|binary_cross_entropy", "pair_sigmoid_bce"],
+  ["softmax|cross_entropy", "pair_softmax_ce"],
+  ["tanh|squared_error", "pair_tanh_se"],
+  ["linear|squared_error", "pair_linear_se"],
+  ["sigmoid|squared_error", "pair_sigmoid_se"],
+  ["sigmoid|cross_entropy", "pair_sigmoid_ce"],
 ];
 
 function fill(select, options) {
@@ -39,7 +39,7 @@ export class Controls {
     fill(this.el("optimizer"), this.catalogue.optimizers.map((o) => [o.name, t(o.name)]));
     fill(this.el("regularization"), this.catalogue.regularizers.map((r) => [r.name, t(r.name)]));
     fill(this.el("reg_rate"), REG_RATES.map((v) => [v, String(v)]));
-    fill(this.el("output_loss"), OUTPUT_LOSS.map(([value, label]) => [value, value === "auto|auto" ? t("auto") : label]));
+    fill(this.el("output_loss"), OUTPUT_LOSS.map(([value, key]) => [value, t(key)]));
   }
 
   _wire() {

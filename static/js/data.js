@@ -42,8 +42,7 @@ export class DataPanel {
       button.className = "dataset";
       button.setAttribute("role", "radio");
       button.setAttribute("aria-checked", "false");
-      button.title = spec.description;
-      button.setAttribute("aria-label", spec.name);
+      button.dataset.name = spec.name;
       const canvas = document.createElement("canvas");
       canvas.width = canvas.height = THUMB;
       button.append(canvas);
@@ -135,8 +134,12 @@ export class DataPanel {
     }
   }
 
-  /** Show a config's data settings. */
+  /** Show a config's data settings (and the dataset names in the current language). */
   show(config, described) {
+    for (const [name, { button }] of this.buttons) {
+      button.title = this.options.t(`ds_${name}`);
+      button.setAttribute("aria-label", button.title);
+    }
     const data = config.data;
     for (const [name, { button }] of this.buttons) button.setAttribute("aria-checked", String(name === data.name));
     const spec = this.datasets.find((s) => s.name === data.name);

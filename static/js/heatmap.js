@@ -173,8 +173,8 @@ export class OutputView {
     high.className = "legend-high";
     low.style.color = NEGATIVE;
     high.style.color = POSITIVE;
-    low.textContent = data.task === "classification" ? this.options.t("class_n", { n: 1 }) : "low";
-    high.textContent = data.task === "classification" ? this.options.t("class_n", { n: 2 }) : "high";
+    low.textContent = data.task === "classification" ? this.options.t("class_n", { n: 1 }) : this.options.t("low");
+    high.textContent = data.task === "classification" ? this.options.t("class_n", { n: 2 }) : this.options.t("high");
     legend.append(low, bar, high);
   }
 

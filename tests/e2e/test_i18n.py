@@ -1,0 +1,46 @@
+"""Every label and message the page uses exists in Chinese and in English."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def dictionary_keys(source: str, language: str) -> set[str]:
+    start = source.index(f"  {language}: {{")
+    end = source.index("\n  },", start)
+    return set(re.findall(r"(\w+):\s*\"", source[start:end]))
+
+
+def used_keys() -> set[str]:
+    keys = set(re.findall(r'data-i18n(?:-title)?="(\w+)"', (ROOT / "templates/index.html").read_text()))
+    for path in (ROOT / "static/js").glob("*.js"):
+        text = path.read_text()
+        keys |= set(re.findall(r'\bt\("(\w+)"', text))
+        keys |= set(re.findall(r'"(pair_\w+)"', text))
+    return keys
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_used_key_is_translated(language):
+    source = (ROOT / "static/js/i18n.js").read_text()
+    missing = used_keys() - dictionary_keys(source, language)
+    assert not missing, f"{language} lacks {sorted(missing)}"
+
+
+def test_both_languages_have_the_same_keys():
+    source = (ROOT / "static/js/i18n.js").read_text()
+    assert dictionary_keys(source, "en") == dictionary_keys(source, "zh")
+
+
+def test_every_dataset_and_optimizer_has_a_name_in_both_languages():
+    from app.services import catalogue
+
+    source = (ROOT / "static/js/i18n.js").read_text()
+    described = catalogue.describe()
+    needed = {f"ds_{d['name']}" for d in described["datasets"]}
+    needed |= {o["name"] for o in described["optimizers"]} | {r["name"] for r in described["regularizers"]}
+    for language in ("en", "zh"):
+        assert needed <= dictionary_keys(source, language), language

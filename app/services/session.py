@@ -58,10 +58,14 @@ class Session:
         dataset, train, test = data.build(self.config.data, self.settings)
         self.data_version = getattr(self, "data_version", 0) + 1  # viewers refetch the points when it changes
         self.dataset, self.train_set, self.test_set = dataset, train, test
-        # 1-D data cannot feed x2-based features: keep those that apply (x1 if none do).
-        usable = [name for name in self.config.features if features.get(name).required_columns <= dataset.dims]
-        self.feature_names = usable or ["x1"]
+        self._choose_features()
         self._grids.clear()
+
+    def _choose_features(self) -> None:
+        # 1-D data cannot feed x2-based features: keep those that apply (x1 if none do).
+        dims = self.dataset.dims
+        usable = [name for name in self.config.features if features.get(name).required_columns <= dims]
+        self.feature_names = usable or ["x1"]
 
     def _output_layer(self) -> tuple[int, str, str]:
         """(units, activation, loss) of the output layer for this task and config.
@@ -88,6 +92,7 @@ class Session:
 
     def _build_model(self) -> None:
         cfg = self.config
+        self._choose_features()
         self.feature_map = features.FeatureMap(self.feature_names)
         hidden_acts = [cfg.activation] * len(cfg.hidden_layers) if isinstance(cfg.activation, str) else cfg.activation
         units, output, loss = self._output_layer()
@@ -138,6 +143,8 @@ class Session:
             merged = self.config.model_dump()
             for key, value in changes.items():
                 if key == "data" and isinstance(value, dict):
+                    if value.get("name", merged["data"]["name"]) != merged["data"]["name"] and "params" not in value:
+                        value = {**value, "params": {}}  # another dataset: its own parameters' defaults
                     merged["data"] = {**merged["data"], **value}
                 else:
                     merged[key] = value

@@ -131,6 +131,8 @@ class FrameEncoder:
         header = dict(snapshot.header)
         if snapshot.structure is not None and snapshot.structure != self._structure:
             header["structure"] = self._structure = snapshot.structure  # only when it changed
+            self.sent_maps.clear()  # a new shape: the client starts its pictures afresh, so send them all
+            self._inputs_sent.clear()
         parts: list[bytes] = []
         weights = np.clip(snapshot.weights, -FLOAT16_MAX, FLOAT16_MAX).astype("<f2").tobytes()
         offset = 0

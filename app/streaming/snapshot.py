@@ -55,6 +55,7 @@ def take(session: Session, output_resolution: int, neuron_resolution: int) -> Sn
             "features": list(session.feature_names),
             "domain": [list(bounds) for bounds in session.dataset.domain],
             "task": session.dataset.task,
+            "threshold": model.output_activation.threshold,  # one output: class 1 at or above this value
             "n_classes": session.dataset.n_classes,
             "data_version": session.data_version,
         }

@@ -55,6 +55,7 @@ export class Controls {
     on("batch_size", "change", (e) => {
       const value = Math.round(Number(e.target.value));
       if (value >= 1) h.onChange({ batch_size: value });
+      else e.target.value = this.shown?.batch_size ?? 10;  // refuse visibly: back to the current size
     });
     on("output_loss", "change", (e) => {
       const [output, loss] = e.target.value.split("|");
@@ -73,16 +74,27 @@ export class Controls {
     on("show_test", "change", view);
     on("discretize", "change", view);
     document.addEventListener("keydown", (event) => {
-      const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement?.tagName);
+      const focused = document.activeElement;
+      const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(focused?.tagName);
       if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (event.key === " ") { event.preventDefault(); h.onPlay(); }
+      // Space belongs to a focused button; it plays or pauses only when nothing else has the focus.
+      if (event.key === " ") {
+        if (focused && focused !== document.body && focused.id !== "play") return;
+        event.preventDefault();
+        h.onPlay();
+      }
       else if (event.key === "s" || event.key === "S") h.onStep();
       else if (event.key === "r" || event.key === "R") h.onReset();
     });
   }
 
-  /** Show a config's training settings. */
-  show(config, ui) {
+  /** Show a config's training settings; output/loss pairs that cannot fit the task are disabled. */
+  show(config, ui, task) {
+    this.shown = config;
+    for (const option of this.el("output_loss").options) {
+      const [output, loss] = option.value.split("|");
+      option.disabled = task === "regression" && (loss.includes("cross_entropy") || output === "softmax");
+    }
     const select = (id, value, choices) => {
       const element = this.el(id);
       if (choices && !choices.map(String).includes(String(value))) {

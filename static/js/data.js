@@ -70,7 +70,7 @@ export class DataPanel {
     for (const feature of this.options.catalogue.features) {
       const button = document.createElement("button");
       button.textContent = feature.label;
-      button.title = feature.description;
+      button.title = feature.label;
       button.setAttribute("aria-pressed", "false");
       button.addEventListener("click", () => {
         const on = [...this.featureButtons].filter(([, b]) => b.getAttribute("aria-pressed") === "true").map(([n]) => n);
@@ -157,7 +157,8 @@ export class DataPanel {
     const active = described ? described.features : config.features;
     for (const [name, button] of this.featureButtons) {
       button.setAttribute("aria-pressed", String(active.includes(name)));
-      button.disabled = described?.task !== undefined && dims(config, this.datasets) === 1 && !name.includes("x1");
+      const needs = this.options.catalogue.features.find((f) => f.name === name)?.required_columns ?? 1;
+      button.disabled = needs > dims(config, this.datasets);
     }
     const classes = described?.task === "classification" ? Math.max(2, described.n_classes) : 2;
     if (this.drawClass >= classes) this.drawClass = 0;

@@ -29,6 +29,8 @@ export class OutputView {
 
   setData(data) { this.data = data; this._legend(); }
   setOutputs(outputs) { this.outputs = outputs; }
+  /** The output value at which one output means class 1 (the activation's mid-range, from the server). */
+  setThreshold(value) { this.threshold = value; }
   setOptions({ showTest, discretize }) { this.showTest = showTest; this.discretize = discretize; }
   setDrawing(on) { this.drawing = on; this.canvas.classList.toggle("drawing", on); }
 
@@ -55,11 +57,10 @@ export class OutputView {
     const { ctx, canvas } = this;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     if (!this.data) return;
-    const oneD = this.data.domain.length === 1;
-    if (this.outputs && this.outputs.length) {
-      if (oneD) this._curve();
-      else this._paintImage();
-    }
+    const shape = this.outputs?.[0]?.shape;
+    // The output's own shape decides (data for a new dataset may still be on its way).
+    if (shape && shape.length === 1) this._curve();
+    else if (shape) this._paintImage();
     this._points(this.data.train, "#fff");
     if (this.showTest) this._points(this.data.test, "#000");
     this.drawn += 1;
@@ -68,6 +69,7 @@ export class OutputView {
   _paintImage() {
     const first = this.outputs[0];
     const [h, w] = first.shape;
+    if (this.outputs.some((o) => !o || o.shape.length !== 2)) return;  // maps of a new network still arriving
     if (this.image.width !== w || this.image.height !== h) Object.assign(this.image, { width: w, height: h });
     const ictx = this.image.getContext("2d");
     const pixels = ictx.createImageData(w, h);
@@ -76,16 +78,19 @@ export class OutputView {
     if (this.outputs.length === 1) {
       const lut = divergingLUT();
       const classify = this.discretize && this.data.task === "classification";
+      // The byte at which the decoded value reaches the class threshold (maps may have their own range).
+      const cut = ((this.threshold ?? 0.5) - first.lo) / ((first.hi - first.lo) / 255 || 1);
       for (let i = 0; i < cells; i++) {
-        const q = classify ? (first.bytes[i] >= 128 ? 255 : 0) : first.bytes[i];
+        const q = classify ? (first.bytes[i] >= cut ? 255 : 0) : first.bytes[i];
         out.set(lut.subarray(q * 4, q * 4 + 4), i * 4);
       }
     } else {
       const k = this.outputs.length;
+      const values = this.outputs.map((o) => o.values);  // decoded: each map may have its own range
       for (let i = 0; i < cells; i++) {
         let best = 0;
-        for (let c = 1; c < k; c++) if (this.outputs[c].bytes[i] > this.outputs[best].bytes[i]) best = c;
-        const p = this.outputs[best].bytes[i] / 255;
+        for (let c = 1; c < k; c++) if (values[c][i] > values[best][i]) best = c;
+        const p = Math.min(1, Math.max(0, values[best][i]));
         const strength = this.discretize ? 1 : Math.max(0, (p - 1 / k) / (1 - 1 / k));
         const [r, g, b] = this.classRgb[best];
         out[i * 4] = 255 + (r - 255) * strength * 0.8;

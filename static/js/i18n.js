@@ -39,7 +39,9 @@ const MESSAGES = {
     ds_sine: "sin(πx)", ds_abs: "|x|", ds_step: "Step", ds_cubic: "Cubic 4x³ − 3x", ds_expression: "Your own y = f(x)",
     limits: "This server allows up to {layers} hidden layers of {units} neurons and {points} points.",
     activation: "Activation", class_n: "Class {n}", too_many_points: "At most {n} points.",
-    saved_png: "Heatmap saved.",
+    saved_png: "Heatmap saved.", bad_file: "That file is not a model exported by nnplay (not valid JSON).",
+    draw_only_2d: "Points can be drawn on two-dimensional classification data; choose such a dataset first.",
+    play: "Play or pause", reset: "Reset", step: "Step", language: "Language", boundary: "Decision boundary",
   },
   zh: {
     tagline: "动手摆弄一个在服务器上训练的神经网络",
@@ -75,7 +77,9 @@ const MESSAGES = {
     ds_step: "阶跃", ds_cubic: "三次函数 4x³ − 3x", ds_expression: "自定义 y = f(x)",
     limits: "本服务器最多允许 {layers} 个隐含层、每层 {units} 个神经元、{points} 个数据点。",
     activation: "激活函数", class_n: "第 {n} 类", too_many_points: "最多 {n} 个点。",
-    saved_png: "热力图已保存。",
+    saved_png: "热力图已保存。", bad_file: "这个文件不是 nnplay 导出的模型（不是有效的 JSON）。",
+    draw_only_2d: "只能在二维的分类数据上画点；请先选择这样的数据集。",
+    play: "开始或暂停", reset: "重置", step: "单步", language: "语言", boundary: "决策边界",
   },
 };
 
@@ -110,4 +114,5 @@ export function apply(root = document) {
   document.documentElement.lang = language === "zh" ? "zh-CN" : "en";
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t(el.dataset.i18nLabel));
 }

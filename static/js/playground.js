@@ -10,6 +10,7 @@ import { splitWeights } from "./protocol.js";
 import { fromHash, toHash } from "./state.js";
 import { Stream } from "./stream.js";
 
+const RETRY_SECONDS = 5;
 const HIDDEN_ACTIVATIONS = ["tanh", "sigmoid", "relu", "linear", "leaky_relu", "softplus", "sign", "step"];
 const $ = (id) => document.getElementById(id);
 
@@ -21,7 +22,10 @@ function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
-const format = (value, digits = 3) => (value === null || value === undefined ? "–" : Number(value).toFixed(digits));
+const format = (value, digits = 3) => {
+  if (value === null || value === undefined) return "–";
+  return Math.abs(value) >= 1e4 ? Number(value).toPrecision(4) : Number(value).toFixed(digits);
+};
 
 export class Playground {
   constructor(boot) {
@@ -49,7 +53,9 @@ export class Playground {
       onChange: (data) => this.change({ data }),
       onFeatures: (features) => this.change({ features }),
       onRegenerate: () => this.change({ data: { seed: this.config.data.seed + 1 } }),
-      onCsv: (csv) => this.change({ data: { name: "custom", csv, points: null } }).then(() => this.adoptServerPoints()),
+      onCsv: async (csv) => {
+        if (await this.change({ data: { name: "custom", csv, points: null } })) await this.adoptServerPoints();
+      },
       onDrawToggle: (on) => this.toggleDrawing(on),
       onDrawClear: () => { this.drawPoints = { X: [], y: [] }; this.output.setData({ ...this.data, train: this.drawPoints, test: { X: [], y: [] } }); this.render(); },
     });
@@ -58,11 +64,11 @@ export class Playground {
       limits: { maxLayers: boot.limits.max_hidden_layers, maxUnits: boot.limits.max_units },
       onEditWeight: (layer, row, col, value) => this.session.editWeight(layer, row, col, value).catch((e) => this.fail(e)),
       onChangeLayers: (hidden) => this.change({ hidden_layers: hidden, activation: this.activationsFor(hidden) }),
-      onChangeActivation: (index, name) => {
-        const acts = this.activationsFor(this.config.hidden_layers);
+      onChangeActivation: (index, name) => this.change((config) => {
+        const acts = this.activationsFor(config.hidden_layers);
         acts[index] = name;
-        this.change({ activation: acts });
-      },
+        return { activation: acts };
+      }),
     });
     this.output = new OutputView($("heatmap"), $("legend"), { t, onAddPoint: (x1, x2, shift) => this.addPoint(x1, x2, shift) });
     this.chart = new LossChart($("chart"), { t });
@@ -79,16 +85,21 @@ export class Playground {
     let { config, ui } = fromHash(location.hash, this.boot.defaults);
     this.ui = ui;
     try {
-      this.session = await Session.create(config);
+      try {
+        this.session = await Session.create(config);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 422) throw error;
+        this.toast(t("bad_url", { message: error.message }), "error");
+        config = structuredClone(this.boot.defaults);
+        this.session = await Session.create(config);
+      }
+      this.config = config;
+      this.adopt(await this.session.describe());
     } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 422) return this.fail(error);
-      this.toast(t("bad_url", { message: error.message }), "error");
-      config = structuredClone(this.boot.defaults);
-      this.session = await Session.create(config);
+      this.fail(error);  // e.g. the server is full: say so, and try again a little later
+      setTimeout(() => this.start(), RETRY_SECONDS * 1000);
+      return;
     }
-    this.config = config;
-    const described = await this.session.describe();
-    this.adopt(described);
     this.connect();
     this.dataPanel.loadThumbnails();
   }
@@ -101,14 +112,22 @@ export class Playground {
       onError: (message) => this.toast(t("error", { message }), "error"),
       onStatus: (status, seconds) => this.connectionStatus(status, seconds),
       onGone: () => this.restart(),
+      onRefused: (reason) => this.toast(t("error", { message: reason }), "error", 0),
     });
     this.stream.setView({ output_resolution: 64, neuron_resolution: 20 });
+    this.session.history().then((history) => { this.chart.setHistory(history); this.render(); }).catch(() => {});
   }
 
   async restart() {
     this.toast(t("session_gone"), "error");
-    this.session = await Session.create(this.config);
-    this.connect();
+    try {
+      this.session = await Session.create(this.config);
+      this.dataVersion = null;
+      this.connect();
+    } catch (error) {
+      this.fail(error);
+      setTimeout(() => this.restart(), RETRY_SECONDS * 1000);
+    }
   }
 
   /** Show a session description from the server (config, task, features). */
@@ -117,7 +136,7 @@ export class Playground {
     this.config = described.config;
     if (this.config.data.name === "custom" && !this.config.data.points) this.config.data.points = points;
     this.described = described;
-    this.controls.show(this.config, this.ui);
+    this.controls.show(this.config, this.ui, this.described?.task);
     this.dataPanel.show(this.config, described);
     this.output.setOptions(this.ui);
     this.showLimits();
@@ -126,17 +145,24 @@ export class Playground {
 
   /** Send a config change; changes apply one after another, each shown once the server accepted it. */
   change(changes) {
-    this.pending = this.pending.then(async () => {
+    const structural = "hidden_layers" in changes || "activation" in changes;
+    if (structural) $("network").inert = true;  // the diagram shows the old shape until the answer
+    const done = this.pending.then(async () => {
       try {
-        this.adopt(await this.session.update(changes));
-        if ("hidden_layers" in changes || "features" in changes || "output" in changes) this.chart.reset();
+        this.adopt(await this.session.update(typeof changes === "function" ? changes(this.config) : changes));
+        if (structural || "features" in changes || "output" in changes) this.chart.reset();
+        return true;
       } catch (error) {
         this.fail(error);
-        this.controls.show(this.config, this.ui);
+        this.controls.show(this.config, this.ui, this.described?.task);
         this.dataPanel.show(this.config, this.described);
+        return false;
+      } finally {
+        if (structural) $("network").inert = false;
       }
     });
-    return this.pending;
+    this.pending = done;
+    return done;
   }
 
   onFrame(frame) {
@@ -144,6 +170,7 @@ export class Playground {
     this.metrics.frames += 1;
     if (header.structure) {
       this.structure = header.structure;
+      this.output.setThreshold(header.structure.threshold);
       this.network.setStructure({ layers: header.structure.layers, features: header.structure.features });
       this.outputs = [];
       if (header.structure.data_version !== this.dataVersion) {
@@ -175,6 +202,7 @@ export class Playground {
     try {
       this.data = await this.session.data();
       this.output.setData(this.data);
+      if (this.drawPoints) this.toggleDrawing(true);  // new data: draw on top of it, not the old points
       this.render();
     } catch (error) {
       this.fail(error);
@@ -199,12 +227,13 @@ export class Playground {
 
   toggleDrawing(on) {
     this.output.setDrawing(on);
-    if (on && this.data && this.data.domain.length === 2) {
-      this.drawPoints = {
-        X: [...this.data.train.X, ...this.data.test.X],
-        y: [...this.data.train.y, ...this.data.test.y],
-      };
+    this.drawPoints = null;
+    if (!on || !this.data) return;
+    if (this.data.domain.length !== 2 || this.data.task !== "classification") {
+      this.toast(t("draw_only_2d"), "error");
+      return;
     }
+    this.drawPoints = { X: [...this.data.train.X, ...this.data.test.X], y: [...this.data.train.y, ...this.data.test.y] };
   }
 
   addPoint(x1, x2, shift) {
@@ -219,12 +248,15 @@ export class Playground {
     this.drawTimer = setTimeout(() => this.sendDrawnPoints(), 400);
   }
 
-  sendDrawnPoints() {
+  async sendDrawnPoints() {
     const { X, y } = this.drawPoints;
     if (new Set(y).size < 2) return;  // one class alone is not a classification problem yet
-    const points = { X, y, task: "classification", domain: this.data.domain };
-    this.config.data.points = points;
-    this.change({ data: { name: "custom", points, csv: null } }).then(() => this.toast(t("drawn", { n: X.length }), "ok"));
+    const points = { X: X.map((p) => [...p]), y: [...y], task: "classification", domain: this.data.domain };
+    if (await this.change({ data: { name: "custom", points, csv: null } })) {
+      this.config.data.points = points;  // kept for the URL: the server's description leaves points out
+      this.saveUrl();
+      this.toast(t("drawn", { n: X.length }), "ok");
+    }
   }
 
   /** After a CSV upload, keep its points in the URL so that a shared link has them. */
@@ -259,11 +291,20 @@ export class Playground {
   }
 
   async importModel(text) {
+    let document;
     try {
-      const { session, described } = await Session.import(JSON.parse(text));
+      document = JSON.parse(text);
+    } catch {
+      this.toast(t("bad_file"), "error");
+      return;
+    }
+    try {
+      const { session, described } = await Session.import(document);
       this.session.close();
       this.session = session;
-      this.config = described.config;
+      this.config = structuredClone(document.config);  // with the user's own points, which descriptions leave out
+      this.dataVersion = null;
+      this.outputs = [];
       this.adopt(described);
       this.chart.reset();
       this.connect();
@@ -277,7 +318,7 @@ export class Playground {
     setLanguage(currentLanguage() === "zh" ? "en" : "zh");
     this.controls.setLanguageButton(currentLanguage());
     this.controls.fillOptions();
-    this.controls.show(this.config, this.ui);
+    this.controls.show(this.config, this.ui, this.described?.task);
     this.dataPanel.show(this.config, this.described);
     if (this.structure) this.network.setStructure({ layers: this.structure.layers, features: this.structure.features });
     if (this.data) this.output.setData(this.data);

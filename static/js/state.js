@@ -61,9 +61,12 @@ export function fromHash(hash, defaults) {
   }
   if (params.has("features")) config.features = params.get("features").split(",").filter(Boolean);
   if (params.has("layers")) config.hidden_layers = params.get("layers").split(",").filter(Boolean).map(Number);
-  if (params.has("act")) {
+  if (params.get("act")) {
     const acts = params.get("act").split(",");
     config.activation = acts.length === 1 ? acts[0] : acts;
+  }
+  if (Array.isArray(config.activation) && config.activation.length !== config.hidden_layers.length) {
+    config.activation = config.activation[0] ?? "tanh";  // one name for every layer, whatever their number
   }
   try {
     if (params.has("dparams")) config.data.params = decodeJSON(params.get("dparams"));

@@ -2,9 +2,11 @@
 import { decodeFrame } from "./protocol.js";
 
 const CLOSE_SESSION_GONE = new Set([4404, 4410]);
+const CLOSE_REFUSED = new Set([1008, 4403, 4429]);  // retrying would be refused again
 
 export class Stream {
-  /** handlers: {onHello(hello), onFrame(frame), onError(message), onStatus("connecting"|"connected"|"disconnected", seconds), onGone()} */
+  /** handlers: {onHello(hello), onFrame(frame), onError(message),
+   *  onStatus("connecting"|"connected"|"disconnected", seconds), onGone(), onRefused(reason)} */
   constructor(session, handlers) {
     this.session = session;
     this.handlers = handlers;
@@ -50,6 +52,11 @@ export class Stream {
       if (CLOSE_SESSION_GONE.has(event.code)) {
         this.closed = true;
         this.handlers.onGone();
+        return;
+      }
+      if (CLOSE_REFUSED.has(event.code)) {
+        this.closed = true;
+        this.handlers.onRefused(event.reason || `closed (${event.code})`);
         return;
       }
       const seconds = Math.min(10, 2 ** this.retry);

@@ -160,3 +160,17 @@ def test_every_preset_creates_a_session_that_trains(client, new_session, setting
         result = client.post(f"/api/sessions/{sid}/train", json={"epochs": 2}, headers=headers).json()
         assert result["epochs_run"] == 2, preset["name"]
         client.delete(f"/api/sessions/{sid}", headers=headers)
+
+
+def test_changing_features_rebuilds_the_network_with_them(client, new_session):
+    sid, headers, _ = new_session()
+    body = client.patch(f"/api/sessions/{sid}", json={"features": ["x1", "x2", "x1^2"]}, headers=headers).json()
+    assert body["features"] == ["x1", "x2", "x1^2"]
+    layers = client.get(f"/api/sessions/{sid}/weights", headers=headers).json()["layers"]
+    assert len(layers[0]["W"][0]) == 3
+
+
+def test_switching_dataset_drops_the_old_datasets_parameters(client, new_session):
+    sid, headers, _ = new_session(data={"name": "blobs", "params": {"n_classes": 5}})
+    body = client.patch(f"/api/sessions/{sid}", json={"data": {"name": "circle"}}, headers=headers)
+    assert body.status_code == 200 and body.json()["config"]["data"]["params"] == {}

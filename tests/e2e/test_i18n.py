@@ -15,7 +15,7 @@ def dictionary_keys(source: str, language: str) -> set[str]:
 
 
 def used_keys() -> set[str]:
-    keys = set(re.findall(r'data-i18n(?:-title)?="(\w+)"', (ROOT / "templates/index.html").read_text()))
+    keys = set(re.findall(r'data-i18n(?:-title|-label)?="(\w+)"', (ROOT / "templates/index.html").read_text()))
     for path in (ROOT / "static/js").glob("*.js"):
         text = path.read_text()
         keys |= set(re.findall(r'\bt\("(\w+)"', text))

@@ -190,3 +190,43 @@ def test_layout_fits_from_tablet_to_wide_screens(browser, live_server, width):
     assert overflow <= 1  # no horizontal scrolling
     page.screenshot(path=str(ARTIFACTS / f"playground-{width}.png"))
     context.close()
+
+
+def test_features_classes_and_dataset_switches_work_together(playground):
+    page = playground()
+    page.get_by_role("button", name="X₁²", exact=True).click()
+    page.wait_for_function("window.nnplay.structure.features.length === 3", timeout=10000)
+    page.get_by_role("radio", name="Blobs (2-6 classes)").click()
+    page.wait_for_function("window.nnplay.structure.layers.at(-1)[0] === 3", timeout=10000)
+    page.locator("#n_classes").fill("5")
+    page.locator("#n_classes").dispatch_event("change")
+    page.wait_for_function("window.nnplay.structure.layers.at(-1)[0] === 5", timeout=10000)
+    page.get_by_role("radio", name="sin(πx)").click()  # 2-D to 1-D: the x2 features go
+    page.wait_for_function("window.nnplay.structure.features.join() === 'x1,x1^2'", timeout=10000)
+    page.get_by_role("radio", name="Circle").click()
+    page.wait_for_function("window.nnplay.config.data.name === 'circle'", timeout=10000)
+    assert page.errors == []
+
+
+def test_a_bad_csv_is_reported_and_changes_nothing(playground, tmp_path):
+    page = playground()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x1,x2,label\n0,0,0\n1,oops,1\n")
+    page.set_input_files("#csv", str(bad))
+    page.wait_for_function("document.querySelector('#status').textContent.includes('line 3')", timeout=10000)
+    assert page.evaluate("window.nnplay.config.data.name") == "circle"
+    assert "custom=" not in page.url
+
+
+def test_no_hidden_layer_survives_the_url(playground):
+    page = playground("#layers=&act=")
+    assert page.evaluate("window.nnplay.config.hidden_layers") == []
+    assert page.locator("#status").is_hidden()
+
+
+def test_space_on_a_focused_button_presses_it_instead_of_playing(playground):
+    page = playground()
+    page.get_by_role("radio", name="Spiral", exact=True).focus()
+    page.keyboard.press(" ")
+    page.wait_for_function("window.nnplay.config.data.name === 'spiral'", timeout=10000)
+    assert page.evaluate("window.nnplay.playing") is False

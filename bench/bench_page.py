@@ -15,16 +15,11 @@ Headless Chromium paints without a GPU here, so these are upper bounds of what a
 """
 
 import argparse
-import json
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
 
-import httpx
 from playwright.sync_api import sync_playwright
+from server import report, running_server
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -56,12 +51,6 @@ SAMPLE_RENDERING = """async (seconds) => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def percentile(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -73,66 +62,49 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=6)
     parser.add_argument("--json")
     args = parser.parse_args()
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port)],
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(f"{base}/api/health", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
     results = {}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            firsts, weights = [], None
-            for _ in range(args.repeats):
-                context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                page = context.new_page()
-                page.goto(f"{base}/")
-                page.wait_for_function("window.nnplay && window.nnplay.metrics.firstBoundaryMs !== null", timeout=20000)
-                firsts.append(page.evaluate("window.nnplay.metrics.firstBoundaryMs"))
-                if weights is None:
-                    weights = page.evaluate("""() => {
-                        const entries = performance.getEntriesByType("resource")
-                            .filter((e) => /\\.(js|css)$/.test(new URL(e.name).pathname));
-                        const nav = performance.getEntriesByType("navigation")[0];
-                        return { html: nav.decodedBodySize, assets: entries.reduce((s, e) => s + e.decodedBodySize, 0),
-                                 files: entries.length };
-                    }""")
-                context.close()
-            results["first_boundary_ms_median"] = statistics.median(firsts)
-            results["first_boundary_ms_all"] = firsts
-            results["page_weight_bytes"] = weights["html"] + weights["assets"]
-            results["page_files"] = weights["files"] + 1
-
+    with running_server() as (base, _), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        firsts, weights = [], None
+        for _ in range(args.repeats):
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = context.new_page()
-            page.goto(f"{base}/{DEEP}")
+            page.goto(f"{base}/")
             page.wait_for_function("window.nnplay && window.nnplay.metrics.firstBoundaryMs !== null", timeout=20000)
-            page.click("#play")
-            time.sleep(1.0)
-            sample = page.evaluate(SAMPLE_RENDERING, args.seconds)
-            page.click("#play")
-            intervals = sample["intervals"][1:]
-            results["render"] = {
-                "ui_fps_median": 1000 / statistics.median(intervals),
-                "raf_interval_p95_ms": percentile(intervals, 0.95),
-                "frames_received_per_second": sample["frames"] / args.seconds,
-                "handling_ms_median": statistics.median(sample["handling"]) if sample["handling"] else None,
-                "handling_ms_p95": percentile(sample["handling"], 0.95) if sample["handling"] else None,
-                "long_tasks": len(sample["longTasks"]),
-            }
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    print(json.dumps(results, indent=2))
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump(results, out, indent=2)
+            firsts.append(page.evaluate("window.nnplay.metrics.firstBoundaryMs"))
+            if weights is None:
+                weights = page.evaluate("""() => {
+                    const entries = performance.getEntriesByType("resource")
+                        .filter((e) => /\\.(js|css)$/.test(new URL(e.name).pathname));
+                    const nav = performance.getEntriesByType("navigation")[0];
+                    return { html: nav.decodedBodySize, assets: entries.reduce((s, e) => s + e.decodedBodySize, 0),
+                             files: entries.length };
+                }""")
+            context.close()
+        results["first_boundary_ms_median"] = statistics.median(firsts)
+        results["first_boundary_ms_all"] = firsts
+        results["page_weight_bytes"] = weights["html"] + weights["assets"]
+        results["page_files"] = weights["files"] + 1
+
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(f"{base}/{DEEP}")
+        page.wait_for_function("window.nnplay && window.nnplay.metrics.firstBoundaryMs !== null", timeout=20000)
+        page.click("#play")
+        time.sleep(1.0)
+        sample = page.evaluate(SAMPLE_RENDERING, args.seconds)
+        page.click("#play")
+        intervals = sample["intervals"][1:]
+        results["render"] = {
+            "ui_fps_median": 1000 / statistics.median(intervals),
+            "raf_interval_p95_ms": percentile(intervals, 0.95),
+            "frames_received_per_second": sample["frames"] / args.seconds,
+            "handling_ms_median": statistics.median(sample["handling"]) if sample["handling"] else None,
+            "handling_ms_p95": percentile(sample["handling"], 0.95) if sample["handling"] else None,
+            "long_tasks": len(sample["longTasks"]),
+        }
+        browser.close()
+    report(results, args.json)
 
 
 if __name__ == "__main__":

@@ -11,22 +11,15 @@ CPU use. Bounded in count (at most 300 sessions) and time (at most 120 s); every
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
 
 import httpx
 import websockets
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from server import report, running_server
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -131,34 +124,18 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.sessions <= 300 or not 1 <= args.seconds <= 120:
         parser.error("bounded load only: 1-300 sessions for 1-120 seconds")
-    process, base = None, args.url
-    if base is None:
-        port = free_port()
-        env = {**os.environ, "NNPLAY_MAX_SESSIONS": "400", "NNPLAY_MAX_SESSIONS_PER_CLIENT": "400"}
-        process = subprocess.Popen([sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port)],
-                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                httpx.get(f"{base}/api/health", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-    try:
+    with contextlib.ExitStack() as stack:
+        process = None
+        base = args.url
+        if base is None:
+            env = {"NNPLAY_MAX_SESSIONS": "400", "NNPLAY_MAX_SESSIONS_PER_CLIENT": "400"}
+            base, process = stack.enter_context(running_server(env))
         cpu_before = cpu_seconds(process.pid) if process else None
         started = time.monotonic()
         result = asyncio.run(run(base, args))
         if process:
             result["server_cpu_cores"] = (cpu_seconds(process.pid) - cpu_before) / (time.monotonic() - started)
-    finally:
-        if process:
-            process.terminate()
-            process.wait(timeout=10)
-    print(json.dumps(result, indent=2))
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump(result, out, indent=2)
-
+    report(result, args.json)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,50 @@
+"""What the server benchmarks share: a real `python3 -m app` on a free loopback port, and reporting."""
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now, on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(env: dict | None = None, seconds: float = 20):
+    """Start the server on a free 127.0.0.1 port; yield (base URL, process); stop it afterwards."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port)],
+                               env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                httpx.get(f"{base}/api/health", timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.1)
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def report(results: dict, path: str | None) -> None:
+    """Print the results as JSON, and write them to ``path`` too when given."""
+    print(json.dumps(results, indent=2))
+    if path:
+        with open(path, "w") as out:
+            json.dump(results, out, indent=2)

@@ -13,7 +13,18 @@ from fastapi.staticfiles import StaticFiles
 import engine
 from app.api import errors
 from app.api.limits import BodySizeLimit
-from app.api.routes import catalogue, datasets, health, inspection, models, pages, sessions, stream, training
+from app.api.routes import (
+    catalogue,
+    datasets,
+    health,
+    inspection,
+    lessons,
+    models,
+    pages,
+    sessions,
+    stream,
+    training,
+)
 from app.core.config import Settings, get_settings
 from app.services.sessions import SessionManager
 
@@ -55,7 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = SessionManager(settings)
     errors.install(app)
-    for module in (health, catalogue, datasets, sessions, training, inspection, models, stream):
+    for module in (health, catalogue, datasets, sessions, training, inspection, models, stream, lessons):
         app.include_router(module.router, prefix="/api")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.allowed_origins:

@@ -7,6 +7,7 @@ process. Routers name an operation and its arguments; nothing here knows about H
 import time
 from collections.abc import Callable
 
+from app.lessons import checks
 from app.services import inspection
 from app.services.errors import SessionError
 from app.services.session import Session
@@ -172,6 +173,7 @@ OPS: dict[str, Callable] = {
     "export": inspection.export,
     "load_model": inspection.load_model,
     "stream_info": stream_info,
+    "lesson_check": checks.run,
     "play": play,
     "pause": pause,
     "stream_step": stream_step,

@@ -44,3 +44,11 @@ def test_every_dataset_and_optimizer_has_a_name_in_both_languages():
     needed |= {o["name"] for o in described["optimizers"]} | {r["name"] for r in described["regularizers"]}
     for language in ("en", "zh"):
         assert needed <= dictionary_keys(source, language), language
+
+
+def test_every_lesson_condition_has_words_in_both_languages():
+    from app.lessons.checks import CONDITIONS
+
+    source = (ROOT / "static/js/i18n.js").read_text()
+    for language in ("en", "zh"):
+        assert {f"cond_{kind}" for kind in CONDITIONS} <= dictionary_keys(source, language), language

@@ -3,11 +3,12 @@ inlined, so that its first request can already create the session."""
 
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 import engine
+from app.lessons import catalog as lesson_catalog
 from app.schemas.session import SessionConfig
 from app.services import catalogue
 from engine.user_data import MAX_USER_POINTS
@@ -22,9 +23,30 @@ def _limits(settings) -> dict:
             "max_user_points": MAX_USER_POINTS}
 
 
+def _boot(request: Request, defaults: dict, lesson: dict | None = None) -> dict:
+    return {"catalogue": catalogue.describe(), "limits": _limits(request.app.state.settings),
+            "defaults": defaults, "version": engine.__version__, "lesson": lesson}
+
+
 @router.get("/", response_class=HTMLResponse)
 def playground(request: Request) -> HTMLResponse:
     """The playground page."""
-    boot = {"catalogue": catalogue.describe(), "limits": _limits(request.app.state.settings),
-            "defaults": SessionConfig().model_dump(), "version": engine.__version__}
-    return TEMPLATES.TemplateResponse(request, "index.html", {"boot": boot})
+    boot = _boot(request, SessionConfig().model_dump())
+    return TEMPLATES.TemplateResponse(request, "index.html", {"boot": boot, "lesson": None})
+
+
+@router.get("/lessons", response_class=HTMLResponse)
+def lesson_index(request: Request) -> HTMLResponse:
+    """The list of lessons, in the chapter's order."""
+    return TEMPLATES.TemplateResponse(request, "lessons.html", {"lessons": lesson_catalog.LESSONS})
+
+
+@router.get("/lessons/{lesson_id}", response_class=HTMLResponse)
+def lesson_page(request: Request, lesson_id: str) -> HTMLResponse:
+    """One lesson: its text and tasks above the playground, which starts from the lesson's config."""
+    lesson = lesson_catalog.BY_ID.get(lesson_id)
+    if lesson is None:
+        raise HTTPException(404, f"no lesson {lesson_id!r}")
+    described = lesson_catalog.describe(lesson)
+    boot = _boot(request, described["config"], described)
+    return TEMPLATES.TemplateResponse(request, "index.html", {"boot": boot, "lesson": described})

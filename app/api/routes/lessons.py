@@ -1,0 +1,36 @@
+"""Lessons over REST: the index, one lesson, and checking a task on the learner's own session."""
+
+from fastapi import APIRouter, HTTPException
+
+from app.api.deps import ManagerDep, SessionDep
+from app.lessons import catalog
+
+router = APIRouter(tags=["lessons"])
+
+
+def _lesson(lesson_id: str) -> dict:
+    lesson = catalog.BY_ID.get(lesson_id)
+    if lesson is None:
+        raise HTTPException(404, f"no lesson {lesson_id!r}; see /api/lessons")
+    return lesson
+
+
+@router.get("/lessons")
+def list_lessons() -> list[dict]:
+    """Every lesson's id, section of the chapter and title (zh, en)."""
+    return catalog.index()
+
+
+@router.get("/lessons/{lesson_id}")
+def read_lesson(lesson_id: str) -> dict:
+    """A lesson: its text, starting config and tasks."""
+    return catalog.describe(_lesson(lesson_id))
+
+
+@router.post("/sessions/{session_id}/lessons/{lesson_id}/tasks/{task}/check")
+async def check_task(session: SessionDep, manager: ManagerDep, lesson_id: str, task: int) -> dict:
+    """Check task number `task` (from 0) of a lesson on this session; every condition with its measured value."""
+    tasks = _lesson(lesson_id)["tasks"]
+    if not 0 <= task < len(tasks):
+        raise HTTPException(404, f"lesson {lesson_id!r} has tasks 0 to {len(tasks) - 1}")
+    return await manager.call(session, "lesson_check", tasks[task]["conditions"])

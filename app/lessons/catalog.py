@@ -1,0 +1,134 @@
+"""The lessons, as data: text in Chinese and English, the playground's starting config, and tasks whose
+checks run on the learner's own session (app/lessons/checks.py). Numbers shown come from the engine."""
+
+from app.schemas.session import SessionConfig
+
+LESSONS: list[dict] = [
+    {
+        "id": "logic-gates",
+        "section": "3.1.2",
+        "figures": "Fig. 3-5, 3-6, 3-7",
+        "title": {"en": "Logic gates and XOR", "zh": "逻辑门与异或"},
+        "text": {
+            "en": ["A single neuron computes h = g(w1 x1 + w2 x2 + b) (eq. 3.1-3.2): it splits the plane with the "
+                   "straight line w^T x + b = 0 (eq. 3.3).",
+                   "OR, (NOT x1) AND x2 and x1 AND (NOT x2) are linearly separable, so one neuron solves each "
+                   "(Fig. 3-5). XOR is not (Fig. 3-6): no straight line puts (0,1) and (1,0) on one side and "
+                   "(0,0) and (1,1) on the other, so a single neuron never gets more than 3 of the 4 right.",
+                   "But XOR = OR(AND(NOT x1, x2), AND(x1, NOT x2)): two hidden neurons compute the two ANDs and "
+                   "the output neuron their OR (Fig. 3-7)."],
+            "zh": ["单个神经元计算 h = g(w1 x1 + w2 x2 + b)（式 3.1-3.2）：它用直线 w^T x + b = 0 把平面一分为二"
+                   "（式 3.3）。",
+                   "或、（非 x1）与 x2、x1 与（非 x2）都是线性可分的，所以一个神经元就能解决（图 3-5）。异或不是"
+                   "（图 3-6）：没有一条直线能把 (0,1)、(1,0) 放在一边而把 (0,0)、(1,1) 放在另一边，所以单个神经元"
+                   "最多答对 4 个中的 3 个。",
+                   "但是 异或 = 或(与(非 x1, x2), 与(x1, 非 x2))：两个隐含神经元分别计算两个“与”，输出神经元计算"
+                   "它们的“或”（图 3-7）。"],
+        },
+        "config": {"data": {"name": "or", "n_points": 4, "train_ratio": 1.0}, "hidden_layers": [],
+                   "optimizer": "adam", "learning_rate": 0.1, "batch_size": 4},
+        "tasks": [
+            {"text": {"en": "With no hidden layer (one neuron), train on x1 OR x2 until every point is right.",
+                      "zh": "不加隐含层（只有一个神经元），在“x1 或 x2”上训练，直到每个点都分对。"},
+             "conditions": [{"kind": "dataset", "value": "or"}, {"kind": "at_most_hidden_layers", "value": 0},
+                            {"kind": "train_accuracy_at_least", "value": 1.0}]},
+            {"text": {"en": "Now choose x1 XOR x2: one neuron stays at 75 % or below however long it trains. Add "
+                            "one hidden layer of 2 neurons and reach 100 %.",
+                      "zh": "现在选择“x1 异或 x2”：一个神经元无论训练多久都不超过 75%。加一个有 2 个神经元的隐含层，"
+                            "达到 100%。"},
+             "conditions": [{"kind": "dataset", "value": "xor_gate"}, {"kind": "hidden_layers", "value": [2]},
+                            {"kind": "train_accuracy_at_least", "value": 1.0}]},
+        ],
+    },
+    {
+        "id": "more-neurons",
+        "section": "3.1.2",
+        "figures": "Fig. 3-8, 3-10",
+        "title": {"en": "More neurons, more complex regions", "zh": "神经元越多，区域越复杂"},
+        "text": {
+            "en": ["Each hidden neuron draws one boundary of its own (look at its small heatmap); the output "
+                   "neuron combines them. With more hidden neurons the decision regions can take more complex "
+                   "shapes (Fig. 3-8).",
+                   "One hidden neuron gives one straight boundary. A closed region such as the inner disc of the "
+                   "circle data needs several."],
+            "zh": ["每个隐含神经元画出自己的一条边界（看它的小热力图）；输出神经元把它们组合起来。隐含神经元越多，"
+                   "决策区域的形状就可以越复杂（图 3-8）。",
+                   "一个隐含神经元只能给出一条直的边界。像圆形数据中间的圆盘这样的封闭区域需要好几条。"],
+        },
+        "config": {"data": {"name": "circle", "n_points": 300}, "hidden_layers": [1], "optimizer": "adam",
+                   "learning_rate": 0.03},
+        "tasks": [
+            {"text": {"en": "Keep a single hidden layer and give it just enough neurons to reach 95 % test accuracy "
+                            "on the circle.",
+                      "zh": "只保留一个隐含层，给它刚好足够的神经元，使圆形数据的测试准确率达到 95%。"},
+             "conditions": [{"kind": "dataset", "value": "circle"}, {"kind": "at_most_hidden_layers", "value": 1},
+                            {"kind": "test_accuracy_at_least", "value": 0.95}]},
+        ],
+    },
+    {
+        "id": "universal-approximation",
+        "section": "3.1.3",
+        "figures": "Fig. 3-10",
+        "title": {"en": "Universal approximation", "zh": "万能逼近"},
+        "text": {
+            "en": ["One hidden layer with enough neurons and a linear output can approximate any continuous "
+                   "function as closely as we like.",
+                   "The chapter's caveats: it is an approximation, not an exact fit (more neurons, better "
+                   "precision); it is for continuous targets; and the theorem says such weights exist, not that "
+                   "training will find them."],
+            "zh": ["一个有足够多神经元的隐含层加上线性输出，可以以任意精度逼近任何连续函数。",
+                   "本章的提醒：这是逼近而不是精确拟合（神经元越多，精度越高）；只适用于连续的目标函数；定理只说"
+                   "这样的权重存在，并不保证训练能找到它们。"],
+        },
+        "config": {"data": {"name": "sine", "n_points": 200, "train_ratio": 0.8}, "features": ["x1"],
+                   "hidden_layers": [1], "optimizer": "adam", "learning_rate": 0.02, "batch_size": 20},
+        "tasks": [
+            {"text": {"en": "Fit sin(πx) with one hidden layer until the training loss is below 0.001. Start with "
+                            "one neuron and add more.",
+                      "zh": "用一个隐含层拟合 sin(πx)，直到训练损失低于 0.001。从一个神经元开始，逐渐增加。"},
+             "conditions": [{"kind": "dataset", "value": "sine"}, {"kind": "at_most_hidden_layers", "value": 1},
+                            {"kind": "train_loss_at_most", "value": 0.001}]},
+        ],
+    },
+    {
+        "id": "network-is-a-function",
+        "section": "3.2.1",
+        "figures": "Fig. 3-13",
+        "title": {"en": "A network is a function", "zh": "网络就是一个函数"},
+        "text": {
+            "en": ["A structure without weights is a set of functions; with its weights it is one function f(x) "
+                   "(eq. 3.4-3.7): a(k) = W(k) h(k-1) + b(k), h(k) = g(a(k)).",
+                   "Fig. 3-13: two inputs, two hidden layers of two sigmoid neurons and two sigmoid outputs, with "
+                   "W1 = [[1, -2], [-1, 1]], b1 = [1, 0]; W2 = [[2, -1], [-2, -1]], b2 = [0, 0]; "
+                   "W3 = [[3, -1], [-1, 4]], b3 = [-2, 2]. For x = (1, -1) the chapter finds hidden outputs "
+                   "(0.98, 0.12) and (0.86, 0.11) and the output (0.62, 0.83)."],
+            "zh": ["没有权重的结构是一组函数；确定了权重，它就是一个函数 f(x)（式 3.4-3.7）："
+                   "a(k) = W(k) h(k-1) + b(k)，h(k) = g(a(k))。",
+                   "图 3-13：两个输入，两个各有两个 sigmoid 神经元的隐含层，两个 sigmoid 输出，权重为 "
+                   "W1 = [[1, -2], [-1, 1]]，b1 = [1, 0]；W2 = [[2, -1], [-2, -1]]，b2 = [0, 0]；"
+                   "W3 = [[3, -1], [-1, 4]]，b3 = [-2, 2]。对 x = (1, -1)，书中算得隐含层输出 (0.98, 0.12) 和 "
+                   "(0.86, 0.11)，输出为 (0.62, 0.83)。"],
+        },
+        "config": {"data": {"name": "gauss", "n_points": 100}, "hidden_layers": [2, 2], "activation": "sigmoid",
+                   "output": "sigmoid", "loss": "cross_entropy"},
+        "tasks": [
+            {"text": {"en": "Enter the figure's weights and biases (click a link or a neuron to edit it), then check "
+                            "that the network gives the chapter's outputs.",
+                      "zh": "输入图中的权重和偏置（单击连线或神经元即可编辑），然后检查网络是否给出书中的输出。"},
+             "conditions": [{"kind": "outputs_at", "value": {"input": [1, -1], "output": [0.62, 0.83]}},
+                            {"kind": "outputs_at", "value": {"input": [0, 0], "output": [0.51, 0.85]}}]},
+        ],
+    },
+]
+
+BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
+
+
+def describe(lesson: dict) -> dict:
+    """A lesson with its full starting config (defaults filled in) for the page."""
+    return {**lesson, "config": SessionConfig.model_validate(lesson["config"]).model_dump()}
+
+
+def index() -> list[dict]:
+    """Id, section and title of every lesson, in the chapter's order."""
+    return [{"id": l["id"], "section": l["section"], "figures": l["figures"], "title": l["title"]} for l in LESSONS]

@@ -1,0 +1,80 @@
+"""Lessons: every task can be done by doing what it says, and the chapter's claims hold in the engine."""
+
+import pytest
+
+from app.lessons import catalog
+
+FIG_3_13 = {"layers": [{"W": [[1, -2], [-1, 1]], "b": [1, 0]}, {"W": [[2, -1], [-2, -1]], "b": [0, 0]},
+                       {"W": [[3, -1], [-1, 4]], "b": [-2, 2]}]}
+
+
+def start(client, new_session, lesson_id):
+    lesson = client.get(f"/api/lessons/{lesson_id}").json()
+    sid, headers, _ = new_session(**lesson["config"])
+    return sid, headers
+
+
+def check(client, sid, headers, lesson_id, task):
+    return client.post(f"/api/sessions/{sid}/lessons/{lesson_id}/tasks/{task}/check", headers=headers).json()
+
+
+def test_index_lists_every_lesson_with_both_languages(client):
+    index = client.get("/api/lessons").json()
+    assert [lesson["id"] for lesson in index] == [lesson["id"] for lesson in catalog.LESSONS]
+    for lesson in catalog.LESSONS:
+        assert lesson["title"]["en"] and lesson["title"]["zh"]
+        assert all(task["text"]["en"] and task["text"]["zh"] for task in lesson["tasks"])
+        assert len(lesson["text"]["en"]) == len(lesson["text"]["zh"])
+    assert client.get("/api/lessons/nope").status_code == 404
+
+
+def test_logic_gates_one_neuron_solves_or_but_never_xor(client, new_session):
+    sid, headers = start(client, new_session, "logic-gates")
+    assert check(client, sid, headers, "logic-gates", 0)["passed"] is False  # nothing trained yet
+    client.post(f"/api/sessions/{sid}/train", json={"epochs": 300}, headers=headers)
+    assert check(client, sid, headers, "logic-gates", 0)["passed"] is True
+    client.patch(f"/api/sessions/{sid}", json={"data": {"name": "xor_gate"}}, headers=headers)
+    best = max(client.post(f"/api/sessions/{sid}/train", json={"epochs": 500}, headers=headers).json()
+               ["history"]["train_accuracy"])
+    assert best <= 0.75  # the chapter's claim, from the engine
+    client.patch(f"/api/sessions/{sid}", json={"hidden_layers": [2], "activation": "tanh", "seed": 1},
+                 headers=headers)
+    client.post(f"/api/sessions/{sid}/train", json={"epochs": 500}, headers=headers)
+    result = check(client, sid, headers, "logic-gates", 1)
+    assert result["passed"] is True, result
+
+
+def test_more_neurons_on_the_circle(client, new_session):
+    sid, headers = start(client, new_session, "more-neurons")
+    client.post(f"/api/sessions/{sid}/train", json={"epochs": 200}, headers=headers)
+    one = check(client, sid, headers, "more-neurons", 0)
+    assert one["passed"] is False and one["conditions"][-1]["measured"] < 0.95  # one line cannot close a disc
+    client.patch(f"/api/sessions/{sid}", json={"hidden_layers": [4]}, headers=headers)
+    client.post(f"/api/sessions/{sid}/train", json={"epochs": 200}, headers=headers)
+    assert check(client, sid, headers, "more-neurons", 0)["passed"] is True
+
+
+def test_universal_approximation_needs_more_than_one_neuron(client, new_session):
+    sid, headers = start(client, new_session, "universal-approximation")
+    client.post(f"/api/sessions/{sid}/train", json={"epochs": 400}, headers=headers)
+    assert check(client, sid, headers, "universal-approximation", 0)["passed"] is False
+    client.patch(f"/api/sessions/{sid}", json={"hidden_layers": [8]}, headers=headers)
+    client.post(f"/api/sessions/{sid}/train", json={"epochs": 1500}, headers=headers)
+    result = check(client, sid, headers, "universal-approximation", 0)
+    assert result["passed"] is True, result
+
+
+def test_network_is_a_function_checks_fig_3_13_values_from_the_engine(client, new_session):
+    sid, headers = start(client, new_session, "network-is-a-function")
+    assert check(client, sid, headers, "network-is-a-function", 0)["passed"] is False
+    client.put(f"/api/sessions/{sid}/weights", json=FIG_3_13, headers=headers)
+    result = check(client, sid, headers, "network-is-a-function", 0)
+    assert result["passed"] is True
+    assert [c["measured"] for c in result["conditions"]] == [[0.62, 0.83], [0.51, 0.85]]
+
+
+@pytest.mark.parametrize("path", ["/lessons", "/lessons/logic-gates", "/lessons/network-is-a-function"])
+def test_lesson_pages_render(client, path):
+    response = client.get(path)
+    assert response.status_code == 200 and "nnplay" in response.text
+    assert client.get("/lessons/nope").status_code == 404

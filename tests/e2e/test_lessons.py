@@ -1,0 +1,86 @@
+"""Each lesson in a real Chromium: open it, do its task, press Check, see the engine confirm it."""
+
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+FIG_3_13 = {"layers": [{"W": [[1, -2], [-1, 1]], "b": [1, 0]}, {"W": [[2, -1], [-2, -1]], "b": [0, 0]},
+                       {"W": [[3, -1], [-1, 4]], "b": [-2, 2]}]}
+
+
+@pytest.fixture
+def lesson(browser, live_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+
+    def open_lesson(lesson_id: str):
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.goto(f"{live_server}/lessons/{lesson_id}")
+        page.wait_for_function("window.nnplay && window.nnplay.metrics.firstBoundaryMs !== null", timeout=15000)
+        return page
+
+    yield open_lesson
+    context.close()
+
+
+def train_until(page, condition: str, timeout: int = 30000) -> None:
+    page.click("#play")
+    page.wait_for_function(condition, timeout=timeout)
+    page.click("#play")
+
+
+def check_passes(page, task: int, name: str) -> None:
+    page.locator(".check").nth(task).click()
+    page.wait_for_selector(f"#task-{task}-result .passed", timeout=10000)
+    page.screenshot(path=str(ARTIFACTS / f"lesson-{name}.png"), full_page=True)
+    assert page.errors == []
+
+
+def grow_first_layer_to(page, units: int) -> None:
+    while page.evaluate("window.nnplay.config.hidden_layers[0]") < units:
+        before = page.evaluate("window.nnplay.config.hidden_layers[0]")
+        page.get_by_role("button", name="Add a neuron").first.click()
+        page.wait_for_function(f"window.nnplay.config.hidden_layers[0] > {before}"
+                               " && !document.querySelector('#network').inert", timeout=10000)
+
+
+def test_lesson_index_lists_the_lessons(browser, live_server):
+    page = browser.new_page()
+    page.goto(f"{live_server}/lessons")
+    assert page.locator(".lesson-list li").count() >= 4
+    page.click("#language")
+    assert page.locator("h1").inner_text() == "课程"
+    page.screenshot(path=str(ARTIFACTS / "lessons.png"))
+    page.close()
+
+
+def test_logic_gates_one_neuron_learns_or(lesson):
+    page = lesson("logic-gates")
+    assert page.evaluate("window.nnplay.config.hidden_layers") == []
+    train_until(page, "document.querySelector('#train_accuracy').textContent === '100.0%'")
+    check_passes(page, 0, "logic-gates")
+
+
+def test_more_neurons_close_the_circle(lesson):
+    page = lesson("more-neurons")
+    page.locator(".check").first.click()
+    page.wait_for_selector("#task-0-result .no", timeout=10000)  # one neuron: not yet
+    grow_first_layer_to(page, 4)
+    train_until(page, "parseFloat(document.querySelector('#test_accuracy').textContent) >= 96")
+    check_passes(page, 0, "more-neurons")
+
+
+def test_universal_approximation_fits_the_sine(lesson):
+    page = lesson("universal-approximation")
+    grow_first_layer_to(page, 8)
+    train_until(page, "parseFloat(document.querySelector('#train_loss').textContent) < 0.0008", timeout=60000)
+    check_passes(page, 0, "universal-approximation")
+
+
+def test_network_is_a_function_with_the_figures_weights(lesson):
+    page = lesson("network-is-a-function")
+    page.evaluate("(weights) => window.nnplay.session.call('PUT', '/weights', weights)", FIG_3_13)
+    check_passes(page, 0, "network-is-a-function")
+    assert "0.62" in page.locator("#task-0-result").inner_text()

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from app.lessons import checks
-from app.services import inspection
+from app.services import gradcheck, inspection
 from app.services.errors import SessionError
 from app.services.session import Session
 
@@ -174,6 +174,7 @@ OPS: dict[str, Callable] = {
     "load_model": inspection.load_model,
     "stream_info": stream_info,
     "lesson_check": checks.run,
+    "gradient_check": gradcheck.check,
     "play": play,
     "pause": pause,
     "stream_step": stream_step,

@@ -50,6 +50,14 @@ def _outputs_at(session: Session, value: dict) -> tuple[bool, object]:
     return output == value["output"], output
 
 
+def _gradients_match(session: Session, value: dict) -> tuple[bool, object]:
+    """Backprop equals finite differences at the lesson's sample (largest difference below the tolerance)."""
+    from app.services import gradcheck
+
+    difference = gradcheck.check(session, value["input"], value["target"])["max_difference"]
+    return difference <= value["tolerance"], difference
+
+
 CONDITIONS: dict[str, Callable[[Session, object], tuple[bool, object]]] = {
     "dataset": _dataset,
     "hidden_layers": _hidden_layers,
@@ -58,6 +66,7 @@ CONDITIONS: dict[str, Callable[[Session, object], tuple[bool, object]]] = {
     "test_accuracy_at_least": _test_accuracy_at_least,
     "train_loss_at_most": _train_loss_at_most,
     "outputs_at": _outputs_at,
+    "gradients_match": _gradients_match,
 }
 
 

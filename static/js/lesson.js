@@ -1,14 +1,24 @@
 // A lesson's tasks: each "Check" asks the server to test the task's conditions on this session and
 // lists every condition with the value the engine measured.
+import { BackpropView } from "./backprop.js";
 import { t } from "./i18n.js";
 
 function describe(condition) {
   const value = (v) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : JSON.stringify(v));
-  return t(`cond_${condition.kind}`, { expected: value(condition.expected), measured: value(condition.measured) });
+  const expected = condition.expected?.tolerance ?? condition.expected;  // a gradient check shows its tolerance
+  return t(`cond_${condition.kind}`, { expected: value(expected), measured: value(condition.measured) });
 }
 
-/** Wire the lesson panel's check buttons to the playground's session. */
-export function startLesson(playground, lesson) {
+/** Set the lesson's weights (if it has any), mount its figure, and wire the Check buttons. */
+export async function startLesson(playground, lesson) {
+  if (lesson.weights) {
+    try {
+      await playground.session.call("PUT", "/weights", lesson.weights);
+    } catch (error) {
+      playground.fail(error);
+    }
+  }
+  if (lesson.figure?.kind === "backprop") new BackpropView(document.getElementById("lesson-figure"), playground, lesson.figure);
   for (const button of document.querySelectorAll(".lesson .check")) {
     button.addEventListener("click", async () => {
       const task = Number(button.dataset.task);

@@ -9,5 +9,5 @@ apply();
 const playground = new Playground(boot);
 playground.controls.setLanguageButton(currentLanguage());
 window.nnplay = playground;  // for tests and the performance measurement
-playground.start();
-if (boot.lesson) startLesson(playground, boot.lesson);
+const started = playground.start();
+if (boot.lesson) started.then(() => startLesson(playground, boot.lesson));

@@ -78,3 +78,16 @@ def test_lesson_pages_render(client, path):
     response = client.get(path)
     assert response.status_code == 200 and "nnplay" in response.text
     assert client.get("/lessons/nope").status_code == 404
+
+
+def test_backpropagation_lesson_gradients_equal_finite_differences(client, new_session):
+    sid, headers = start(client, new_session, "backpropagation")
+    client.put(f"/api/sessions/{sid}/weights", json=FIG_3_13, headers=headers)
+    numeric = client.post(f"/api/sessions/{sid}/gradient-check", json={"input": [1, -1], "target": 0},
+                          headers=headers).json()
+    assert numeric["max_difference"] < 1e-8
+    bp = client.post(f"/api/sessions/{sid}/backprop", json={"input": [1, -1], "target": 0}, headers=headers).json()
+    for layer, exact in zip(bp["gradients"], numeric["layers"], strict=True):  # float32 session vs float64 copy
+        assert max(abs(a - b) for row_a, row_b in zip(layer["W"], exact["W_numeric"], strict=True)
+                   for a, b in zip(row_a, row_b, strict=True)) < 1e-5
+    assert check(client, sid, headers, "backpropagation", 0)["passed"] is True

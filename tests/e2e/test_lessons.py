@@ -84,3 +84,20 @@ def test_network_is_a_function_with_the_figures_weights(lesson):
     page.evaluate("(weights) => window.nnplay.session.call('PUT', '/weights', weights)", FIG_3_13)
     check_passes(page, 0, "network-is-a-function")
     assert "0.62" in page.locator("#task-0-result").inner_text()
+
+
+def test_backpropagation_step_by_step_and_the_numerical_check(lesson):
+    page = lesson("backpropagation")
+    page.wait_for_selector(".bp-steps li", timeout=10000)
+    first = page.locator(".bp-steps li").first.inner_text()
+    assert "1.0000, -1.0000" in first  # the sample x = (1, -1)
+    steps = int(page.locator(".bp-position").inner_text().split("/")[1])
+    for _ in range(steps - 1):
+        page.click(".bp-next")
+    text = page.locator(".bp-steps").inner_text()
+    assert "0.9820, 0.1192" in text  # h(1) of Fig. 3-13 at x = (1, -1), from the engine
+    for equation in ("3.15-3.16", "3.17-3.18", "3.20-3.21", "3.22-3.23", "3.24-3.27", "3.11"):
+        assert f"eq. {equation}" in text
+    page.click(".bp-numeric")
+    page.wait_for_selector(".bp-check .ok", timeout=10000)
+    check_passes(page, 0, "backpropagation")

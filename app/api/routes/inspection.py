@@ -41,6 +41,12 @@ async def backprop(session: SessionDep, manager: ManagerDep, body: BackpropReque
     return await manager.call(session, "backprop", body.input, body.target)
 
 
+@router.post("/gradient-check")
+async def gradient_check(session: SessionDep, manager: ManagerDep, body: BackpropRequest) -> dict:
+    """Backpropagation's gradients for one sample next to finite differences, on a float64 copy."""
+    return await manager.call(session, "gradient_check", body.input, body.target)
+
+
 @router.get("/grid")
 async def grid(session: SessionDep, manager: ManagerDep,
                resolution: Annotated[int, Query(ge=2, le=200)] = 50) -> dict:

@@ -20,6 +20,7 @@ from app.api.routes import (
     inspection,
     lessons,
     models,
+    neuron,
     pages,
     sessions,
     stream,
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = SessionManager(settings)
     errors.install(app)
-    for module in (health, catalogue, datasets, sessions, training, inspection, models, stream, lessons):
+    for module in (health, catalogue, datasets, sessions, training, inspection, models, stream, lessons, neuron):
         app.include_router(module.router, prefix="/api")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.allowed_origins:

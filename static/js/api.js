@@ -60,6 +60,11 @@ export class Session {
   }
 }
 
+/** One two-input neuron evaluated by the engine: a, its line, and each activation's output. */
+export function neuron(body) {
+  return request("POST", "/api/neuron", { body });
+}
+
 export function preview(dataConfig) {
   return request("POST", "/api/datasets/preview", { body: dataConfig });
 }

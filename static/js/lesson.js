@@ -2,11 +2,14 @@
 // lists every condition with the value the engine measured.
 import { BackpropView } from "./backprop.js";
 import { t } from "./i18n.js";
+import { NeuronView } from "./neuron.js";
 
 function describe(condition) {
   const value = (v) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : JSON.stringify(v));
-  const expected = condition.expected?.tolerance ?? condition.expected;  // a gradient check shows its tolerance
-  return t(`cond_${condition.kind}`, { expected: value(expected), measured: value(condition.measured) });
+  const given = condition.expected;
+  const expected = given?.tolerance ?? given?.output ?? given;  // a gradient check shows its tolerance
+  return t(`cond_${condition.kind}`, { expected: value(expected), measured: value(condition.measured),
+    input: given?.input ? `(${given.input.join(", ")})` : "" });
 }
 
 /** Set the lesson's weights (if it has any), mount its figure, and wire the Check buttons. */
@@ -18,7 +21,9 @@ export async function startLesson(playground, lesson) {
       playground.fail(error);
     }
   }
-  if (lesson.figure?.kind === "backprop") new BackpropView(document.getElementById("lesson-figure"), playground, lesson.figure);
+  const figure = document.getElementById("lesson-figure");
+  if (lesson.figure?.kind === "backprop") new BackpropView(figure, playground, lesson.figure);
+  if (lesson.figure?.kind === "neuron") new NeuronView(figure, playground, lesson.figure);
   for (const button of document.querySelectorAll(".lesson .check")) {
     button.addEventListener("click", async () => {
       const task = Number(button.dataset.task);

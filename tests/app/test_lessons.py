@@ -91,3 +91,14 @@ def test_backpropagation_lesson_gradients_equal_finite_differences(client, new_s
         assert max(abs(a - b) for row_a, row_b in zip(layer["W"], exact["W_numeric"], strict=True)
                    for a, b in zip(row_a, row_b, strict=True)) < 1e-5
     assert check(client, sid, headers, "backpropagation", 0)["passed"] is True
+
+
+def test_the_neuron_lesson_and_gate_by_hand(client, new_session):
+    sid, headers = start(client, new_session, "the-neuron")
+    client.put(f"/api/sessions/{sid}/weights", json={"layers": [{"W": [[1, 1]], "b": [-0.5]}]}, headers=headers)
+    assert check(client, sid, headers, "the-neuron", 0)["passed"] is False  # that is OR
+    client.put(f"/api/sessions/{sid}/weights", json={"layers": [{"W": [[1, 1]], "b": [-1.5]}]}, headers=headers)
+    assert check(client, sid, headers, "the-neuron", 0)["passed"] is True
+    body = client.post("/api/neuron", json={"w": [1, 1], "b": -1.5, "x": [1, 1]}).json()
+    assert body["a"] == 0.5 and abs(body["line"]["distance"] - 1.5 / 2 ** 0.5) < 1e-12
+    assert client.post("/api/neuron", json={"w": [0, 0], "b": 1, "x": [0, 0]}).status_code == 422

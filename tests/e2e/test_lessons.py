@@ -101,3 +101,18 @@ def test_backpropagation_step_by_step_and_the_numerical_check(lesson):
     page.click(".bp-numeric")
     page.wait_for_selector(".bp-check .ok", timeout=10000)
     check_passes(page, 0, "backpropagation")
+
+
+def test_the_neuron_hand_set_to_and(lesson):
+    page = lesson("the-neuron")
+    page.wait_for_selector(".nv-table tr", timeout=10000)
+    assert page.locator(".nv-table tr").count() == 6  # Table 3-1
+    slider = page.get_by_label("b", exact=True)
+    slider.fill("-1.5")
+    slider.dispatch_event("change")
+    page.wait_for_function("document.querySelector('.nv-facts').textContent.includes('1.061')", timeout=10000)
+    page.wait_for_function("""async () => {
+        const weights = await window.nnplay.session.call("GET", "/weights");
+        return weights.layers[0].b[0] === -1.5;
+    }""", timeout=10000)  # the slider's change has reached the session
+    check_passes(page, 0, "the-neuron")

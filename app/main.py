@@ -24,6 +24,7 @@ from app.api.routes import (
     pages,
     sessions,
     stream,
+    surface,
     training,
 )
 from app.core.config import Settings, get_settings
@@ -67,7 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = SessionManager(settings)
     errors.install(app)
-    for module in (health, catalogue, datasets, sessions, training, inspection, models, stream, lessons, neuron):
+    for module in (health, catalogue, datasets, sessions, training, inspection, models, stream, lessons, neuron,
+                   surface):
         app.include_router(module.router, prefix="/api")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.allowed_origins:

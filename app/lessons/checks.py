@@ -58,6 +58,25 @@ def _gradients_match(session: Session, value: dict) -> tuple[bool, object]:
     return difference <= value["tolerance"], difference
 
 
+def _descent(session: Session, value: dict) -> dict:
+    from engine import surface
+
+    return surface.descent_path(value["model"], value["start"], session.config.learning_rate, value["steps"])
+
+
+def _descent_diverges(session: Session, value: dict) -> tuple[bool, object]:
+    """With the session's learning rate as alpha, the path from the start runs away."""
+    diverged = _descent(session, value)["diverged"]
+    return diverged, session.config.learning_rate
+
+
+def _descent_converges(session: Session, value: dict) -> tuple[bool, object]:
+    """With the session's learning rate as alpha, the path ends within the given loss of the start's tenth."""
+    path = _descent(session, value)
+    final = path["path"][-1][2]
+    return (not path["diverged"]) and final <= value["at_most"], final
+
+
 CONDITIONS: dict[str, Callable[[Session, object], tuple[bool, object]]] = {
     "dataset": _dataset,
     "hidden_layers": _hidden_layers,
@@ -67,6 +86,8 @@ CONDITIONS: dict[str, Callable[[Session, object], tuple[bool, object]]] = {
     "train_loss_at_most": _train_loss_at_most,
     "outputs_at": _outputs_at,
     "gradients_match": _gradients_match,
+    "descent_diverges": _descent_diverges,
+    "descent_converges": _descent_converges,
 }
 
 

@@ -3,11 +3,12 @@
 import { BackpropView } from "./backprop.js";
 import { t } from "./i18n.js";
 import { NeuronView } from "./neuron.js";
+import { SurfaceView } from "./surface.js";
 
 function describe(condition) {
   const value = (v) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : JSON.stringify(v));
   const given = condition.expected;
-  const expected = given?.tolerance ?? given?.output ?? given;  // a gradient check shows its tolerance
+  const expected = given?.tolerance ?? given?.output ?? given?.at_most ?? given;  // the number that matters
   return t(`cond_${condition.kind}`, { expected: value(expected), measured: value(condition.measured),
     input: given?.input ? `(${given.input.join(", ")})` : "" });
 }
@@ -24,6 +25,7 @@ export async function startLesson(playground, lesson) {
   const figure = document.getElementById("lesson-figure");
   if (lesson.figure?.kind === "backprop") new BackpropView(figure, playground, lesson.figure);
   if (lesson.figure?.kind === "neuron") new NeuronView(figure, playground, lesson.figure);
+  if (lesson.figure?.kind === "surface") new SurfaceView(figure, playground, lesson.figure);
   for (const button of document.querySelectorAll(".lesson .check")) {
     button.addEventListener("click", async () => {
       const task = Number(button.dataset.task);

@@ -102,3 +102,15 @@ def test_the_neuron_lesson_and_gate_by_hand(client, new_session):
     body = client.post("/api/neuron", json={"w": [1, 1], "b": -1.5, "x": [1, 1]}).json()
     assert body["a"] == 0.5 and abs(body["line"]["distance"] - 1.5 / 2 ** 0.5) < 1e-12
     assert client.post("/api/neuron", json={"w": [0, 0], "b": 1, "x": [0, 0]}).status_code == 422
+
+
+def test_objective_and_optimizer_step_size_decides(client, new_session):
+    sid, headers = start(client, new_session, "objective-and-optimizer")
+    client.patch(f"/api/sessions/{sid}", json={"learning_rate": 1.0}, headers=headers)
+    assert check(client, sid, headers, "objective-and-optimizer", 0)["passed"] is True
+    assert check(client, sid, headers, "objective-and-optimizer", 1)["passed"] is False
+    client.patch(f"/api/sessions/{sid}", json={"learning_rate": 5.0}, headers=headers)
+    assert check(client, sid, headers, "objective-and-optimizer", 1)["passed"] is True
+    body = client.post("/api/surface", json={"learning_rate": 0.5}).json()
+    assert len(body["paths"]) == 2 and len(body["surface"]["J"]) == 60
+    assert client.post("/api/surface", json={"model": "cubic"}).status_code == 422

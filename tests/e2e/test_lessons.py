@@ -116,3 +116,18 @@ def test_the_neuron_hand_set_to_and(lesson):
         return weights.layers[0].b[0] === -1.5;
     }""", timeout=10000)  # the slider's change has reached the session
     check_passes(page, 0, "the-neuron")
+
+
+def test_objective_and_optimizer_paths_converge_then_diverge(lesson):
+    page = lesson("objective-and-optimizer")
+    page.wait_for_function("document.querySelector('.sv-facts').textContent.includes('J =')", timeout=10000)
+    alpha = page.locator(".sv-alpha")
+    alpha.fill("0")  # alpha = 10^0 = 1
+    alpha.dispatch_event("change")
+    page.wait_for_function("window.nnplay.config.learning_rate === 1", timeout=10000)
+    check_passes(page, 0, "objective-and-optimizer")
+    alpha.fill("0.7")  # alpha = 10^0.7, about 5
+    alpha.dispatch_event("change")
+    page.wait_for_function("window.nnplay.config.learning_rate === 5", timeout=10000)
+    page.wait_for_function("document.querySelector('.sv-facts').textContent.includes('diverged')", timeout=10000)
+    check_passes(page, 1, "objective-and-optimizer-diverged")

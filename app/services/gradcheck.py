@@ -10,6 +10,7 @@ import numpy as np
 from app.services.errors import SessionError
 from app.services.session import Session
 from engine import serialization
+from engine.gradcheck import numerical_gradients
 
 EPSILON = 1e-6
 
@@ -34,18 +35,7 @@ def check(session: Session, row, target) -> dict:
     document["dtype"] = "float64"
     model = serialization.model_from_dict(document)
     analytic = model.gradients(features, y)
-    numeric = []
-    for array in model._parameter_views():
-        grad = np.zeros(array.shape)
-        for index in np.ndindex(array.shape):
-            old = array[index]
-            array[index] = old + EPSILON
-            up = model.compute_loss(features, y)
-            array[index] = old - EPSILON
-            down = model.compute_loss(features, y)
-            array[index] = old
-            grad[index] = (up - down) / (2 * EPSILON)
-        numeric.append(grad)
+    numeric = numerical_gradients(model, features, y, EPSILON)
     layers, worst = [], 0.0
     for k in range(len(model.layers)):
         diff = max(float(np.abs(analytic[2 * k] - numeric[2 * k]).max()),

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from engine import Dense, Sequential, activations
+from engine.gradcheck import numerical_gradients
 
 HIDDEN = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softplus"]
 PAIRS = [  # (output activation, loss, how many outputs)
@@ -57,18 +58,10 @@ def reference_forward(model, X):
     return np.array(outs)
 
 
-def numerical_gradient(model, X, y, eps=1e-6):
-    theta = model.theta
-    grad = np.zeros_like(theta)
-    for i in range(theta.size):
-        old = theta[i]
-        theta[i] = old + eps
-        up = model.compute_loss(X, y)
-        theta[i] = old - eps
-        down = model.compute_loss(X, y)
-        theta[i] = old
-        grad[i] = (up - down) / (2 * eps)
-    return grad
+def numerical_gradient(model, X, y):
+    """Central differences of J for every parameter, flattened in theta's layout (weights, then biases)."""
+    estimates = numerical_gradients(model, X, y)
+    return flat(estimates, model)
 
 
 def flat(gradients, model):

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from app.lessons import checks
-from app.services import gradcheck, inspection
+from app.services import gradcheck, inspection, sweep
 from app.services.errors import SessionError
 from app.services.session import Session
 
@@ -175,6 +175,7 @@ OPS: dict[str, Callable] = {
     "stream_info": stream_info,
     "lesson_check": checks.run,
     "gradient_check": gradcheck.check,
+    "sweep": sweep.sweep,
     "play": play,
     "pause": pause,
     "stream_step": stream_step,

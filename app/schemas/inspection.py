@@ -60,6 +60,14 @@ class BackpropRequest(BaseModel):
     target: float = Field(..., examples=[0])
 
 
+class SweepRequest(BaseModel):
+    """Hidden-layer widths to compare on the session's data, and how long to train each."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"widths": [1, 2, 4, 8], "epochs": 300}]})
+    widths: list[int] = Field(..., min_length=1, max_length=8)
+    epochs: int = Field(300, ge=1, le=2000)
+
+
 class ImportRequest(BaseModel):
     """A document made by GET /api/sessions/{id}/model."""
 

@@ -4,6 +4,7 @@ import { BackpropView } from "./backprop.js";
 import { t } from "./i18n.js";
 import { NeuronView } from "./neuron.js";
 import { SurfaceView } from "./surface.js";
+import { SweepView } from "./sweep.js";
 
 function describe(condition) {
   const value = (v) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : JSON.stringify(v));
@@ -26,6 +27,7 @@ export async function startLesson(playground, lesson) {
   if (lesson.figure?.kind === "backprop") new BackpropView(figure, playground, lesson.figure);
   if (lesson.figure?.kind === "neuron") new NeuronView(figure, playground, lesson.figure);
   if (lesson.figure?.kind === "surface") new SurfaceView(figure, playground, lesson.figure);
+  if (lesson.figure?.kind === "sweep") new SweepView(figure, playground, lesson.figure);
   for (const button of document.querySelectorAll(".lesson .check")) {
     button.addEventListener("click", async () => {
       const task = Number(button.dataset.task);

@@ -114,3 +114,13 @@ def test_objective_and_optimizer_step_size_decides(client, new_session):
     body = client.post("/api/surface", json={"learning_rate": 0.5}).json()
     assert len(body["paths"]) == 2 and len(body["surface"]["J"]) == 60
     assert client.post("/api/surface", json={"model": "cubic"}).status_code == 422
+
+
+def test_width_sweep_more_neurons_fit_better_on_the_same_data(client, new_session):
+    sid, headers = start(client, new_session, "more-neurons")
+    body = client.post(f"/api/sessions/{sid}/sweep", json={"widths": [1, 8], "epochs": 200}, headers=headers).json()
+    one, eight = body["results"]
+    assert one["test_accuracy"] < 0.9 <= eight["test_accuracy"]
+    assert len(one["output"][0]) == body["resolution"] and one["parameters"] < eight["parameters"]
+    too_many = client.post(f"/api/sessions/{sid}/sweep", json={"widths": [1] * 9, "epochs": 10}, headers=headers)
+    assert too_many.status_code == 422

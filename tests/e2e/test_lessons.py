@@ -131,3 +131,13 @@ def test_objective_and_optimizer_paths_converge_then_diverge(lesson):
     page.wait_for_function("window.nnplay.config.learning_rate === 5", timeout=10000)
     page.wait_for_function("document.querySelector('.sv-facts').textContent.includes('diverged')", timeout=10000)
     check_passes(page, 1, "objective-and-optimizer-diverged")
+
+
+@pytest.mark.parametrize("lesson_id, selector, count", [("more-neurons", ".sw-maps canvas", 4),
+                                                         ("universal-approximation", ".sw-table tr", 8)])
+def test_width_sweeps_are_drawn(lesson, lesson_id, selector, count):
+    page = lesson(lesson_id)
+    page.click(".sw-run")
+    page.wait_for_function(f"document.querySelectorAll('{selector}').length === {count}", timeout=30000)
+    page.screenshot(path=str(ARTIFACTS / f"lesson-{lesson_id}-sweep.png"), full_page=True)
+    assert page.errors == []

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from app.api.deps import ManagerDep, SessionDep
-from app.schemas.inspection import TrainRequest
+from app.schemas.inspection import SweepRequest, TrainRequest
 
 router = APIRouter(prefix="/sessions/{session_id}", tags=["training"])
 
@@ -13,6 +13,12 @@ async def train(session: SessionDep, manager: ManagerDep, request: TrainRequest)
     """Train up to `epochs` epochs (bounded per call by the server's epoch and time limits).
     Returns how it ended, the metrics now and the loss history of this call."""
     return await manager.call(session, "train", request.epochs)
+
+
+@router.post("/sweep")
+async def sweep(session: SessionDep, manager: ManagerDep, request: SweepRequest) -> dict:
+    """Train one hidden layer of each width on this session's data (same settings and seed) and compare."""
+    return await manager.call(session, "sweep", request.widths, request.epochs)
 
 
 @router.post("/step")

@@ -1,0 +1,47 @@
+"""The same data, one hidden layer of different widths (Fig. 3-8, 3-10; section 3.1.3).
+
+Each width is a fresh network built like the session's (its features, activation, output and loss,
+optimizer and seed), trained on the session's own training data for the same number of epochs, so the
+only difference between them is the number of hidden neurons.
+"""
+
+import numpy as np
+
+from app.services.errors import SessionError
+from app.services.session import Session
+from engine import Dense, Sequential
+from engine.grid import NeuronGrid
+
+MAX_WIDTHS, MAX_EPOCHS, MAP_RESOLUTION = 8, 2000, 40
+
+
+def sweep(session: Session, widths: list[int], epochs: int) -> dict:
+    """Per width: train and test loss (and accuracy for classes) after ``epochs``, and the output map."""
+    if not 1 <= len(widths) <= MAX_WIDTHS or any(not 1 <= w <= 64 for w in widths):
+        raise SessionError(f"give 1 to {MAX_WIDTHS} widths, each from 1 to 64 neurons")
+    if not 1 <= epochs <= MAX_EPOCHS:
+        raise SessionError(f"epochs must be from 1 to {MAX_EPOCHS}")
+    with session.lock:
+        cfg, model = session.config, session.model
+        activation = cfg.activation if isinstance(cfg.activation, str) else cfg.activation[0]
+        output = model.layers[-1]
+        X, y, X_test, y_test = session.X_train, session.y_train, session.X_test, session.y_test
+        grid = NeuronGrid(session.dataset.domain, MAP_RESOLUTION, transform=session.feature_map.transform)
+        settings = model.optimizer.config()
+        results = []
+        for width in widths:
+            net = Sequential([Dense(width, activation, input_dim=model.input_dim),
+                              Dense(output.units, output.activation.name)],
+                             seed=cfg.seed, initializer=cfg.initializer)
+            net.compile(loss=model.loss.name, optimizer=cfg.optimizer, **settings)
+            history = net.fit(X, y, epochs=epochs, batch_size=cfg.batch_size)
+            train = net.evaluate(X, y)
+            test = net.evaluate(X_test, y_test) if len(X_test) else {}
+            out = grid.evaluate(net)[-1]
+            results.append({
+                "width": width, "parameters": net.n_params, "status": history.status,
+                "train_loss": train["loss"], "test_loss": test.get("loss"),
+                "train_accuracy": train.get("accuracy"), "test_accuracy": test.get("accuracy"),
+                "output": np.round(out, 4).tolist(),
+            })
+    return {"epochs": epochs, "task": session.dataset.task, "resolution": MAP_RESOLUTION, "results": results}

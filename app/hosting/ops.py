@@ -176,6 +176,7 @@ OPS: dict[str, Callable] = {
     "lesson_check": checks.run,
     "gradient_check": gradcheck.check,
     "sweep": sweep.sweep,
+    "samples": sweep.samples,
     "play": play,
     "pause": pause,
     "stream_step": stream_step,

@@ -119,6 +119,7 @@ LESSONS: list[dict] = [
         },
         "config": {"data": {"name": "gauss", "n_points": 100}, "hidden_layers": [2, 2], "activation": "sigmoid",
                    "output": "sigmoid", "loss": "cross_entropy"},
+        "figure": {"kind": "sweep", "mode": "samples", "count": 4},
         "tasks": [
             {"text": {"en": "Enter the figure's weights and biases (click a link or a neuron to edit it), then check "
                             "that the network gives the chapter's outputs.",

@@ -45,3 +45,21 @@ def sweep(session: Session, widths: list[int], epochs: int) -> dict:
                 "output": np.round(out, 4).tolist(),
             })
     return {"epochs": epochs, "task": session.dataset.task, "resolution": MAP_RESOLUTION, "results": results}
+
+
+def samples(session: Session, count: int) -> dict:
+    """The session's structure with ``count`` random weight settings (seeds 1..count), untrained: each
+    is another function of the same set (section 3.2.1). Their output maps and a sample of their outputs."""
+    if not 1 <= count <= MAX_WIDTHS:
+        raise SessionError(f"count must be from 1 to {MAX_WIDTHS}")
+    with session.lock:
+        model = session.model
+        grid = NeuronGrid(session.dataset.domain, MAP_RESOLUTION, transform=session.feature_map.transform)
+        document = model.to_dict()
+        results = []
+        for seed in range(1, count + 1):
+            copy = Sequential.from_dict({**document, "seed": seed, "compile": None})
+            copy.initialize(seed)
+            out = grid.evaluate(copy)[-1]
+            results.append({"seed": seed, "output": np.round(out, 4).tolist()})
+    return {"task": session.dataset.task, "resolution": MAP_RESOLUTION, "results": results}

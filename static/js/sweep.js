@@ -11,14 +11,17 @@ export class SweepView {
     this.figure = figure;
     container.innerHTML = `<button class="sw-run"></button> <span class="sw-note"></span><div class="sw-out"></div>`;
     this.$ = (s) => container.querySelector(s);
-    this.$(".sw-run").textContent = t("sw_run", { widths: figure.widths.join(", "), epochs: figure.epochs });
+    this.$(".sw-run").textContent = figure.mode === "samples" ? t("sw_samples", { count: figure.count })
+      : t("sw_run", { widths: figure.widths.join(", "), epochs: figure.epochs });
     this.$(".sw-run").addEventListener("click", () => this.run());
   }
 
   async run() {
     this.$(".sw-note").textContent = t("sw_training");
     try {
-      const result = await this.playground.session.call("POST", "/sweep", { widths: this.figure.widths, epochs: this.figure.epochs });
+      const result = this.figure.mode === "samples"
+        ? await this.playground.session.call("POST", `/samples?count=${this.figure.count}`)
+        : await this.playground.session.call("POST", "/sweep", { widths: this.figure.widths, epochs: this.figure.epochs });
       this.$(".sw-note").textContent = "";
       if (this.figure.mode === "chart") this.chart(result); else this.maps(result);
     } catch (error) {
@@ -39,8 +42,9 @@ export class SweepView {
       paintMap(canvas.getContext("2d"), bytes, result.resolution, result.resolution, divergingLUT());
       const caption = document.createElement("figcaption");
       const accuracy = row.test_accuracy ?? row.train_accuracy;
-      caption.textContent = t("sw_caption", { n: row.width, accuracy: accuracy === null ? "–" : `${(accuracy * 100).toFixed(0)}%`,
-        params: row.parameters });
+      caption.textContent = row.seed !== undefined ? t("sw_seed", { seed: row.seed })
+        : t("sw_caption", { n: row.width, accuracy: accuracy === null ? "–" : `${(accuracy * 100).toFixed(0)}%`,
+          params: row.parameters });
       cell.append(canvas, caption);
       return cell;
     }));

@@ -124,3 +124,11 @@ def test_width_sweep_more_neurons_fit_better_on_the_same_data(client, new_sessio
     assert len(one["output"][0]) == body["resolution"] and one["parameters"] < eight["parameters"]
     too_many = client.post(f"/api/sessions/{sid}/sweep", json={"widths": [1] * 9, "epochs": 10}, headers=headers)
     assert too_many.status_code == 422
+
+
+def test_one_structure_many_functions(client, new_session):
+    sid, headers = start(client, new_session, "network-is-a-function")
+    body = client.post(f"/api/sessions/{sid}/samples?count=3", headers=headers).json()
+    maps = [str(result["output"]) for result in body["results"]]
+    assert len(maps) == 3 and len(set(maps)) == 3  # three weight settings, three different functions
+    assert client.post(f"/api/sessions/{sid}/samples?count=99", headers=headers).status_code == 422

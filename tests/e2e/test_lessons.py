@@ -141,3 +141,10 @@ def test_width_sweeps_are_drawn(lesson, lesson_id, selector, count):
     page.wait_for_function(f"document.querySelectorAll('{selector}').length === {count}", timeout=30000)
     page.screenshot(path=str(ARTIFACTS / f"lesson-{lesson_id}-sweep.png"), full_page=True)
     assert page.errors == []
+
+
+def test_structure_without_weights_is_a_set_of_functions(lesson):
+    page = lesson("network-is-a-function")
+    page.click(".sw-run")
+    page.wait_for_function("document.querySelectorAll('.sw-maps canvas').length === 4", timeout=20000)
+    assert page.errors == []

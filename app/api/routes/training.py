@@ -21,6 +21,12 @@ async def sweep(session: SessionDep, manager: ManagerDep, request: SweepRequest)
     return await manager.call(session, "sweep", request.widths, request.epochs)
 
 
+@router.post("/samples")
+async def samples(session: SessionDep, manager: ManagerDep, count: int = 4) -> dict:
+    """The session's structure with `count` random weight settings: each another function of the same set."""
+    return await manager.call(session, "samples", count)
+
+
 @router.post("/step")
 async def step(session: SessionDep, manager: ManagerDep) -> dict:
     """Train exactly one epoch."""

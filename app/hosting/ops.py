@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from app.lessons import checks
-from app.services import gradcheck, inspection, sweep
+from app.services import experiment, gradcheck, inspection, sweep
 from app.services.errors import SessionError
 from app.services.session import Session
 
@@ -177,6 +177,9 @@ OPS: dict[str, Callable] = {
     "gradient_check": gradcheck.check,
     "sweep": sweep.sweep,
     "samples": sweep.samples,
+    "experiment_start": experiment.start,
+    "experiment_status": experiment.status,
+    "experiment_cancel": experiment.cancel,
     "play": play,
     "pause": pause,
     "stream_step": stream_step,

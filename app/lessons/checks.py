@@ -77,6 +77,16 @@ def _descent_converges(session: Session, value: dict) -> tuple[bool, object]:
     return (not path["diverged"]) and final <= value["at_most"], final
 
 
+def _experiment_done(session: Session, value: object) -> tuple[bool, object]:
+    """The deep-versus-shallow comparison has finished, every pair with matching parameter counts."""
+    current = getattr(session, "experiment", None)
+    if current is None:
+        return False, "not started"
+    report = current.report()
+    pairs_match = all(abs(row["deep_parameters"] - row["shallow_parameters"]) <= value for row in report["plan"])
+    return report["status"] == "done" and pairs_match, report["status"]
+
+
 CONDITIONS: dict[str, Callable[[Session, object], tuple[bool, object]]] = {
     "dataset": _dataset,
     "hidden_layers": _hidden_layers,
@@ -88,6 +98,7 @@ CONDITIONS: dict[str, Callable[[Session, object], tuple[bool, object]]] = {
     "gradients_match": _gradients_match,
     "descent_diverges": _descent_diverges,
     "descent_converges": _descent_converges,
+    "experiment_done": _experiment_done,
 }
 
 

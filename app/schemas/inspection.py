@@ -68,6 +68,16 @@ class SweepRequest(BaseModel):
     epochs: int = Field(300, ge=1, le=2000)
 
 
+class ExperimentRequest(BaseModel):
+    """Deep k x width against shallow 1 x m at equal parameter counts, for each depth k."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"width": 8, "depths": [1, 2, 3, 4],
+                                                                               "epochs": 150}]})
+    width: int = Field(8, ge=1, le=32)
+    depths: list[int] = Field(default_factory=lambda: [1, 2, 3, 4], min_length=1, max_length=6)
+    epochs: int = Field(150, ge=1, le=1000)
+
+
 class ImportRequest(BaseModel):
     """A document made by GET /api/sessions/{id}/model."""
 

@@ -1,6 +1,7 @@
 // A lesson's tasks: each "Check" asks the server to test the task's conditions on this session and
 // lists every condition with the value the engine measured.
 import { BackpropView } from "./backprop.js";
+import { ExperimentView } from "./experiment.js";
 import { t } from "./i18n.js";
 import { NeuronView } from "./neuron.js";
 import { SurfaceView } from "./surface.js";
@@ -28,6 +29,7 @@ export async function startLesson(playground, lesson) {
   if (lesson.figure?.kind === "neuron") new NeuronView(figure, playground, lesson.figure);
   if (lesson.figure?.kind === "surface") new SurfaceView(figure, playground, lesson.figure);
   if (lesson.figure?.kind === "sweep") new SweepView(figure, playground, lesson.figure);
+  if (lesson.figure?.kind === "experiment") new ExperimentView(figure, playground, lesson.figure);
   for (const button of document.querySelectorAll(".lesson .check")) {
     button.addEventListener("click", async () => {
       const task = Number(button.dataset.task);

@@ -132,3 +132,26 @@ def test_one_structure_many_functions(client, new_session):
     maps = [str(result["output"]) for result in body["results"]]
     assert len(maps) == 3 and len(set(maps)) == 3  # three weight settings, three different functions
     assert client.post(f"/api/sessions/{sid}/samples?count=99", headers=headers).status_code == 422
+
+
+def test_deep_versus_shallow_runs_as_a_job_with_equal_parameter_counts(client, new_session):
+    import time
+
+    sid, headers = start(client, new_session, "deep-versus-shallow")
+    url = f"/api/sessions/{sid}/experiments/deep-vs-shallow"
+    assert client.get(url, headers=headers).status_code == 422  # nothing started yet
+    started = client.post(url, json={"width": 6, "depths": [1, 2, 3], "epochs": 40}, headers=headers)
+    assert started.status_code == 202 and started.json()["status"] == "running"
+    assert client.post(url, json={}, headers=headers).status_code == 422  # one at a time
+    deadline = time.monotonic() + 60
+    while (report := client.get(url, headers=headers).json())["status"] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert report["status"] == "done" and report["progress"] == 1.0 and len(report["rows"]) == 3
+    for row in report["rows"]:
+        assert abs(row["deep"]["parameters"] - row["shallow"]["parameters"]) <= 2
+        assert row["deep"]["layers"] == [6] * row["depth"] and 0 <= row["deep"]["error"] <= 1
+    assert check(client, sid, headers, "deep-versus-shallow", 0)["passed"] is True
+    client.post(url, json={"width": 8, "depths": [4, 5, 6], "epochs": 1000}, headers=headers)
+    cancelled = client.delete(url, headers=headers).json()
+    assert cancelled["status"] == "cancelled" and cancelled["progress"] < 1

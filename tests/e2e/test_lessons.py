@@ -148,3 +148,12 @@ def test_structure_without_weights_is_a_set_of_functions(lesson):
     page.click(".sw-run")
     page.wait_for_function("document.querySelectorAll('.sw-maps canvas').length === 4", timeout=20000)
     assert page.errors == []
+
+
+def test_deep_versus_shallow_experiment(lesson):
+    page = lesson("deep-versus-shallow")
+    page.click(".ex-start")
+    page.wait_for_function("document.querySelectorAll('.ex-table')[0]?.querySelectorAll('tr').length === 5",
+                           timeout=60000)
+    assert page.locator(".ex-progress").get_attribute("value") in ("1", "1.0")
+    check_passes(page, 0, "deep-versus-shallow")

@@ -27,6 +27,12 @@ LESSONS: list[dict] = [
         },
         "config": {"data": {"name": "or", "n_points": 4, "train_ratio": 1.0}, "hidden_layers": [],
                    "optimizer": "adam", "learning_rate": 0.1, "batch_size": 4},
+        # Fig. 3-7: h1 = (NOT x1) AND x2, h2 = x1 AND (NOT x2), output = h1 OR h2, all with sign.
+        "figure": {"kind": "load", "label": "load_fig_3_7",
+                   "changes": {"data": {"name": "xor_gate"}, "hidden_layers": [2], "activation": "sign",
+                               "output": "sign", "loss": "squared_error"},
+                   "weights": {"layers": [{"W": [[-1, 1], [1, -1]], "b": [-0.5, -0.5]},
+                                          {"W": [[1, 1]], "b": [1]}]}},
         "tasks": [
             {"text": {"en": "With no hidden layer (one neuron), train on x1 OR x2 until every point is right.",
                       "zh": "不加隐含层（只有一个神经元），在“x1 或 x2”上训练，直到每个点都分对。"},
@@ -38,6 +44,14 @@ LESSONS: list[dict] = [
                             "达到 100%。"},
              "conditions": [{"kind": "dataset", "value": "xor_gate"}, {"kind": "hidden_layers", "value": [2]},
                             {"kind": "train_accuracy_at_least", "value": 1.0}]},
+            {"text": {"en": "Load Fig. 3-7's hand-set sign network (button above): look at the two hidden neurons' "
+                            "lines and the output's regions, and check that it computes XOR.",
+                      "zh": "载入图 3-7 的手动设置的符号网络（上方按钮）：观察两个隐含神经元的直线和输出的区域，"
+                            "并检查它是否计算异或。"},
+             "conditions": [{"kind": "outputs_at", "value": {"input": [0, 0], "output": [-1]}},
+                            {"kind": "outputs_at", "value": {"input": [0, 1], "output": [1]}},
+                            {"kind": "outputs_at", "value": {"input": [1, 0], "output": [1]}},
+                            {"kind": "outputs_at", "value": {"input": [1, 1], "output": [-1]}}]},
         ],
     },
     {

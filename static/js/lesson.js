@@ -3,6 +3,7 @@
 import { BackpropView } from "./backprop.js";
 import { ExperimentView } from "./experiment.js";
 import { t } from "./i18n.js";
+import { LoadView } from "./load.js";
 import { NeuronView } from "./neuron.js";
 import { SurfaceView } from "./surface.js";
 import { SweepView } from "./sweep.js";
@@ -30,6 +31,7 @@ export async function startLesson(playground, lesson) {
   if (lesson.figure?.kind === "surface") new SurfaceView(figure, playground, lesson.figure);
   if (lesson.figure?.kind === "sweep") new SweepView(figure, playground, lesson.figure);
   if (lesson.figure?.kind === "experiment") new ExperimentView(figure, playground, lesson.figure);
+  if (lesson.figure?.kind === "load") new LoadView(figure, playground, lesson.figure);
   for (const button of document.querySelectorAll(".lesson .check")) {
     button.addEventListener("click", async () => {
       const task = Number(button.dataset.task);

@@ -155,3 +155,11 @@ def test_deep_versus_shallow_runs_as_a_job_with_equal_parameter_counts(client, n
     client.post(url, json={"width": 8, "depths": [4, 5, 6], "epochs": 1000}, headers=headers)
     cancelled = client.delete(url, headers=headers).json()
     assert cancelled["status"] == "cancelled" and cancelled["progress"] < 1
+
+
+def test_fig_3_7_network_in_the_lesson_computes_xor(client, new_session):
+    sid, headers = start(client, new_session, "logic-gates")
+    figure = catalog.BY_ID["logic-gates"]["figure"]
+    client.patch(f"/api/sessions/{sid}", json=figure["changes"], headers=headers)
+    client.put(f"/api/sessions/{sid}/weights", json=figure["weights"], headers=headers)
+    assert check(client, sid, headers, "logic-gates", 2)["passed"] is True

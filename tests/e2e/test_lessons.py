@@ -157,3 +157,13 @@ def test_deep_versus_shallow_experiment(lesson):
                            timeout=60000)
     assert page.locator(".ex-progress").get_attribute("value") in ("1", "1.0")
     check_passes(page, 0, "deep-versus-shallow")
+
+
+def test_fig_3_7_hand_set_sign_network_computes_xor(lesson):
+    page = lesson("logic-gates")
+    page.click(".ld-load")
+    page.wait_for_function("""async () => {
+        const weights = await window.nnplay.session.call("GET", "/weights");
+        return weights.layers.length === 2 && weights.layers[0].activation === "sign" && weights.layers[1].b[0] === 1;
+    }""", timeout=10000)
+    check_passes(page, 2, "logic-gates-fig-3-7")

@@ -103,7 +103,18 @@ LESSONS: list[dict] = [
         },
         "config": {"data": {"name": "sine", "n_points": 200, "train_ratio": 0.8}, "features": ["x1"],
                    "hidden_layers": [1], "optimizer": "adam", "learning_rate": 0.02, "batch_size": 20},
-        "figure": {"kind": "sweep", "mode": "chart", "widths": [1, 2, 4, 8, 16, 32, 64], "epochs": 600},
+        "figure": [
+            {"kind": "sweep", "mode": "chart", "widths": [1, 2, 4, 8, 16, 32, 64], "epochs": 600},
+            # The chapter's three caveats, each as a counter-example to load and train.
+            {"kind": "load", "label": "caveat_discontinuous",
+             "changes": {"data": {"name": "step", "n_points": 200, "train_ratio": 0.8}, "hidden_layers": [4]}},
+            {"kind": "load", "label": "caveat_overfit",
+             "changes": {"data": {"name": "sine", "n_points": 12, "noise": 1.0, "train_ratio": 0.5},
+                         "hidden_layers": [32], "learning_rate": 0.03, "batch_size": 4}},
+            {"kind": "load", "label": "caveat_stuck",
+             "changes": {"data": {"name": "sine", "n_points": 200, "noise": 0, "train_ratio": 0.8},
+                         "hidden_layers": [8], "activation": "relu", "learning_rate": 1.0, "optimizer": "sgd"}},
+        ],
         "tasks": [
             {"text": {"en": "Fit sin(πx) with one hidden layer until the training loss is below 0.001. Start with "
                             "one neuron and add more.",
@@ -133,7 +144,7 @@ LESSONS: list[dict] = [
         },
         "config": {"data": {"name": "gauss", "n_points": 100}, "hidden_layers": [2, 2], "activation": "sigmoid",
                    "output": "sigmoid", "loss": "cross_entropy"},
-        "figure": {"kind": "sweep", "mode": "samples", "count": 4},
+        "figure": [{"kind": "nodes", "input": [1, -1]}, {"kind": "sweep", "mode": "samples", "count": 4}],
         "tasks": [
             {"text": {"en": "Enter the figure's weights and biases (click a link or a neuron to edit it), then check "
                             "that the network gives the chapter's outputs.",

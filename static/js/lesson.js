@@ -4,9 +4,14 @@ import { BackpropView } from "./backprop.js";
 import { ExperimentView } from "./experiment.js";
 import { t } from "./i18n.js";
 import { LoadView } from "./load.js";
+import { NodesView } from "./nodes.js";
 import { NeuronView } from "./neuron.js";
 import { SurfaceView } from "./surface.js";
 import { SweepView } from "./sweep.js";
+
+// A lesson's figures, by kind: each view takes (container, playground, figure settings).
+const VIEWS = { backprop: BackpropView, neuron: NeuronView, surface: SurfaceView, sweep: SweepView,
+  experiment: ExperimentView, load: LoadView, nodes: NodesView };
 
 function describe(condition) {
   const value = (v) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : JSON.stringify(v));
@@ -25,13 +30,14 @@ export async function startLesson(playground, lesson) {
       playground.fail(error);
     }
   }
-  const figure = document.getElementById("lesson-figure");
-  if (lesson.figure?.kind === "backprop") new BackpropView(figure, playground, lesson.figure);
-  if (lesson.figure?.kind === "neuron") new NeuronView(figure, playground, lesson.figure);
-  if (lesson.figure?.kind === "surface") new SurfaceView(figure, playground, lesson.figure);
-  if (lesson.figure?.kind === "sweep") new SweepView(figure, playground, lesson.figure);
-  if (lesson.figure?.kind === "experiment") new ExperimentView(figure, playground, lesson.figure);
-  if (lesson.figure?.kind === "load") new LoadView(figure, playground, lesson.figure);
+  const box = document.getElementById("lesson-figure");
+  const figures = Array.isArray(lesson.figure) ? lesson.figure : lesson.figure ? [lesson.figure] : [];
+  for (const figure of figures) {
+    const container = document.createElement("div");
+    container.className = "lesson-figure-part";
+    box.append(container);
+    new VIEWS[figure.kind](container, playground, figure);
+  }
   for (const button of document.querySelectorAll(".lesson .check")) {
     button.addEventListener("click", async () => {
       const task = Number(button.dataset.task);

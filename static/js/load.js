@@ -7,7 +7,7 @@ export class LoadView {
     const button = container.querySelector(".ld-load");
     button.textContent = t(figure.label);
     button.addEventListener("click", async () => {
-      if (!(await playground.change(figure.changes))) return;
+      if (!(await playground.change(figure.changes)) || !figure.weights) return;
       try {
         await playground.session.call("PUT", "/weights", figure.weights);
       } catch (error) {

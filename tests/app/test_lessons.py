@@ -163,3 +163,16 @@ def test_fig_3_7_network_in_the_lesson_computes_xor(client, new_session):
     client.patch(f"/api/sessions/{sid}", json=figure["changes"], headers=headers)
     client.put(f"/api/sessions/{sid}/weights", json=figure["weights"], headers=headers)
     assert check(client, sid, headers, "logic-gates", 2)["passed"] is True
+
+
+def test_universal_approximation_caveats_show_what_they_claim(client, new_session):
+    figures = {f.get("label"): f for f in catalog.BY_ID["universal-approximation"]["figure"]}
+    results = {}
+    for label in ("caveat_overfit", "caveat_stuck"):
+        sid, headers = start(client, new_session, "universal-approximation")
+        assert client.patch(f"/api/sessions/{sid}", json=figures[label]["changes"], headers=headers).status_code == 200
+        results[label] = client.post(f"/api/sessions/{sid}/train", json={"epochs": 1500}, headers=headers).json()
+        client.delete(f"/api/sessions/{sid}", headers=headers)
+    overfit = results["caveat_overfit"]["metrics"]
+    assert overfit["test_loss"] > 10 * overfit["train_loss"]  # fits the training points, not the test points
+    assert results["caveat_stuck"]["metrics"]["train_loss"] > 0.05  # far from the fit 8 tanh neurons reach

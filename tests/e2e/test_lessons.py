@@ -82,6 +82,10 @@ def test_universal_approximation_fits_the_sine(lesson):
 def test_network_is_a_function_with_the_figures_weights(lesson):
     page = lesson("network-is-a-function")
     page.evaluate("(weights) => window.nnplay.session.call('PUT', '/weights', weights)", FIG_3_13)
+    page.click(".nd-run")  # type-in input (1, -1) -> every node's value, from the engine
+    page.wait_for_function("document.querySelector('.nd-layers').textContent.includes('h(3) = [0.618, 0.829]')",
+                           timeout=10000)
+    assert "h(1) = [0.982, 0.119]" in page.locator(".nd-layers").inner_text()
     check_passes(page, 0, "network-is-a-function")
     assert "0.62" in page.locator("#task-0-result").inner_text()
 

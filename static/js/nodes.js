@@ -1,0 +1,33 @@
+// Type an input and read every node's value: the features, then a(k) and h(k) of each layer, from the
+// engine (POST /predict), for the chapter's "a network is a function" (eq. 3.4-3.7).
+import { t } from "./i18n.js";
+
+export class NodesView {
+  constructor(container, playground, figure) {
+    this.playground = playground;
+    container.innerHTML = `<label>x = <input class="nd-x1" type="number" step="0.1"> <input class="nd-x2" type="number" step="0.1"></label>
+      <button class="nd-run"></button><div class="nd-layers" aria-live="polite"></div>`;
+    this.$ = (s) => container.querySelector(s);
+    [this.$(".nd-x1").value, this.$(".nd-x2").value] = figure.input;
+    this.$(".nd-run").textContent = t("nd_run");
+    this.$(".nd-run").addEventListener("click", () => this.run());
+    for (const input of container.querySelectorAll("input")) input.addEventListener("change", () => this.run());
+  }
+
+  async run() {
+    const x = [Number(this.$(".nd-x1").value), Number(this.$(".nd-x2").value)];
+    try {
+      const result = await this.playground.session.call("POST", "/predict", { inputs: [x] });
+      const fmt = (v) => `[${v.map((n) => (n === null ? "–" : n.toFixed(3))).join(", ")}]`;
+      const lines = [`h(0) = ${fmt(result.inputs[0])} (${result.features.join(", ")})`,
+        ...result.layers.flatMap((layer, k) => [`a(${k + 1}) = ${fmt(layer.a[0])}`, `h(${k + 1}) = ${fmt(layer.h[0])}`])];
+      this.$(".nd-layers").replaceChildren(...lines.map((line) => {
+        const code = document.createElement("div");
+        code.textContent = line;
+        return code;
+      }));
+    } catch (error) {
+      this.playground.fail(error);
+    }
+  }
+}

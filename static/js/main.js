@@ -1,6 +1,5 @@
-// Entry point: read the boot data, set the language, start the playground.
+// Entry point: read the boot data, set the language, start the playground (and the lesson, if any).
 import { apply, currentLanguage, initLanguage } from "./i18n.js";
-import { startLesson } from "./lesson.js";
 import { Playground } from "./playground.js";
 
 const boot = JSON.parse(document.getElementById("boot").textContent);
@@ -10,4 +9,7 @@ const playground = new Playground(boot);
 playground.controls.setLanguageButton(currentLanguage());
 window.nnplay = playground;  // for tests and the performance measurement
 const started = playground.start();
-if (boot.lesson) started.then(() => startLesson(playground, boot.lesson));
+if (boot.lesson) {
+  // Lesson code loads only on lesson pages: the playground page stays small.
+  started.then(async () => (await import("./lesson.js")).startLesson(playground, boot.lesson));
+}

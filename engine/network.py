@@ -276,7 +276,7 @@ class Sequential:
 
     def _mean_loss(self, a_out: Array, y_out: Array, T: Array) -> float:
         per_sample = self.loss.value(a_out, y_out, T, self.output_activation)
-        return float(per_sample.mean()) + self._penalty()
+        return _no_nan(float(per_sample.mean()) + self._penalty())
 
     def _loss_and_outputs(self, X: Array, T: Array) -> tuple[float, Array]:
         """J on (X, T) and the network's outputs, a chunk of rows at a time.
@@ -294,7 +294,7 @@ class Sequential:
             total += float(self.loss.value(a, h, T[start:start + EVAL_CHUNK_ROWS], self.output_activation).sum())
             outputs.append(h)
         output = outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
-        return total / X.shape[0] + self._penalty(), output
+        return _no_nan(total / X.shape[0] + self._penalty()), output
 
     def compute_loss(self, X, y, reduction: str = "mean") -> float:
         """The objective J on (X, y).
@@ -411,3 +411,8 @@ class Sequential:
         for index, layer in enumerate(self.layers, 1):
             lines.append(f"  layer {index}: Dense({layer.units}, {layer.activation.name}), {layer.n_params} parameters")
         return "\n".join(lines)
+
+
+def _no_nan(loss: float) -> float:
+    """An overflowing network's loss is infinite, never NaN (inf - inf inside the loss would give NaN)."""
+    return float("inf") if np.isnan(loss) else loss

@@ -161,7 +161,7 @@ class Session:
                         self._build_data()
                     self._build_model()
                 elif "data" in changed:
-                    self._replace_data(old)
+                    self._replace_data()
                 if changed & LIVE_FIELDS:
                     self._compile()
                     if self.status == DIVERGED:  # the last good weights are in place: try again
@@ -171,7 +171,7 @@ class Session:
                 raise
             self.version += 1
 
-    def _replace_data(self, old: SessionConfig) -> None:
+    def _replace_data(self) -> None:
         previous = (self.dataset.task, self.dataset.n_classes, self.feature_names)
         self._build_data()
         if (self.dataset.task, self.dataset.n_classes, self.feature_names) == previous:

@@ -50,7 +50,6 @@ export class Session {
   history() { return this.call("GET", "/history"); }
   exportModel() { return this.call("GET", "/model"); }
   editWeight(layer, row, col, value) { return this.call("PATCH", "/weights", { layer, row, col, value }); }
-  regenerate() { return this.call("POST", "/regenerate"); }
 
   /** Best effort: free the server's memory when the page goes away. */
   close() {

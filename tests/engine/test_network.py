@@ -159,3 +159,13 @@ def test_summary_counts_parameters():
     model = Sequential([Dense(8, "tanh", input_dim=2)] + [Dense(8, "tanh") for _ in range(5)] + [Dense(1, "sigmoid")])
     assert model.n_params == (2 * 8 + 8) + 5 * (8 * 8 + 8) + (8 + 1)
     assert f"{model.n_params} parameters" in model.summary()
+
+
+def test_an_overflowing_network_has_an_infinite_loss_never_nan():
+    model = Sequential([Dense(2, "linear", input_dim=2), Dense(2, "softmax")], dtype="float32")
+    model.set_weights([np.full((2, 2), 3e38), [0, 0], [[3e38, -3e38], [-3e38, 3e38]], [0, 0]])
+    model.compile(loss="cross_entropy")
+    with np.errstate(all="ignore"):
+        loss = model.compute_loss([[1.0, 1.0], [-1.0, 2.0]], np.array([0, 1]))
+        report = model.evaluate([[1.0, 1.0], [-1.0, 2.0]], np.array([0, 1]))
+    assert not np.isnan(loss) and not np.isnan(report["loss"])

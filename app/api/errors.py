@@ -1,37 +1,69 @@
-"""How errors become HTTP answers: a status and a message a person understands, never a 500 for bad input."""
+"""How errors become HTTP answers: a status, a stable code with its parameters, and a sentence in the
+reader's language (Accept-Language). Never a 500 for bad input."""
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.hosting.client import HostUnavailable
 from app.services.errors import (
+    AppError,
+    Conflict,
     Forbidden,
+    HostUnavailable,
     LimitReached,
     NotAuthenticated,
+    NotFound,
     SessionError,
     SessionNotFound,
     describe_error,
 )
+from app.services.messages import language_of, render
 
-STATUS = {SessionNotFound: 404, NotAuthenticated: 401, Forbidden: 403, LimitReached: 429, SessionError: 422,
-          HostUnavailable: 503}
+STATUS: dict[type[AppError], int] = {
+    SessionNotFound: 404, NotFound: 404, NotAuthenticated: 401, Forbidden: 403, LimitReached: 429,
+    SessionError: 422, Conflict: 409, HostUnavailable: 503, AppError: 500,
+}
+HTTP_CODES = {404: "request.not_found", 405: "request.method_not_allowed"}
+
+
+def error_body(request: Request, code: str, params: dict, **extra) -> dict:
+    """The JSON of an error answer (app/schemas/errors.py's ErrorBody)."""
+    language = language_of(request.headers.get("accept-language"))
+    return {"detail": render(code, params, language), "code": code, "params": params, **extra}
+
+
+def status_of(exc: AppError) -> int:
+    """The HTTP status of an error: that of its nearest class in STATUS."""
+    return next(STATUS[cls] for cls in type(exc).__mro__ if cls in STATUS)
+
+
+async def app_error(request: Request, exc: AppError) -> JSONResponse:
+    """Any AppError: its status, code and sentence."""
+    status = status_of(exc)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(error_body(request, exc.code, exc.params), status_code=status, headers=headers)
 
 
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """422 with one readable line per problem, plus pydantic's details."""
+    """422 with one readable line per problem, plus each field's location and message."""
     errors = exc.errors()
-    detail = "; ".join(describe_error(e) for e in errors[:5]) or "the request is not valid"
-    return JSONResponse({"detail": detail, "errors": [{"loc": list(e.get("loc", ())), "msg": e.get("msg")}
-                                                      for e in errors[:20]]}, status_code=422)
+    problems = "; ".join(describe_error(e) for e in errors[:5]) or "the request is not valid"
+    fields = [{"loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())], "msg": str(e.get("msg"))}
+              for e in errors[:20]]
+    return JSONResponse(error_body(request, "request.invalid", {"problems": problems}, errors=fields),
+                        status_code=422)
+
+
+async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """Routing errors (unknown path, wrong method) in the same shape as every other error."""
+    code = HTTP_CODES.get(exc.status_code, "request.error")
+    params = {"path": request.url.path, "method": request.method, "reason": str(exc.detail)}
+    return JSONResponse(error_body(request, code, params), status_code=exc.status_code, headers=exc.headers)
 
 
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
     app.add_exception_handler(RequestValidationError, validation_error)
-    for error_type, status in STATUS.items():
-        async def handler(request: Request, exc: Exception, status: int = status) -> JSONResponse:
-            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
-
-        app.add_exception_handler(error_type, handler)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(AppError, app_error)

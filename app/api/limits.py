@@ -2,6 +2,8 @@
 
 import json
 
+from app.services.messages import language_of, render
+
 
 class BodySizeLimit:
     """Rejects a body larger than ``max_bytes``: by Content-Length up front, or while a chunked body
@@ -15,7 +17,7 @@ class BodySizeLimit:
             return await self.app(scope, receive, send)
         for name, value in scope.get("headers", ()):
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                return await self._refuse(send)
+                return await self._refuse(send, scope)
         received, refused = 0, False
 
         async def counted_receive():
@@ -27,7 +29,7 @@ class BodySizeLimit:
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     refused = True
-                    await self._refuse(send)
+                    await self._refuse(send, scope)
                     return {"type": "http.disconnect"}
             return message
 
@@ -37,8 +39,11 @@ class BodySizeLimit:
 
         await self.app(scope, counted_receive, guarded_send)
 
-    async def _refuse(self, send):
-        body = json.dumps({"detail": f"the request body is larger than {self.max_bytes} bytes"}).encode()
+    async def _refuse(self, send, scope):
+        params = {"most": self.max_bytes}
+        accept = dict(scope.get("headers", ())).get(b"accept-language", b"").decode("latin-1")
+        detail = render("request.too_large", params, language_of(accept))
+        body = json.dumps({"detail": detail, "code": "request.too_large", "params": params}).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})

@@ -13,17 +13,10 @@ from collections.abc import Callable
 
 from app.core.config import Settings
 from app.hosting.host import SessionHost, run_host
-from app.services.errors import SessionError, SessionNotFound
+from app.services.errors import HostUnavailable, transported
 
 STOP_TIMEOUT_SECONDS = 5
 REQUEST_TIMEOUT_SECONDS = 60  # longer than any operation may take (REST training stops at 20 s)
-
-
-class HostUnavailable(RuntimeError):
-    """The host process has stopped; its sessions are lost (503)."""
-
-
-ERRORS = {"SessionError": SessionError, "SessionNotFound": SessionNotFound, "unavailable": HostUnavailable}
 
 
 class HostClient:
@@ -87,13 +80,13 @@ class HostClient:
     # ----- sending ---------------------------------------------------------------------------------
     def _post(self, message: tuple) -> None:
         if not self._alive and message[0] != "stop":
-            raise HostUnavailable("the session host has stopped")
+            raise HostUnavailable()
         with self._send_lock:
             try:
                 self._connection.send(message)
             except (OSError, EOFError, BrokenPipeError):
                 self._alive = False
-                raise HostUnavailable("the session host has stopped") from None
+                raise HostUnavailable() from None
 
     async def _request(self, message: tuple) -> object:
         request_id = message[1]
@@ -103,13 +96,12 @@ class HostClient:
             self._post(message)
             ok, value = await asyncio.wait_for(future, REQUEST_TIMEOUT_SECONDS)
         except TimeoutError:
-            raise HostUnavailable("the session host did not answer in time") from None
+            raise HostUnavailable("host.timeout") from None
         finally:
             self._pending.pop(request_id, None)
         if ok:
             return value
-        kind, text = value
-        raise ERRORS.get(kind, RuntimeError)(text)
+        raise transported(*value)
 
     async def create(self, session_id: str, token: str, owner: str, config: dict) -> dict:
         """Build a session on this host; its description."""
@@ -171,7 +163,7 @@ class HostClient:
     def _fail_all(self) -> None:
         for future in self._pending.values():
             if not future.done():
-                future.set_result((False, ("unavailable", "the session host has stopped")))
+                future.set_result((False, ("HostUnavailable", "host.unavailable", {})))
         for _, on_closed in list(self._viewers.values()):
             on_closed()
         self._viewers.clear()

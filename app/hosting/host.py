@@ -11,7 +11,7 @@ Messages in:  ("create", request_id, session_id, token, owner, config_dict)
               ("watch", viewer_id, session_id) / ("unwatch", viewer_id)
               ("want", viewer_id, output_resolution, neuron_resolution)  # the viewer is ready for a frame
               ("stop",)
-Messages out: ("result", request_id, ok, value)   value: the op's result, or (error kind, message)
+Messages out: ("result", request_id, ok, value)   value: the op's result, or (error class, code, params)
               ("frame", viewer_id, bytes)          # at most one per "want": slow viewers never queue
               ("closed", viewer_id)                # the session was deleted
 """
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from app.core.config import Settings
 from app.hosting.ops import OPS
 from app.schemas.session import SessionConfig
-from app.services.errors import SessionError
+from app.services.errors import AppError
 from app.services.session import Session
 from app.streaming import snapshot
 from app.streaming.frames import FrameEncoder
@@ -127,25 +127,20 @@ class SessionHost:
             session = Session(session_id, token, owner, SessionConfig.model_validate(config), self.settings)
             self.sessions[session_id] = session
             self._send(("result", request_id, True, session.describe()))
-        except SessionError as exc:
-            self._send(("result", request_id, False, ("SessionError", str(exc))))
         except Exception as exc:  # never leave the caller waiting
-            log.error("creating a session failed:\n%s", traceback.format_exc())
-            self._send(("result", request_id, False, ("internal", f"{type(exc).__name__}: {exc}")))
+            self._send(("result", request_id, False, _reported(exc, "creating a session")))
 
     def _call(self, request_id: int, session_id: str, op: str, args: tuple) -> None:
         session = self.sessions.get(session_id)
         if session is None:
-            self._send(("result", request_id, False, ("SessionNotFound", f"no session {session_id!r}")))
+            self._send(("result", request_id, False, ("SessionNotFound", "session.not_found",
+                                                      {"session_id": session_id})))
             return
         try:
             value = OPS[op](session, *args)
             reply = ("result", request_id, True, value)
-        except SessionError as exc:
-            reply = ("result", request_id, False, ("SessionError", str(exc)))
         except Exception as exc:
-            log.error("operation %s failed:\n%s", op, traceback.format_exc())
-            reply = ("result", request_id, False, ("internal", f"{type(exc).__name__}: {exc}"))
+            reply = ("result", request_id, False, _reported(exc, f"operation {op}"))
         self._send(reply)
         if session.playing:
             with self._changed:
@@ -213,6 +208,14 @@ class SessionHost:
             finally:
                 session.lock.release()
             self._serve_viewers(session)
+
+
+def _reported(exc: Exception, doing: str) -> tuple[str, str, dict]:
+    """An error as it crosses to the web process: (class name, code, params); a bug is logged here."""
+    if isinstance(exc, AppError):
+        return type(exc).__name__, exc.code, exc.params
+    log.error("%s failed:\n%s", doing, traceback.format_exc())
+    return "internal", "internal", {"reason": f"{type(exc).__name__}: {exc}"}
 
 
 def run_host(settings: dict, connection) -> None:

@@ -48,7 +48,7 @@ def train(session: Session, epochs: int) -> dict:
     """
     limits = session.settings
     if epochs > limits.max_epochs_per_call:
-        raise SessionError(f"at most {limits.max_epochs_per_call} epochs per call; call again to continue")
+        raise SessionError("limit.epochs_per_call", most=limits.max_epochs_per_call)
     deadline = time.monotonic() + limits.max_seconds_per_call
     first_epoch = session.model.epoch
     done, result = 0, {"epochs_run": 0, "status": "completed", "message": ""}
@@ -88,7 +88,7 @@ def predict(session: Session, rows: list) -> dict:
     limits = session.settings
     most = min(limits.max_predict_rows, limits.max_grid_values // _values_per_point(session))
     if len(rows) > most:
-        raise SessionError(f"at most {most} inputs per call for this network")
+        raise SessionError("limit.predict_rows", most=most)
     return inspection.predict_nodes(session, rows)
 
 
@@ -97,8 +97,7 @@ def grid(session: Session, resolution: int) -> dict:
     limits = session.settings
     cells = resolution ** (2 if session.dataset.dims == 2 else 1)
     if resolution > limits.max_grid or cells * _values_per_point(session) // 2 > limits.max_grid_values:
-        raise SessionError(f"this grid would be too large for this network; ask for a smaller resolution "
-                           f"(at most {limits.max_grid_values} values per answer)")
+        raise SessionError("limit.grid", most=limits.max_grid_values)
     return inspection.grid(session, resolution)
 
 
@@ -150,8 +149,7 @@ def set_live(session: Session, changes: dict) -> None:
 
     unknown = set(changes) - LIVE_FIELDS
     if unknown:
-        raise SessionError(f"the stream can change {', '.join(sorted(LIVE_FIELDS))} live; "
-                           f"use PATCH /api/sessions/{{id}} for {', '.join(sorted(unknown))}")
+        raise SessionError("stream.live_fields", live=", ".join(sorted(LIVE_FIELDS)), other=", ".join(sorted(unknown)))
     session.update(changes)
 
 

@@ -9,23 +9,23 @@ from engine import datasets, user_data
 def build(data: DataConfig, settings: Settings) -> tuple[datasets.Dataset, datasets.Dataset, datasets.Dataset]:
     """(whole dataset, training part, test part); SessionError with the reason for bad data."""
     if data.n_points > settings.max_points:
-        raise SessionError(f"n_points is limited to {settings.max_points} on this server")
+        raise SessionError("limit.points", most=settings.max_points, count=data.n_points)
     try:
         if data.name != "custom":
             dataset = datasets.generate(data.name, n_points=data.n_points, noise=data.noise, seed=data.seed,
                                         **data.params)
         elif (data.points is None) == (data.csv is None):
-            raise SessionError("custom data needs exactly one of 'points' or 'csv'")
+            raise SessionError("data.custom_source")
         elif data.points is not None:
             dataset = user_data.from_points(data.points.X, data.points.y, task=data.points.task,
                                             domain=data.points.domain)
         else:
             dataset = user_data.from_csv(data.csv)
         if dataset.n_points > settings.max_points:
-            raise SessionError(f"the data has {dataset.n_points} points; this server allows {settings.max_points}")
+            raise SessionError("limit.points", most=settings.max_points, count=dataset.n_points)
         train, test = datasets.train_test_split(dataset, data.train_ratio, data.seed)
     except datasets.DatasetError as exc:
-        raise SessionError(str(exc)) from None
+        raise SessionError("data.invalid", reason=str(exc)) from None
     return dataset, train, test
 
 

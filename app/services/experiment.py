@@ -8,7 +8,7 @@ in the session's host, reports progress, can be cancelled, and keeps its result 
 import threading
 import time
 
-from app.services.errors import SessionError
+from app.services.errors import Conflict, NotFound, SessionError
 from app.services.session import Session
 from engine import Dense, Sequential
 from engine.compare import plan
@@ -83,12 +83,12 @@ class Experiment:
 def start(session: Session, width: int, depths: list[int], epochs: int) -> dict:
     """Start the comparison on this session's data (one at a time per session)."""
     if not 1 <= width <= 32 or not depths or any(not 1 <= k <= MAX_DEPTH for k in depths) or len(depths) > MAX_DEPTH:
-        raise SessionError(f"width 1 to 32 and 1 to {MAX_DEPTH} depths, each from 1 to {MAX_DEPTH}")
+        raise SessionError("experiment.plan", units=32, most=MAX_DEPTH)
     if not 1 <= epochs <= MAX_EPOCHS:
-        raise SessionError(f"epochs must be from 1 to {MAX_EPOCHS}")
+        raise SessionError("sweep.epochs", most=MAX_EPOCHS)
     current = getattr(session, "experiment", None)
     if current is not None and current.status == "running":
-        raise SessionError("an experiment is already running on this session; cancel it first")
+        raise Conflict("experiment.running")
     session.experiment = Experiment(session, width, sorted(set(depths)), epochs)
     return session.experiment.report()
 
@@ -97,7 +97,7 @@ def status(session: Session) -> dict:
     """The current or last experiment's report."""
     current = getattr(session, "experiment", None)
     if current is None:
-        raise SessionError("no experiment has been started on this session")
+        raise NotFound("experiment.none")
     return current.report()
 
 

@@ -18,11 +18,11 @@ EPSILON = 1e-6
 def _sample(session: Session, row, target) -> tuple[np.ndarray, np.ndarray]:
     X = np.asarray([row], dtype=np.float64)
     if X.shape != (1, session.dataset.dims) or not np.isfinite(X).all():
-        raise SessionError(f"the input must be {session.dataset.dims} finite numbers")
+        raise SessionError("inputs.shape", dims=session.dataset.dims)
     features = session.feature_map.transform(X, dtype=np.float64)
     if session.dataset.task == "classification":
         if not float(target).is_integer() or not 0 <= target < session.dataset.n_classes:
-            raise SessionError(f"target must be a class from 0 to {session.dataset.n_classes - 1}")
+            raise SessionError("target.class", last=session.dataset.n_classes - 1)
         return features, np.array([int(target)])
     return features, np.array([float(target)])
 

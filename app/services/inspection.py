@@ -13,15 +13,14 @@ MAX_INPUT = 1e6  # raw coordinates beyond this are not points of any dataset her
 
 
 def _raw_inputs(session: Session, rows) -> np.ndarray:
-    expected = f"inputs must be rows of {session.dataset.dims} numbers (the data's raw coordinates)"
     try:
         X = np.asarray(rows, dtype=np.float64)
     except (TypeError, ValueError):
-        raise SessionError(expected) from None
+        raise SessionError("inputs.shape", dims=session.dataset.dims) from None
     if X.ndim != 2 or X.shape[1] != session.dataset.dims:
-        raise SessionError(expected)
+        raise SessionError("inputs.shape", dims=session.dataset.dims)
     if not np.isfinite(X).all() or np.abs(X).max(initial=0) > MAX_INPUT:
-        raise SessionError(f"inputs must be finite numbers no larger than {MAX_INPUT:g} in size")
+        raise SessionError("inputs.range", most=f"{MAX_INPUT:g}")
     return X
 
 
@@ -56,7 +55,7 @@ def set_weights(session: Session, layers: list[dict]) -> None:
         try:
             session.model.set_weights(flat)
         except ValueError as exc:
-            raise SessionError(str(exc)) from None
+            raise SessionError("weights.invalid", reason=str(exc)) from None
         session.version += 1
 
 
@@ -65,16 +64,16 @@ def set_weight(session: Session, layer: int, row: int, col: int | None, value: f
     with session.lock:
         layers = session.model.layers
         if not 1 <= layer <= len(layers):
-            raise SessionError(f"layer must be from 1 to {len(layers)}")
+            raise SessionError("weights.layer", last=len(layers))
         target = layers[layer - 1]
         if not 0 <= row < target.units:
-            raise SessionError(f"layer {layer} has neurons 0 to {target.units - 1}")
+            raise SessionError("weights.row", layer=layer, last=target.units - 1)
         if col is None:
             target.b[row] = value
         elif 0 <= col < target.input_dim:
             target.W[row, col] = value
         else:
-            raise SessionError(f"layer {layer} takes inputs 0 to {target.input_dim - 1}")
+            raise SessionError("weights.col", layer=layer, last=target.input_dim - 1)
         session.version += 1
 
 
@@ -99,7 +98,7 @@ def backprop(session: Session, row, target) -> dict:
         features = session.feature_map.transform(X, dtype=np.float32)
         if session.dataset.task == "classification":
             if not float(target).is_integer() or not 0 <= target < session.dataset.n_classes:
-                raise SessionError(f"target must be a class from 0 to {session.dataset.n_classes - 1}")
+                raise SessionError("target.class", last=session.dataset.n_classes - 1)
             y = np.array([int(target)])
         else:
             y = np.array([float(target)], dtype=np.float32)
@@ -108,7 +107,7 @@ def backprop(session: Session, row, target) -> dict:
                 bp = session.model.backprop(features, y)
                 loss = session.model.compute_loss(features, y)
         except ValueError as exc:  # e.g. a target too large for float32
-            raise SessionError(str(exc)) from None
+            raise SessionError("target.invalid", reason=str(exc)) from None
         return {
             "loss": loss if np.isfinite(loss) else None,
             "forward": {"inputs": finite_list(bp.trace.inputs[0]),
@@ -145,16 +144,16 @@ def export(session: Session) -> dict:
 def check_export(document: dict) -> tuple[SessionConfig, dict]:
     """Validate an exported document; returns (config, engine model document)."""
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise SessionError(f"not an nnplay session document (format should be {EXPORT_FORMAT!r})")
+        raise SessionError("document.format", expected=EXPORT_FORMAT)
     if document.get("version") != EXPORT_VERSION:
-        raise SessionError(f"unsupported session document version {document.get('version')!r}")
+        raise SessionError("document.version", version=str(document.get("version")))
     try:
         config = SessionConfig.model_validate(document.get("config"))
     except ValueError as exc:
-        raise SessionError(f"the document's config is not valid: {exc}") from None
+        raise SessionError("document.config", reason=str(exc)) from None
     model = document.get("model")
     if not isinstance(model, dict):
-        raise SessionError("the document has no model")
+        raise SessionError("document.no_model")
     return config, model
 
 
@@ -165,11 +164,11 @@ def load_model(session: Session, model_document: dict) -> None:
         ours = [{"units": layer.units, "activation": layer.activation.name} for layer in session.model.layers]
         theirs = model_document.get("layers")
         if theirs != ours or model_document.get("input_dim") != session.model.input_dim:
-            raise SessionError("the model's layers do not match its config")
+            raise SessionError("document.layers")
         try:
             model = serialization.model_from_dict(model_document)
         except ValueError as exc:
-            raise SessionError(f"the model cannot be read: {exc}") from None
+            raise SessionError("document.model", reason=str(exc)) from None
         session.model.set_weights(model.get_weights())
         session.model.epoch = model.epoch
         session.version += 1

@@ -46,12 +46,12 @@ class Session:
     def _checked(self, config: SessionConfig) -> SessionConfig:
         s = self.settings
         if len(config.hidden_layers) > s.max_hidden_layers:
-            raise SessionError(f"at most {s.max_hidden_layers} hidden layers on this server")
+            raise SessionError("limit.hidden_layers", most=s.max_hidden_layers)
         if any(units > s.max_units for units in config.hidden_layers):
-            raise SessionError(f"at most {s.max_units} units per hidden layer on this server")
+            raise SessionError("limit.units", most=s.max_units)
         if isinstance(config.activation, list) and len(config.activation) != len(config.hidden_layers):
-            raise SessionError(f"give one activation per hidden layer ({len(config.hidden_layers)}), "
-                               f"not {len(config.activation)}")
+            raise SessionError("config.activations_count", layers=len(config.hidden_layers),
+                               given=len(config.activation))
         return config
 
     def _build_data(self) -> None:
@@ -101,7 +101,7 @@ class Session:
         try:
             self.model = Sequential(layers, seed=cfg.seed, dtype="float32", initializer=cfg.initializer)
         except ValueError as exc:
-            raise SessionError(str(exc)) from None
+            raise SessionError("config.engine", reason=str(exc)) from None
         self.loss_name = loss
         self._compile()
         self._prepare_arrays()
@@ -115,7 +115,7 @@ class Session:
                                regularization=None if cfg.regularization == "none" else cfg.regularization,
                                reg_rate=cfg.reg_rate)
         except ValueError as exc:
-            raise SessionError(str(exc)) from None
+            raise SessionError("config.engine", reason=str(exc)) from None
         if state is not None and state.name == cfg.optimizer:
             state.learning_rate = cfg.learning_rate
             self.model.optimizer = state  # same optimizer: keep its momentum / moments
@@ -151,7 +151,7 @@ class Session:
             try:
                 new = self._checked(SessionConfig.model_validate(merged))
             except ValidationError as exc:
-                raise SessionError(readable(exc)) from None
+                raise SessionError("config.invalid", problems=readable(exc)) from None
             saved = dict(vars(self))  # every attribute a rebuild may replace
             old, self.config = self.config, new
             try:

@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass, field
 
 from app.core.config import Settings
-from app.hosting.client import HostClient, HostUnavailable
+from app.hosting.client import HostClient
 from app.schemas.session import SessionConfig
-from app.services.errors import Forbidden, LimitReached, NotAuthenticated, SessionNotFound
+from app.services.errors import Forbidden, HostUnavailable, LimitReached, NotAuthenticated, SessionNotFound
 
 
 @dataclass
@@ -56,13 +56,13 @@ class SessionManager:
         self.evict_idle()
         with self._lock:
             if len(self.records) >= self.settings.max_sessions:
-                raise LimitReached(f"the server holds its maximum of {self.settings.max_sessions} sessions; try later")
+                raise LimitReached("limit.server_sessions", most=self.settings.max_sessions)
             mine = sum(1 for r in self.records.values() if r.owner == owner)
             if mine >= self.settings.max_sessions_per_client:
-                raise LimitReached(f"you already have {mine} sessions, the most one client may hold; delete one first")
+                raise LimitReached("limit.client_sessions", count=mine)
             alive = [host for host in self.hosts if host.alive]
             if not alive:
-                raise HostUnavailable("no session host is running; restart the server")
+                raise HostUnavailable()
             record = SessionRecord(secrets.token_urlsafe(9), secrets.token_urlsafe(24), owner,
                                    min(alive, key=lambda h: h.sessions))
             self.records[record.id] = record  # reserved now, so that concurrent creates count it
@@ -78,11 +78,11 @@ class SessionManager:
         """The record of ``session_id`` if ``token`` is its token; raises otherwise. Marks it as used."""
         record = self.records.get(session_id)
         if record is None:
-            raise SessionNotFound(f"no session {session_id!r} (it may have expired after inactivity)")
+            raise SessionNotFound(session_id=session_id)
         if not token:
-            raise NotAuthenticated("this call needs the session's token (Authorization: Bearer <token>)")
+            raise NotAuthenticated()
         if not secrets.compare_digest(token.encode(), record.token.encode()):
-            raise Forbidden("this token does not belong to this session")
+            raise Forbidden()
         record.touched = time.monotonic()
         return record
 

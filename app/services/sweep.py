@@ -18,9 +18,9 @@ MAX_WIDTHS, MAX_EPOCHS, MAP_RESOLUTION = 8, 2000, 40
 def sweep(session: Session, widths: list[int], epochs: int) -> dict:
     """Per width: train and test loss (and accuracy for classes) after ``epochs``, and the output map."""
     if not 1 <= len(widths) <= MAX_WIDTHS or any(not 1 <= w <= 64 for w in widths):
-        raise SessionError(f"give 1 to {MAX_WIDTHS} widths, each from 1 to 64 neurons")
+        raise SessionError("sweep.widths", most=MAX_WIDTHS, units=64)
     if not 1 <= epochs <= MAX_EPOCHS:
-        raise SessionError(f"epochs must be from 1 to {MAX_EPOCHS}")
+        raise SessionError("sweep.epochs", most=MAX_EPOCHS)
     with session.lock:
         cfg, model = session.config, session.model
         activation = cfg.activation if isinstance(cfg.activation, str) else cfg.activation[0]
@@ -51,7 +51,7 @@ def samples(session: Session, count: int) -> dict:
     """The session's structure with ``count`` random weight settings (seeds 1..count), untrained: each
     is another function of the same set (section 3.2.1). Their output maps and a sample of their outputs."""
     if not 1 <= count <= MAX_WIDTHS:
-        raise SessionError(f"count must be from 1 to {MAX_WIDTHS}")
+        raise SessionError("sweep.count", most=MAX_WIDTHS)
     with session.lock:
         model = session.model
         grid = NeuronGrid(session.dataset.domain, MAP_RESOLUTION, transform=session.feature_map.transform)

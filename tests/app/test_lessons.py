@@ -139,10 +139,10 @@ def test_deep_versus_shallow_runs_as_a_job_with_equal_parameter_counts(client, n
 
     sid, headers = start(client, new_session, "deep-versus-shallow")
     url = f"/api/sessions/{sid}/experiments/deep-vs-shallow"
-    assert client.get(url, headers=headers).status_code == 422  # nothing started yet
+    assert client.get(url, headers=headers).status_code == 404  # nothing started yet
     started = client.post(url, json={"width": 6, "depths": [1, 2, 3], "epochs": 40}, headers=headers)
     assert started.status_code == 202 and started.json()["status"] == "running"
-    assert client.post(url, json={}, headers=headers).status_code == 422  # one at a time
+    assert client.post(url, json={}, headers=headers).status_code == 409  # one at a time
     deadline = time.monotonic() + 60
     while (report := client.get(url, headers=headers).json())["status"] == "running":
         assert time.monotonic() < deadline

@@ -127,7 +127,7 @@ def test_idle_sessions_are_evicted(client, new_session):
     ({"activation": "softmax"}, "output layer"),
     ({"features": ["x3"]}, "unknown feature"),
     ({"data": {"name": "moons"}}, "unknown dataset"),
-    ({"data": {"n_points": 5000}}, "limited to 1000"),
+    ({"data": {"n_points": 5000}}, "at most 1000 points"),
     ({"data": {"noise": 2}}, "noise"),
     ({"data": {"name": "blobs", "params": {"n_classes": 9}}}, "n_classes"),
     ({"data": {"name": "expression", "params": {"expression": "__import__('os')"}}}, "not allowed"),

@@ -1,9 +1,10 @@
 """Lessons over REST: the index, one lesson, and checking a task on the learner's own session."""
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
 from app.api.deps import ManagerDep, SessionDep
 from app.lessons import catalog
+from app.services.errors import NotFound
 
 router = APIRouter(tags=["lessons"])
 
@@ -11,7 +12,7 @@ router = APIRouter(tags=["lessons"])
 def _lesson(lesson_id: str) -> dict:
     lesson = catalog.BY_ID.get(lesson_id)
     if lesson is None:
-        raise HTTPException(404, f"no lesson {lesson_id!r}; see /api/lessons")
+        raise NotFound("lesson.not_found", lesson_id=lesson_id)
     return lesson
 
 
@@ -32,5 +33,5 @@ async def check_task(session: SessionDep, manager: ManagerDep, lesson_id: str, t
     """Check task number `task` (from 0) of a lesson on this session; every condition with its measured value."""
     tasks = _lesson(lesson_id)["tasks"]
     if not 0 <= task < len(tasks):
-        raise HTTPException(404, f"lesson {lesson_id!r} has tasks 0 to {len(tasks) - 1}")
+        raise NotFound("lesson.task", lesson_id=lesson_id, last=len(tasks) - 1)
     return await manager.call(session, "lesson_check", tasks[task]["conditions"])

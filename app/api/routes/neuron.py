@@ -26,5 +26,5 @@ def evaluate_neuron(body: NeuronRequest) -> dict:
     try:
         line = neuron.decision_line(body.w, body.b)
     except ValueError as exc:
-        raise SessionError(str(exc)) from None
+        raise SessionError("figure.invalid", reason=str(exc)) from None
     return {"a": a, "line": line, "activations": neuron.outputs(a)}

@@ -3,7 +3,7 @@ inlined, so that its first request can already create the session."""
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -11,6 +11,7 @@ import engine
 from app.lessons import catalog as lesson_catalog
 from app.schemas.session import SessionConfig
 from app.services import catalogue
+from app.services.errors import NotFound
 from engine.user_data import MAX_USER_POINTS
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[3] / "templates")
@@ -46,7 +47,7 @@ def lesson_page(request: Request, lesson_id: str) -> HTMLResponse:
     """One lesson: its text and tasks above the playground, which starts from the lesson's config."""
     lesson = lesson_catalog.BY_ID.get(lesson_id)
     if lesson is None:
-        raise HTTPException(404, f"no lesson {lesson_id!r}")
+        raise NotFound("lesson.not_found", lesson_id=lesson_id)
     described = lesson_catalog.describe(lesson)
     boot = _boot(request, described["config"], described)
     return TEMPLATES.TemplateResponse(request, "index.html", {"boot": boot, "lesson": described})

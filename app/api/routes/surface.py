@@ -30,5 +30,5 @@ def loss_surface(body: SurfaceRequest) -> dict:
         grid = surface.surface(body.model, body.w_range, body.b_range, body.resolution)
         paths = [surface.descent_path(body.model, start, body.learning_rate, body.steps) for start in body.starts]
     except ValueError as exc:
-        raise SessionError(str(exc)) from None
+        raise SessionError("figure.invalid", reason=str(exc)) from None
     return {"surface": grid, "paths": paths}

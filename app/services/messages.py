@@ -1,0 +1,124 @@
+"""Every error the server can answer with, as a stable code and its sentence in each language.
+
+An error travels as ``code`` plus ``params`` (plain JSON values); the sentence is made where it is shown:
+by the server for the ``detail`` of an HTTP answer (in the language of ``Accept-Language``), and by the
+page from this same table (inlined into the page), so a student reads it in the page's language.
+Placeholders are ``str.format`` fields named after the params.
+"""
+
+LANGUAGES = ("en", "zh")
+DEFAULT_LANGUAGE = "en"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # Requests
+    "request.invalid": {"en": "{problems}", "zh": "请求有误：{problems}"},
+    "request.too_large": {"en": "the request body is larger than {most} bytes",
+                          "zh": "请求内容超过 {most} 字节"},
+    "request.not_found": {"en": "nothing here: {path}", "zh": "没有这个地址：{path}"},
+    "request.method_not_allowed": {"en": "{method} is not allowed here", "zh": "这里不能用 {method}"},
+    "request.error": {"en": "{reason}", "zh": "请求未完成：{reason}"},
+    # Who may use a session
+    "session.not_found": {"en": "no session {session_id!r} (it was deleted, or it expired after inactivity)",
+                          "zh": "找不到网络 {session_id}（已删除，或长时间未使用已过期）"},
+    "auth.missing": {"en": "this call needs the session's token (Authorization: Bearer <token>)",
+                     "zh": "这个操作需要网络的令牌（Authorization: Bearer <token>）"},
+    "auth.wrong": {"en": "this token does not belong to this session", "zh": "这个令牌不属于这个网络"},
+    # Limits
+    "limit.server_sessions": {"en": "the server holds its maximum of {most} sessions; try again later",
+                              "zh": "这台机器上的网络已达上限（{most} 个），请稍后再试"},
+    "limit.client_sessions": {
+        "en": "you already have {count} sessions, the most one client may hold; delete one first "
+              "(or ask whoever runs the server to raise NNPLAY_MAX_SESSIONS_PER_CLIENT)",
+        "zh": "你已经有 {count} 个网络，达到每个用户的上限；请先关闭一个"
+              "（或请管理员调大 NNPLAY_MAX_SESSIONS_PER_CLIENT）"},
+    "limit.points": {"en": "at most {most} points on this server (asked for {count})",
+                     "zh": "这里最多 {most} 个数据点（请求了 {count} 个）"},
+    "limit.hidden_layers": {"en": "at most {most} hidden layers on this server",
+                            "zh": "这里最多 {most} 个隐藏层"},
+    "limit.units": {"en": "at most {most} units per hidden layer on this server",
+                    "zh": "这里每个隐藏层最多 {most} 个神经元"},
+    "limit.epochs_per_call": {"en": "at most {most} epochs per call; call again to continue",
+                              "zh": "每次最多训练 {most} 轮；可以再次调用继续训练"},
+    "limit.predict_rows": {"en": "at most {most} inputs per call for this network",
+                           "zh": "对这个网络每次最多 {most} 个输入"},
+    "limit.grid": {"en": "this grid would be too large for this network; ask for a smaller resolution "
+                         "(at most {most} values per answer)",
+                   "zh": "对这个网络这个网格太大；请降低分辨率（每次最多 {most} 个数值）"},
+    "host.unavailable": {"en": "the training process has stopped; reload the page or restart the server",
+                         "zh": "训练进程已停止；请刷新页面或重启程序"},
+    "host.timeout": {"en": "the training process did not answer in time; try again",
+                     "zh": "训练进程没有及时回应；请重试"},
+    # Config and data
+    "config.invalid": {"en": "{problems}", "zh": "设置有误：{problems}"},
+    "config.activations_count": {"en": "give one activation per hidden layer ({layers}), not {given}",
+                                 "zh": "每个隐藏层需要一个激活函数（{layers} 个），现在是 {given} 个"},
+    "config.engine": {"en": "{reason}", "zh": "无法按这个设置建立网络：{reason}"},
+    "data.invalid": {"en": "{reason}", "zh": "数据有误：{reason}"},
+    "data.custom_source": {"en": "custom data needs exactly one of 'points' or 'csv'",
+                           "zh": "自定义数据需要 points 或 csv 之一（且只能一个）"},
+    # Looking inside
+    "inputs.shape": {"en": "inputs must be rows of {dims} numbers (the data's raw coordinates)",
+                     "zh": "输入必须是每行 {dims} 个数（数据的原始坐标）"},
+    "inputs.range": {"en": "inputs must be finite numbers no larger than {most} in size",
+                     "zh": "输入必须是有限的数，绝对值不超过 {most}"},
+    "target.class": {"en": "target must be a class from 0 to {last}", "zh": "目标必须是 0 到 {last} 之间的类别"},
+    "target.invalid": {"en": "{reason}", "zh": "目标值无效：{reason}"},
+    "weights.invalid": {"en": "{reason}", "zh": "权重无效：{reason}"},
+    "weights.layer": {"en": "layer must be from 1 to {last}", "zh": "层号必须在 1 到 {last} 之间"},
+    "weights.row": {"en": "layer {layer} has neurons 0 to {last}", "zh": "第 {layer} 层的神经元编号为 0 到 {last}"},
+    "weights.col": {"en": "layer {layer} takes inputs 0 to {last}", "zh": "第 {layer} 层的输入编号为 0 到 {last}"},
+    # Documents
+    "document.format": {"en": "not an nnplay session document (format should be {expected!r})",
+                        "zh": "这不是 nnplay 的模型文件（format 应为 {expected}）"},
+    "document.version": {"en": "unsupported session document version {version!r}",
+                         "zh": "不支持的模型文件版本 {version}"},
+    "document.config": {"en": "the document's config is not valid: {reason}", "zh": "文件中的设置无效：{reason}"},
+    "document.no_model": {"en": "the document has no model", "zh": "文件中没有模型"},
+    "document.layers": {"en": "the model's layers do not match its config", "zh": "模型的层与其设置不一致"},
+    "document.model": {"en": "the model cannot be read: {reason}", "zh": "无法读取模型：{reason}"},
+    # Lessons and their figures
+    "lesson.not_found": {"en": "no lesson {lesson_id!r}; see /api/lessons", "zh": "没有课程 {lesson_id}"},
+    "lesson.task": {"en": "lesson {lesson_id!r} has tasks 0 to {last}",
+                    "zh": "课程 {lesson_id} 的任务编号为 0 到 {last}"},
+    "figure.invalid": {"en": "{reason}", "zh": "无法计算：{reason}"},
+    "sweep.widths": {"en": "give 1 to {most} widths, each from 1 to {units} neurons",
+                     "zh": "请给出 1 到 {most} 个宽度，每个 1 到 {units} 个神经元"},
+    "sweep.epochs": {"en": "epochs must be from 1 to {most}", "zh": "训练轮数必须在 1 到 {most} 之间"},
+    "sweep.count": {"en": "count must be from 1 to {most}", "zh": "数量必须在 1 到 {most} 之间"},
+    "experiment.plan": {"en": "width 1 to {units} and 1 to {most} depths, each from 1 to {most}",
+                        "zh": "宽度 1 到 {units}，深度 1 到 {most} 个，每个 1 到 {most}"},
+    "experiment.running": {"en": "an experiment is already running on this session; cancel it first",
+                           "zh": "这个网络上已有一个实验在运行；请先取消它"},
+    "experiment.none": {"en": "no experiment has been started on this session", "zh": "这个网络上还没有开始实验"},
+    # The stream
+    "stream.live_fields": {"en": "the stream can change {live} live; use PATCH /api/sessions/{{id}} for {other}",
+                           "zh": "训练中只能直接修改 {live}；{other} 请用 PATCH /api/sessions/{{id}} 修改"},
+    "internal": {"en": "the server failed: {reason}", "zh": "程序内部出错：{reason}"},
+}
+
+
+def render(code: str, params: dict, language: str = DEFAULT_LANGUAGE) -> str:
+    """The sentence for ``code`` in ``language`` (English when unknown), with ``params`` filled in."""
+    templates = MESSAGES.get(code) or MESSAGES["request.error"]
+    template = templates.get(language) or templates[DEFAULT_LANGUAGE]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):  # a missing parameter must not hide the error itself
+        return f"{code} {params}"
+
+
+def language_of(accept_language: str | None) -> str:
+    """The best of LANGUAGES for an Accept-Language header (``zh-CN,zh;q=0.9,en;q=0.8`` -> zh)."""
+    best, best_q = DEFAULT_LANGUAGE, -1.0
+    for part in (accept_language or "").split(","):
+        tag, _, rest = part.strip().partition(";")
+        quality = 1.0
+        if rest.strip().startswith("q="):
+            try:
+                quality = float(rest.strip()[2:])
+            except ValueError:
+                continue
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and quality > best_q:
+            best, best_q = primary, quality
+    return best

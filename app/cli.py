@@ -18,5 +18,8 @@ def main(argv: list[str] | None = None) -> None:
         import uvicorn
 
         # Frames are compressed already: per-message deflate would spend CPU compressing them again.
+        # Forwarded headers are believed only from the configured proxies (uvicorn trusts 127.0.0.1 by default).
+        trusted = settings.trusted_proxies
         uvicorn.run("app.main:app", host=args.host, port=args.port, ws_max_size=settings.max_ws_message_bytes,
-                    ws_per_message_deflate=False)
+                    ws_per_message_deflate=False, proxy_headers=bool(trusted),
+                    forwarded_allow_ips=list(trusted) if trusted else None)

@@ -1,5 +1,6 @@
 """Fixtures shared by every test folder: a real server process on a free loopback port."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -29,11 +30,11 @@ def wait_until_serving(base: str, process: subprocess.Popen, seconds: float = 20
             time.sleep(0.1)
 
 
-@pytest.fixture(scope="module")
-def live_server():
-    """A real uvicorn process on a free loopback port; yields its base URL."""
+@contextlib.contextmanager
+def serving(**settings: str):
+    """A real uvicorn process (`python -m app`) on a free loopback port with NNPLAY_<NAME> settings; its base URL."""
     port = free_port()
-    env = {**os.environ, "NNPLAY_MAX_SESSIONS_PER_CLIENT": "200", "NNPLAY_MAX_SESSIONS": "300"}
+    env = {**os.environ, **{f"NNPLAY_{name.upper()}": value for name, value in settings.items()}}
     process = subprocess.Popen([sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -43,6 +44,13 @@ def live_server():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def live_server():
+    """A real uvicorn process on a free loopback port; yields its base URL."""
+    with serving(max_sessions_per_client="200", max_sessions="300") as base:
+        yield base
 
 
 @pytest.fixture

@@ -14,6 +14,12 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Interface to listen on.")
     port: int = Field(8000, ge=1, le=65535, description="TCP port to listen on.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses (or networks) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are "
+                    "believed, e.g. [\"127.0.0.1\"] behind nginx on this machine. Empty: the peer address is the "
+                    "client, so no local process can claim another address to dodge the per-client limits.",
+    )
     allowed_origins: list[str] = Field(
         default_factory=list, description="Origins allowed besides the server's own (WebSocket and CORS)."
     )

@@ -55,7 +55,7 @@ class LimitReached(AppError):
     """The server or this client holds as many sessions as allowed (429)."""
 
 
-class HostUnavailable(AppError):
+class HostUnavailable(AppError, RuntimeError):
     """The session host has stopped or does not answer; its sessions are lost (503)."""
 
     default_code = "host.unavailable"

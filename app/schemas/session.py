@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from engine import activations, datasets, features, initializers, losses, optimizers
+from engine.datasets import MAX_USER_POINTS
 
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -18,8 +19,8 @@ class UserPoints(BaseModel):
     """Points drawn on the canvas: rows of (x1, x2) (or (x,) in 1-D) and one label or target per row."""
 
     model_config = STRICT
-    X: list[list[float]] = Field(..., min_length=1, max_length=10_000)
-    y: list[float] = Field(..., min_length=1, max_length=10_000)
+    X: list[list[float]] = Field(..., min_length=1, max_length=MAX_USER_POINTS)
+    y: list[float] = Field(..., min_length=1, max_length=MAX_USER_POINTS)
     task: Literal["classification", "regression"] = "classification"
     domain: list[tuple[float, float]] | None = Field(
         None, max_length=2, description="The region the points were drawn in; default: their bounding box."
@@ -31,7 +32,7 @@ class DataConfig(BaseModel):
 
     model_config = STRICT
     name: str = Field("circle", description="A dataset from the catalogue, or 'custom' with points or csv.")
-    n_points: int = Field(200, ge=4, le=100_000)
+    n_points: int = Field(200, ge=4, description="At most the server's max_points (see the schema's maximum).")
     noise: float = Field(0.0, ge=0, le=1, description="0..1; TensorFlow Playground's 0-50% is 0..0.5.")
     seed: int = Field(0, ge=0, le=2**31 - 1)
     params: dict[str, int | str] = Field(default_factory=dict, description="Extra generator settings (n_classes...).")
@@ -57,8 +58,8 @@ class SessionConfig(BaseModel):
     )
     data: DataConfig = Field(default_factory=DataConfig)
     features: list[str] = Field(default_factory=lambda: ["x1", "x2"], min_length=1, max_length=7)
-    hidden_layers: list[int] = Field(default_factory=lambda: [4, 2], max_length=16,
-                                     description="Units per hidden layer.")
+    hidden_layers: list[int] = Field(default_factory=lambda: [4, 2],
+                                     description="Units per hidden layer (limits: the schema's maxItems and maximum).")
     activation: str | list[str] = Field("tanh", description="One activation for every hidden layer, or one each.")
     output: str = Field("auto", description="Output activation; auto: sigmoid, softmax or linear by task.")
     loss: str = Field("auto", description="auto: the output activation's natural partner.")
@@ -69,6 +70,11 @@ class SessionConfig(BaseModel):
     reg_rate: float = Field(0.0, ge=0, le=100)
     initializer: str = "xavier"
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the initial weights and the sample order.")
+    dtype: Literal["float32", "float64"] = Field(
+        "float32",
+        description="The number type of the weights and of every computed value (float32 unless the session's "
+                    "dtype is float64): float32 is fast; float64 for exact lessons and finite-difference work. "
+                    "Changing it (PATCH) rebuilds the network from its seed, like a change of layers.")
 
     @field_validator("features")
     @classmethod

@@ -26,7 +26,8 @@ class Experiment:
             self.settings = {"activation": cfg.activation if isinstance(cfg.activation, str) else cfg.activation[0],
                              "inputs": model.input_dim, "output": model.layers[-1], "loss": model.loss.name,
                              "optimizer": cfg.optimizer, "learning_rate": cfg.learning_rate,
-                             "batch_size": cfg.batch_size, "seed": cfg.seed, "initializer": cfg.initializer}
+                             "batch_size": cfg.batch_size, "seed": cfg.seed, "initializer": cfg.initializer,
+                             "dtype": model.dtype.name}
             self.task = session.dataset.task
         output = self.settings["output"]
         self.plan = plan(self.settings["inputs"], output.units, width, depths)
@@ -42,7 +43,7 @@ class Experiment:
         output = s["output"]
         layers = [Dense(units, s["activation"], input_dim=s["inputs"] if i == 0 else None)
                   for i, units in enumerate(hidden)] + [Dense(output.units, output.activation.name)]
-        model = Sequential(layers, seed=s["seed"], initializer=s["initializer"])
+        model = Sequential(layers, seed=s["seed"], initializer=s["initializer"], dtype=s["dtype"])
         model.compile(loss=s["loss"], optimizer=s["optimizer"], learning_rate=s["learning_rate"])
 
         def progress(epoch: int, logs: dict) -> bool:

@@ -81,7 +81,7 @@ def predict_nodes(session: Session, rows) -> dict:
     """For each input row: its features, then every layer's linear inputs a(k) and outputs h(k)."""
     with session.lock, np.errstate(all="ignore"):
         X = _raw_inputs(session, rows)
-        trace = session.model.forward_trace(session.feature_map.transform(X, dtype=np.float32))
+        trace = session.model.forward_trace(session.feature_map.transform(X, dtype=session.model.dtype))
         return {
             "features": session.feature_names,
             "inputs": finite_list(trace.inputs),
@@ -95,18 +95,18 @@ def backprop(session: Session, row, target) -> dict:
     """One sample's backward pass: dl/dy, each layer's delta and dl/dh, and every parameter's gradient."""
     with session.lock:
         X = _raw_inputs(session, [row])
-        features = session.feature_map.transform(X, dtype=np.float32)
+        features = session.feature_map.transform(X, dtype=session.model.dtype)
         if session.dataset.task == "classification":
             if not float(target).is_integer() or not 0 <= target < session.dataset.n_classes:
                 raise SessionError("target.class", last=session.dataset.n_classes - 1)
             y = np.array([int(target)])
         else:
-            y = np.array([float(target)], dtype=np.float32)
+            y = np.array([float(target)], dtype=session.model.dtype)
         try:
             with np.errstate(all="ignore"):  # overflow shows as None in the answer
                 bp = session.model.backprop(features, y)
                 loss = session.model.compute_loss(features, y)
-        except ValueError as exc:  # e.g. a target too large for float32
+        except ValueError as exc:  # e.g. a target too large for the session's dtype
             raise SessionError("target.invalid", reason=str(exc)) from None
         return {
             "loss": loss if np.isfinite(loss) else None,

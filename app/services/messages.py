@@ -67,6 +67,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "weights.layer": {"en": "layer must be from 1 to {last}", "zh": "层号必须在 1 到 {last} 之间"},
     "weights.row": {"en": "layer {layer} has neurons 0 to {last}", "zh": "第 {layer} 层的神经元编号为 0 到 {last}"},
     "weights.col": {"en": "layer {layer} takes inputs 0 to {last}", "zh": "第 {layer} 层的输入编号为 0 到 {last}"},
+    # Training goals (POST /train with "until")
+    "goal.needs_test_set": {
+        "en": "the goal {rules} needs a test set; this session trains on every point (train_ratio 1)",
+        "zh": "目标 {rules} 需要测试集；这个网络用全部数据点训练（train_ratio 为 1）"},
+    "goal.needs_classes": {"en": "accuracy goals need classes; this session's data is a regression task",
+                           "zh": "准确率目标只适用于分类；这个网络的数据是回归任务"},
+    "goal.unknown": {"en": "unknown goal rules: {rules} (known: {known})",
+                     "zh": "未知的目标规则：{rules}（可用：{known}）"},
     # Documents
     "document.format": {"en": "not an nnplay session document (format should be {expected!r})",
                         "zh": "这不是 nnplay 的模型文件（format 应为 {expected}）"},

@@ -7,23 +7,33 @@ change waits at most one chunk.
 
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 from pydantic import ValidationError
 
 from app.core.config import Settings
 from app.schemas.session import SessionConfig
+from app.schemas.training import TrainStatus
 from app.services import data
 from app.services.errors import SessionError, readable
 from engine import Dense, Sequential, features, losses
 from engine.grid import NeuronGrid
-from engine.training import DIVERGED
+from engine.training import COMPLETED, DIVERGED, REACHED_GOAL, STOPPED
 
 # Config fields that change nothing but the optimizer or the batches: applied without any reset.
 LIVE_FIELDS = {"learning_rate", "regularization", "reg_rate", "batch_size", "optimizer"}
 HISTORY_LIMIT = 20_000
 GRID_CACHE_SIZE = 4  # a stream uses two resolutions; more would only be old views
 HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
+# How the engine's fit ended -> how a training call ended (the time box is fit's callback saying stop).
+TRAIN_STATUS = {COMPLETED: TrainStatus.completed, REACHED_GOAL: TrainStatus.goal_reached,
+                STOPPED: TrainStatus.time_limit, DIVERGED: TrainStatus.diverged}
+# A goal's rules (app/schemas/training.py StopRule) -> (the history key and the engine's per-epoch log it
+# reads, True for "below", False for "at least").
+GOAL_RULES = {"train_loss_below": ("train_loss", "loss", True), "test_loss_below": ("test_loss", "val_loss", True),
+              "train_accuracy_at_least": ("train_accuracy", "accuracy", False),
+              "test_accuracy_at_least": ("test_accuracy", "val_accuracy", False)}
 
 
 class Session:
@@ -99,7 +109,7 @@ class Session:
         layers = [Dense(n, act) for n, act in zip(cfg.hidden_layers, hidden_acts, strict=True)] + [Dense(units, output)]
         layers[0].input_dim = self.feature_map.n_features
         try:
-            self.model = Sequential(layers, seed=cfg.seed, dtype="float32", initializer=cfg.initializer)
+            self.model = Sequential(layers, seed=cfg.seed, dtype=cfg.dtype, initializer=cfg.initializer)
         except ValueError as exc:
             raise SessionError("config.engine", reason=str(exc)) from None
         self.loss_name = loss
@@ -121,13 +131,13 @@ class Session:
             self.model.optimizer = state  # same optimizer: keep its momentum / moments
 
     def _prepare_arrays(self) -> None:
-        self.X_train = self.feature_map.transform(self.train_set.X, dtype=np.float32)
-        self.X_test = self.feature_map.transform(self.test_set.X, dtype=np.float32)
+        self.X_train = self.feature_map.transform(self.train_set.X, dtype=self.model.dtype)
+        self.X_test = self.feature_map.transform(self.test_set.X, dtype=self.model.dtype)
         self.y_train, self.y_test = self._targets(self.train_set), self._targets(self.test_set)
         self._grids.clear()
 
     def _targets(self, data) -> np.ndarray:
-        return data.y if data.task == "classification" else data.y.astype(np.float32)
+        return data.y if data.task == "classification" else data.y.astype(self.model.dtype)
 
     def _reset_history(self) -> None:
         self.history: dict[str, list] = {key: [] for key in HISTORY_KEYS}
@@ -138,7 +148,8 @@ class Session:
     def update(self, changes: dict) -> None:
         """Apply a partial config. Learning rate, regularization, batch size and optimizer change live;
         data changes regenerate the data (keeping the weights when the input shape allows); any other
-        change rebuilds the network from its seed."""
+        change, dtype included, rebuilds the network from its seed (a float64 run is the same run from the
+        start, in more precise numbers)."""
         with self.lock:
             merged = self.config.model_dump()
             for key, value in changes.items():
@@ -191,11 +202,13 @@ class Session:
             next_seed = self.config.data.seed + 1 if seed is None else seed
             self.update({"data": {"seed": next_seed}})
 
-    def train(self, epochs: int, max_seconds: float | None = None) -> dict:
-        """Train up to ``epochs`` epochs or ``max_seconds``; returns what happened in this call."""
+    def train(self, epochs: int, max_seconds: float | None = None, until: dict | None = None) -> dict:
+        """Train up to ``epochs`` epochs or ``max_seconds``, or until every rule of ``until`` (a StopRule's
+        rules) holds at the end of an epoch; returns what happened in this call (status: a TrainStatus)."""
         with self.lock:
+            goal = self._goal(until) if until else None
             if self.status == DIVERGED:
-                return {"epochs_run": 0, "status": DIVERGED, "message": self.message}
+                return {"epochs_run": 0, "status": TrainStatus.diverged, "message": self.message}
             deadline = None if max_seconds is None else time.monotonic() + max_seconds
 
             def out_of_time(epoch: int, logs: dict) -> bool:
@@ -203,13 +216,42 @@ class Session:
 
             validation = (self.X_test, self.y_test) if self.test_set.n_points else None
             history = self.model.fit(self.X_train, self.y_train, epochs=epochs, batch_size=self.config.batch_size,
-                                     validation_data=validation, callback=out_of_time)
+                                     validation_data=validation, callback=out_of_time, stop_when=goal)
             self._record(history)
             self.version += 1
-            status, message = history.status, history.message
-            if status == "stopped":
-                status, message = "time_limit", f"stopped at the time limit after {len(history.epochs)} epochs"
+            status, message = TRAIN_STATUS[history.status], history.message
+            if status == TrainStatus.time_limit:
+                message = f"stopped at the time limit after {len(history.epochs)} epochs"
+            elif status == TrainStatus.goal_reached:
+                message = self._goal_message(until)
             return {"epochs_run": len(history.epochs), "status": status, "message": message}
+
+    def _goal(self, until: dict) -> Callable[[dict], bool]:
+        """The engine's stop predicate for a goal: every rule holds on the epoch's own metrics (no extra pass)."""
+        unknown = set(until) - set(GOAL_RULES)
+        if unknown:
+            raise SessionError("goal.unknown", rules=", ".join(sorted(unknown)), known=", ".join(GOAL_RULES))
+        if any(rule.startswith("test_") for rule in until) and not self.test_set.n_points:
+            raise SessionError("goal.needs_test_set", rules=", ".join(r for r in until if r.startswith("test_")))
+        if any(rule.endswith("accuracy_at_least") for rule in until) and self.dataset.task != "classification":
+            raise SessionError("goal.needs_classes")
+        checks = [(GOAL_RULES[rule][1], GOAL_RULES[rule][2], float(value)) for rule, value in until.items()]
+
+        def reached(logs: dict) -> bool:
+            for key, below, value in checks:
+                measured = logs.get(key)
+                if measured is None or not (measured < value if below else measured >= value):
+                    return False
+            return True
+
+        return reached
+
+    def _goal_message(self, until: dict) -> str:
+        parts = []
+        for rule, value in until.items():
+            key, _, below = GOAL_RULES[rule]
+            parts.append(f"{key} {self.history[key][-1]:.4g} {'<' if below else '>='} {value:g}")
+        return f"reached the goal at epoch {self.model.epoch}: " + ", ".join(parts)
 
     def _record(self, history) -> None:
         h, n = self.history, len(history.epochs)
@@ -261,7 +303,8 @@ class Session:
         with self.lock:
             grid = self._grids.pop(resolution, None)
             if grid is None:
-                grid = NeuronGrid(self.dataset.domain, resolution, transform=self.feature_map.transform)
+                grid = NeuronGrid(self.dataset.domain, resolution, transform=self.feature_map.transform,
+                                  dtype=self.model.dtype.name)
             self._grids[resolution] = grid  # most recently used last
             while len(self._grids) > GRID_CACHE_SIZE:
                 del self._grids[next(iter(self._grids))]

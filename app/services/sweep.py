@@ -32,7 +32,7 @@ def sweep(session: Session, widths: list[int], epochs: int) -> dict:
         for width in widths:
             net = Sequential([Dense(width, activation, input_dim=model.input_dim),
                               Dense(output.units, output.activation.name)],
-                             seed=cfg.seed, initializer=cfg.initializer)
+                             seed=cfg.seed, initializer=cfg.initializer, dtype=model.dtype.name)
             net.compile(loss=model.loss.name, optimizer=cfg.optimizer, **settings)
             history = net.fit(X, y, epochs=epochs, batch_size=cfg.batch_size)
             train = net.evaluate(X, y)

@@ -101,6 +101,31 @@ def test_callback_sees_every_epoch_and_can_stop():
     assert history.loss == [loss for _, loss, _ in seen]
 
 
+def test_stop_when_ends_at_the_first_epoch_where_the_goal_holds_and_wins_over_the_callback():
+    X, y = xor_points()
+    val = xor_points(100, seed=1)
+    asked, seen = [], []
+
+    def goal(logs):
+        asked.append(logs)
+        return logs["accuracy"] >= 0.9 and logs["val_accuracy"] >= 0.85
+
+    history = small_model().fit(X, y, epochs=500, batch_size=10, validation_data=val, stop_when=goal,
+                                callback=lambda epoch, logs: seen.append(epoch) or False)
+    assert history.status == "stopped" and len(history.epochs) == 1  # the callback alone stops after one epoch
+    history = small_model().fit(X, y, epochs=500, batch_size=10, validation_data=val, stop_when=goal,
+                                callback=lambda epoch, logs: seen.append(epoch))
+    n = len(history.epochs)
+    assert history.status == "reached_goal" and str(n) in history.message and 1 < n < 500
+    assert history.accuracy[-1] >= 0.9 and history.val_accuracy[-1] >= 0.85
+    earlier = zip(history.accuracy[:-1], history.val_accuracy[:-1], strict=True)
+    assert not any(a >= 0.9 and v >= 0.85 for a, v in earlier)
+    assert seen[-1] == n and [logs["loss"] for logs in asked[-n:]] == history.loss  # same logs, once per epoch
+    both = small_model().fit(X, y, epochs=5, batch_size=10, stop_when=lambda logs: True,
+                             callback=lambda epoch, logs: False)
+    assert both.status == "reached_goal" and both.epochs == [1]
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_divergence_stops_with_a_status_and_no_nan_leaves_the_engine(dtype):
     rng = np.random.default_rng(0)

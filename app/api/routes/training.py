@@ -3,49 +3,55 @@
 from fastapi import APIRouter
 
 from app.api.deps import ManagerDep, SessionDep
-from app.schemas.inspection import ExperimentRequest, SweepRequest, TrainRequest
+from app.api.responses import SESSION_BODY_ERRORS, error_responses
+from app.schemas.experiments import ExperimentReport, Samples, Sweep
+from app.schemas.inspection import ExperimentRequest, SweepRequest
+from app.schemas.training import StepResult, TrainRequest, TrainResult
 
-router = APIRouter(prefix="/sessions/{session_id}", tags=["training"])
+router = APIRouter(prefix="/sessions/{session_id}", tags=["training"], responses=SESSION_BODY_ERRORS)
 
 
-@router.post("/train")
+@router.post("/train", response_model=TrainResult)
 async def train(session: SessionDep, manager: ManagerDep, request: TrainRequest) -> dict:
-    """Train up to `epochs` epochs (bounded per call by the server's epoch and time limits).
-    Returns how it ended, the metrics now and the loss history of this call."""
-    return await manager.call(session, "train", request.epochs)
+    """Train up to `epochs` epochs (bounded per call by the server's epoch and time limits), or until every
+    rule in `until` holds at the end of an epoch. Returns how it ended (`status`: completed, goal_reached,
+    time_limit or diverged), the metrics now and the history of this call."""
+    until = request.until.rules() if request.until is not None else None
+    return await manager.call(session, "train", request.epochs, until)
 
 
-@router.post("/sweep")
+@router.post("/sweep", response_model=Sweep)
 async def sweep(session: SessionDep, manager: ManagerDep, request: SweepRequest) -> dict:
     """Train one hidden layer of each width on this session's data (same settings and seed) and compare."""
     return await manager.call(session, "sweep", request.widths, request.epochs)
 
 
-@router.post("/samples")
+@router.post("/samples", response_model=Samples)
 async def samples(session: SessionDep, manager: ManagerDep, count: int = 4) -> dict:
     """The session's structure with `count` random weight settings: each another function of the same set."""
     return await manager.call(session, "samples", count)
 
 
-@router.post("/experiments/deep-vs-shallow", status_code=202)
+@router.post("/experiments/deep-vs-shallow", status_code=202, response_model=ExperimentReport,
+             responses=error_responses(409))
 async def start_experiment(session: SessionDep, manager: ManagerDep, request: ExperimentRequest) -> dict:
     """Start the deep-versus-shallow comparison (Table 3-2) as a background job on this session's data."""
     return await manager.call(session, "experiment_start", request.width, request.depths, request.epochs)
 
 
-@router.get("/experiments/deep-vs-shallow")
+@router.get("/experiments/deep-vs-shallow", response_model=ExperimentReport)
 async def experiment_status(session: SessionDep, manager: ManagerDep) -> dict:
     """The comparison's status, progress (0 to 1) and the rows finished so far (all of them when done)."""
     return await manager.call(session, "experiment_status")
 
 
-@router.delete("/experiments/deep-vs-shallow")
+@router.delete("/experiments/deep-vs-shallow", response_model=ExperimentReport)
 async def cancel_experiment(session: SessionDep, manager: ManagerDep) -> dict:
     """Cancel a running comparison."""
     return await manager.call(session, "experiment_cancel")
 
 
-@router.post("/step")
+@router.post("/step", response_model=StepResult)
 async def step(session: SessionDep, manager: ManagerDep) -> dict:
     """Train exactly one epoch."""
     return await manager.call(session, "step")

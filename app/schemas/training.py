@@ -1,0 +1,84 @@
+"""Request and response bodies for training over REST: how long, until what, and how it ended."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.schemas.session import SessionMetrics
+
+NUMBERS = "float32 unless the session's dtype is float64"
+ANSWER = ConfigDict(extra="forbid")  # an answer lists every key it sends: a key added elsewhere fails the tests
+
+
+class TrainStatus(StrEnum):
+    """How a training call ended (the one vocabulary for /train, /step and the session's trainer)."""
+
+    completed = "completed"  # ran every epoch asked for
+    goal_reached = "goal_reached"  # every rule of `until` held at the end of an epoch
+    time_limit = "time_limit"  # the server's time per call ran out; call again to continue
+    diverged = "diverged"  # the loss stopped being a finite number; the last good weights are in place
+
+
+class StopRule(BaseModel):
+    """A goal: training stops at the end of the first epoch where every rule given holds (AND).
+
+    Checked on the metrics each epoch computes anyway (the whole training set, and the test set), so
+    at least one epoch runs. Test rules need a test set (train_ratio < 1); accuracy rules need classes.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False,
+                              json_schema_extra={"examples": [{"train_loss_below": 0.05,
+                                                               "test_accuracy_at_least": 0.9}]})
+    train_loss_below: float | None = Field(None, gt=0, description="Stop once the training loss J is below this.")
+    test_loss_below: float | None = Field(None, gt=0, description="Stop once the test loss is below this.")
+    train_accuracy_at_least: float | None = Field(None, gt=0, le=1,
+                                                  description="Stop once this fraction of training points is right.")
+    test_accuracy_at_least: float | None = Field(None, gt=0, le=1,
+                                                 description="Stop once this fraction of test points is right.")
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> "StopRule":
+        if not self.rules():
+            raise ValueError("give at least one rule: train_loss_below, test_loss_below, train_accuracy_at_least "
+                             "or test_accuracy_at_least")
+        return self
+
+    def rules(self) -> dict[str, float]:
+        """The rules given, as plain data (what the session host receives)."""
+        return self.model_dump(exclude_none=True)
+
+
+class TrainRequest(BaseModel):
+    """Train for a number of epochs (bounded by the server's per-call limits), or until a goal is reached."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, json_schema_extra={"examples": [
+        {"epochs": 200}, {"epochs": 2000, "until": {"test_accuracy_at_least": 0.9}}]})
+    epochs: int = Field(..., ge=1, le=100_000, description="The most epochs to run in this call.")
+    until: StopRule | None = Field(None, description="Stop earlier, once every rule given here holds.")
+
+
+class TrainHistory(BaseModel):
+    """Per-epoch values, one entry per epoch run (None where a value does not apply, e.g. no test set)."""
+
+    model_config = ANSWER
+    epoch: list[int]
+    train_loss: list[float] = Field(..., description=f"J on the training set after each epoch ({NUMBERS}).")
+    test_loss: list[float | None] = Field(..., description=f"Loss on the test set ({NUMBERS}).")
+    train_accuracy: list[float | None] = Field(..., description="Fraction of training points right (classes only).")
+    test_accuracy: list[float | None] = Field(..., description="Fraction of test points right (classes only).")
+
+
+class StepResult(BaseModel):
+    """How a training call ended and where training stands now."""
+
+    model_config = ANSWER
+    status: TrainStatus = Field(..., description="completed, goal_reached, time_limit or diverged.")
+    message: str = Field("", description="A sentence saying how it ended.")
+    epochs_run: int = Field(..., description="Epochs run in this call.")
+    metrics: SessionMetrics = Field(..., description=f"Where training stands now, on the whole sets ({NUMBERS}).")
+
+
+class TrainResult(StepResult):
+    """How a training call ended, the metrics now and the history of this call's epochs."""
+
+    history: TrainHistory

@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 import engine
-from app.api import errors
+from app.api import errors, openapi
 from app.api.limits import BodySizeLimit
 from app.api.routes import (
     catalogue,
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = SessionManager(settings)
     errors.install(app)
+    openapi.install(app, settings)
     for module in (health, catalogue, datasets, sessions, training, inspection, models, stream, lessons, neuron,
                    surface):
         app.include_router(module.router, prefix="/api")

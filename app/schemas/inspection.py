@@ -1,10 +1,11 @@
 """Request bodies for training and looking inside a network."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.training import TrainRequest  # noqa: F401  (it moved; the old import keeps working)
+from app.services import experiment, sweep
 
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -59,8 +60,9 @@ class SweepRequest(BaseModel):
     """Hidden-layer widths to compare on the session's data, and how long to train each."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"widths": [1, 2, 4, 8], "epochs": 300}]})
-    widths: list[int] = Field(..., min_length=1, max_length=8)
-    epochs: int = Field(300, ge=1, le=2000)
+    widths: list[Annotated[int, Field(ge=1, le=sweep.MAX_UNITS)]] = Field(..., min_length=1,
+                                                                          max_length=sweep.MAX_WIDTHS)
+    epochs: int = Field(300, ge=1, le=sweep.MAX_EPOCHS)
 
 
 class ExperimentRequest(BaseModel):
@@ -68,9 +70,10 @@ class ExperimentRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"width": 8, "depths": [1, 2, 3, 4],
                                                                                "epochs": 150}]})
-    width: int = Field(8, ge=1, le=32)
-    depths: list[int] = Field(default_factory=lambda: [1, 2, 3, 4], min_length=1, max_length=6)
-    epochs: int = Field(150, ge=1, le=1000)
+    width: int = Field(8, ge=1, le=experiment.MAX_WIDTH)
+    depths: list[Annotated[int, Field(ge=1, le=experiment.MAX_DEPTH)]] = Field(
+        default_factory=lambda: [1, 2, 3, 4], min_length=1, max_length=experiment.MAX_DEPTH)
+    epochs: int = Field(150, ge=1, le=experiment.MAX_EPOCHS)
 
 
 class ImportRequest(BaseModel):

@@ -32,7 +32,7 @@ class DataConfig(BaseModel):
 
     model_config = STRICT
     name: str = Field("circle", description="A dataset from the catalogue, or 'custom' with points or csv.")
-    n_points: int = Field(200, ge=4, description="At most the server's max_points (see the schema's maximum).")
+    n_points: int = Field(200, ge=4, description="Points to generate (at most the server's max_points).")
     noise: float = Field(0.0, ge=0, le=1, description="0..1; TensorFlow Playground's 0-50% is 0..0.5.")
     seed: int = Field(0, ge=0, le=2**31 - 1)
     params: dict[str, int | str] = Field(default_factory=dict, description="Extra generator settings (n_classes...).")
@@ -58,8 +58,8 @@ class SessionConfig(BaseModel):
     )
     data: DataConfig = Field(default_factory=DataConfig)
     features: list[str] = Field(default_factory=lambda: ["x1", "x2"], min_length=1, max_length=7)
-    hidden_layers: list[int] = Field(default_factory=lambda: [4, 2],
-                                     description="Units per hidden layer (limits: the schema's maxItems and maximum).")
+    hidden_layers: list[int] = Field(default_factory=lambda: [4, 2], description="Units per hidden layer.",
+                                     json_schema_extra={"items": {"type": "integer", "minimum": 1}})
     activation: str | list[str] = Field("tanh", description="One activation for every hidden layer, or one each.")
     output: str = Field("auto", description="Output activation; auto: sigmoid, softmax or linear by task.")
     loss: str = Field("auto", description="auto: the output activation's natural partner.")

@@ -14,6 +14,7 @@ from engine import Dense, Sequential
 from engine.compare import plan
 
 MAX_DEPTH, MAX_EPOCHS, CURVE_POINTS = 6, 1000, 100
+MAX_WIDTH = 32  # neurons per layer of the deep networks
 
 
 class Experiment:
@@ -83,8 +84,9 @@ class Experiment:
 
 def start(session: Session, width: int, depths: list[int], epochs: int) -> dict:
     """Start the comparison on this session's data (one at a time per session)."""
-    if not 1 <= width <= 32 or not depths or any(not 1 <= k <= MAX_DEPTH for k in depths) or len(depths) > MAX_DEPTH:
-        raise SessionError("experiment.plan", units=32, most=MAX_DEPTH)
+    if (not 1 <= width <= MAX_WIDTH or not depths or any(not 1 <= k <= MAX_DEPTH for k in depths)
+            or len(depths) > MAX_DEPTH):
+        raise SessionError("experiment.plan", units=MAX_WIDTH, most=MAX_DEPTH)
     if not 1 <= epochs <= MAX_EPOCHS:
         raise SessionError("sweep.epochs", most=MAX_EPOCHS)
     current = getattr(session, "experiment", None)

@@ -13,12 +13,13 @@ from engine import Dense, Sequential
 from engine.grid import NeuronGrid
 
 MAX_WIDTHS, MAX_EPOCHS, MAP_RESOLUTION = 8, 2000, 40
+MAX_UNITS = 64  # neurons in one compared hidden layer
 
 
 def sweep(session: Session, widths: list[int], epochs: int) -> dict:
     """Per width: train and test loss (and accuracy for classes) after ``epochs``, and the output map."""
-    if not 1 <= len(widths) <= MAX_WIDTHS or any(not 1 <= w <= 64 for w in widths):
-        raise SessionError("sweep.widths", most=MAX_WIDTHS, units=64)
+    if not 1 <= len(widths) <= MAX_WIDTHS or any(not 1 <= w <= MAX_UNITS for w in widths):
+        raise SessionError("sweep.widths", most=MAX_WIDTHS, units=MAX_UNITS)
     if not 1 <= epochs <= MAX_EPOCHS:
         raise SessionError("sweep.epochs", most=MAX_EPOCHS)
     with session.lock:

@@ -124,7 +124,7 @@ def test_idle_sessions_are_evicted(client, new_session):
 
 @pytest.mark.parametrize("config, message", [
     ({"hidden_layers": [1000]}, "at most 32 units"),
-    ({"hidden_layers": [2] * 20}, "hidden_layers"),
+    ({"hidden_layers": [2] * 20}, "at most 8 hidden layers"),
     ({"hidden_layers": [0]}, "at least one unit"),
     ({"learning_rate": -1}, "learning_rate"),
     ({"learning_rate": "fast"}, "learning_rate"),

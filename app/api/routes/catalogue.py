@@ -2,12 +2,13 @@
 
 from fastapi import APIRouter
 
+from app.schemas.catalogue import Catalogue
 from app.services import catalogue
 
 router = APIRouter(prefix="/catalogue", tags=["catalogue"])
 
 
-@router.get("")
+@router.get("", response_model=Catalogue)
 def read_catalogue() -> dict:
     """Names and short descriptions of everything a session config can choose from."""
     return catalogue.describe()

@@ -3,11 +3,12 @@
 from fastapi import APIRouter
 
 import engine
+from app.schemas.health import Health
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
+@router.get("/health", response_model=Health)
 def health() -> dict:
     """Report that the server is up and which engine it runs."""
     return {"status": "ok", "engine_version": engine.__version__}

@@ -3,7 +3,9 @@
 from fastapi import APIRouter
 
 from app.api.deps import ManagerDep, SessionDep
+from app.api.responses import NOT_FOUND, SESSION_ERRORS
 from app.lessons import catalog
+from app.schemas.lessons import Lesson, LessonSummary, TaskCheck
 from app.services.errors import NotFound
 
 router = APIRouter(tags=["lessons"])
@@ -16,19 +18,21 @@ def _lesson(lesson_id: str) -> dict:
     return lesson
 
 
-@router.get("/lessons")
+@router.get("/lessons", response_model=list[LessonSummary])
 def list_lessons() -> list[dict]:
     """Every lesson's id, section of the chapter and title (zh, en)."""
     return catalog.index()
 
 
-@router.get("/lessons/{lesson_id}")
+@router.get("/lessons/{lesson_id}", response_model=Lesson, response_model_exclude_unset=True,
+            responses=NOT_FOUND)
 def read_lesson(lesson_id: str) -> dict:
     """A lesson: its text, starting config and tasks."""
     return catalog.describe(_lesson(lesson_id))
 
 
-@router.post("/sessions/{session_id}/lessons/{lesson_id}/tasks/{task}/check")
+@router.post("/sessions/{session_id}/lessons/{lesson_id}/tasks/{task}/check", response_model=TaskCheck,
+             responses=SESSION_ERRORS)
 async def check_task(session: SessionDep, manager: ManagerDep, lesson_id: str, task: int) -> dict:
     """Check task number `task` (from 0) of a lesson on this session; every condition with its measured value."""
     tasks = _lesson(lesson_id)["tasks"]

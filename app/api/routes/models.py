@@ -3,7 +3,9 @@
 from fastapi import APIRouter, Request, status
 
 from app.api.deps import ManagerDep, SessionDep, client_of
+from app.api.responses import CREATE_ERRORS, SESSION_ERRORS
 from app.schemas.inspection import ImportRequest
+from app.schemas.models import SessionDocument
 from app.schemas.session import SessionCreated
 from app.services import inspection
 from app.services.errors import SessionError
@@ -11,13 +13,14 @@ from app.services.errors import SessionError
 router = APIRouter(tags=["models"])
 
 
-@router.get("/sessions/{session_id}/model")
+@router.get("/sessions/{session_id}/model", response_model=SessionDocument, responses=SESSION_ERRORS)
 async def export_model(session: SessionDep, manager: ManagerDep) -> dict:
     """The session's config and its model (architecture, weights, compile settings) as versioned JSON."""
     return await manager.call(session, "export")
 
 
-@router.post("/sessions/import", status_code=status.HTTP_201_CREATED, response_model=SessionCreated)
+@router.post("/sessions/import", status_code=status.HTTP_201_CREATED, response_model=SessionCreated,
+             responses=CREATE_ERRORS)
 async def import_model(request: Request, manager: ManagerDep, body: ImportRequest) -> dict:
     """A new session from an exported document, with the document's weights."""
     config, model = inspection.check_export(body.document)

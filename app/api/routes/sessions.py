@@ -5,25 +5,27 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Request, Response, status
 
 from app.api.deps import ManagerDep, SessionDep, client_of
+from app.api.responses import CREATE_ERRORS, SESSION_BODY_ERRORS, SESSION_ERRORS
+from app.schemas.data import DataView, LossHistory
 from app.schemas.session import SessionConfig, SessionCreated, SessionOut
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionCreated)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionCreated, responses=CREATE_ERRORS)
 async def create_session(request: Request, manager: ManagerDep,
                          config: Annotated[SessionConfig, Body()] = None) -> dict:
     """Create a session from a config (all fields optional). Returns its id and secret token."""
     return await manager.create(config or SessionConfig(), client_of(request))
 
 
-@router.get("/{session_id}", response_model=SessionOut)
+@router.get("/{session_id}", response_model=SessionOut, responses=SESSION_ERRORS)
 async def read_session(session: SessionDep, manager: ManagerDep) -> dict:
     """The session's config and where its training stands."""
     return await manager.call(session, "describe")
 
 
-@router.patch("/{session_id}", response_model=SessionOut)
+@router.patch("/{session_id}", response_model=SessionOut, responses=SESSION_BODY_ERRORS)
 async def update_session(session: SessionDep, manager: ManagerDep,
                          changes: Annotated[dict[str, Any], Body(examples=[{"learning_rate": 0.1}])]) -> dict:
     """Change part of the config. Learning rate, regularization, batch size and optimizer change live;
@@ -31,32 +33,33 @@ async def update_session(session: SessionDep, manager: ManagerDep,
     return await manager.call(session, "update", changes)
 
 
-@router.post("/{session_id}/reset", response_model=SessionOut)
+@router.post("/{session_id}/reset", response_model=SessionOut, responses=SESSION_ERRORS)
 async def reset_session(session: SessionDep, manager: ManagerDep) -> dict:
     """Back to the initial weights of the seed (the same weights every time), epoch 0."""
     return await manager.call(session, "reset")
 
 
-@router.post("/{session_id}/regenerate", response_model=SessionOut)
+@router.post("/{session_id}/regenerate", response_model=SessionOut, responses=SESSION_ERRORS)
 async def regenerate_data(session: SessionDep, manager: ManagerDep, seed: int | None = None) -> dict:
     """New data (the next seed, or the one given), keeping the network."""
     return await manager.call(session, "regenerate", seed)
 
 
-@router.delete("/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
+               responses=SESSION_ERRORS)
 async def delete_session(session: SessionDep, manager: ManagerDep) -> Response:
     """End the session and free its memory."""
     manager.delete(session.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{session_id}/data")
+@router.get("/{session_id}/data", response_model=DataView, responses=SESSION_ERRORS)
 async def read_data(session: SessionDep, manager: ManagerDep) -> dict:
     """The training and test points."""
     return await manager.call(session, "data")
 
 
-@router.get("/{session_id}/history")
+@router.get("/{session_id}/history", response_model=LossHistory, responses=SESSION_ERRORS)
 async def read_history(session: SessionDep, manager: ManagerDep) -> dict:
     """Loss and accuracy per epoch since the last reset (the most recent 20,000 epochs)."""
     return await manager.call(session, "history")

@@ -1,12 +1,15 @@
 """Training over plain HTTP, for scripts and notebooks."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from app.api.deps import ManagerDep, SessionDep
 from app.api.responses import SESSION_BODY_ERRORS, error_responses
 from app.schemas.experiments import ExperimentReport, Samples, Sweep
 from app.schemas.inspection import ExperimentRequest, SweepRequest
 from app.schemas.training import StepResult, TrainRequest, TrainResult
+from app.services.sweep import MAX_WIDTHS
 
 router = APIRouter(prefix="/sessions/{session_id}", tags=["training"], responses=SESSION_BODY_ERRORS)
 
@@ -27,7 +30,8 @@ async def sweep(session: SessionDep, manager: ManagerDep, request: SweepRequest)
 
 
 @router.post("/samples", response_model=Samples)
-async def samples(session: SessionDep, manager: ManagerDep, count: int = 4) -> dict:
+async def samples(session: SessionDep, manager: ManagerDep,
+                  count: Annotated[int, Query(ge=1, le=MAX_WIDTHS)] = 4) -> dict:
     """The session's structure with `count` random weight settings: each another function of the same set."""
     return await manager.call(session, "samples", count)
 

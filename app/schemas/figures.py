@@ -1,0 +1,88 @@
+"""Requests and answers of the lesson figures that need no session: one neuron (section 3.1.2) and a
+two-parameter loss surface with descent paths (section 3.2.3). Their numbers are float64 (Python floats);
+a value that overflowed is null."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas.answer import Answer, Matrix, Number
+from engine import surface
+
+
+class NeuronRequest(BaseModel):
+    """Weights w, bias b and an input x of a two-input neuron."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False,
+                              json_schema_extra={"examples": [{"w": [1, 1], "b": -1.5, "x": [1, 1]}]})
+    w: list[float] = Field(..., min_length=2, max_length=2)
+    b: float = Field(..., ge=-1e6, le=1e6)
+    x: list[float] = Field(..., min_length=2, max_length=2)
+
+
+class DecisionLine(Answer):
+    """The line w^T x + b = 0 (eq. 3.3)."""
+
+    normal: list[Number] = Field(..., description="w / ||w||, pointing to the side where a > 0.")
+    distance: Number = Field(..., description="|b| / ||w||, the line's distance from the origin.")
+    nearest_point: list[Number] = Field(..., description="The point of the line nearest the origin.")
+
+
+class ActivationGraph(Answer):
+    """g(a) sampled on [-5, 5]."""
+
+    a: list[float]
+    g: list[Number]
+
+
+class ActivationOutput(Answer):
+    """One activation of Table 3-1 at the neuron's a."""
+
+    name: str
+    description: str
+    value: Number = Field(..., description="g(a)")
+    derivative: Number = Field(..., description="g'(a); null where it has none.")
+    surrogate: bool = Field(..., description="Training uses a stand-in for g' (step, sign).")
+    graph: ActivationGraph
+
+
+class NeuronAnswer(Answer):
+    """The neuron's linear input, its decision line and its outputs under each activation."""
+
+    a: Number = Field(..., description="a = w^T x + b (eq. 3.1)")
+    line: DecisionLine
+    activations: list[ActivationOutput]
+
+
+class SurfaceRequest(BaseModel):
+    """Which model, the step size alpha, the starting points A and B, and the region drawn."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, json_schema_extra={"examples": [
+        {"model": "linear_squared_error", "learning_rate": 0.5, "starts": [[-0.5, 1.5], [4.5, -3.5]]}]})
+    model: str = "linear_squared_error"
+    learning_rate: float = Field(0.5, gt=0, le=100)
+    starts: list[tuple[float, float]] = Field(default_factory=lambda: [(-0.5, 1.5), (4.5, -3.5)], max_length=4)
+    steps: int = Field(50, ge=1, le=surface.MAX_STEPS)
+    w_range: tuple[float, float] = (-1.0, 5.0)
+    b_range: tuple[float, float] = (-4.0, 2.0)
+    resolution: int = Field(60, ge=10, le=120)
+
+
+class LossSurface(Answer):
+    """J(w, b) on a grid: rows go over b, columns over w (Fig. 3-16)."""
+
+    w: list[float]
+    b: list[float]
+    J: Matrix
+
+
+class DescentPath(Answer):
+    """Full-batch gradient descent from one start (Fig. 3-17)."""
+
+    path: Matrix = Field(..., description="Every (w, b, J) visited, the start first.")
+    diverged: bool
+
+
+class SurfaceAnswer(Answer):
+    """The loss surface and one descent path per start."""
+
+    surface: LossSurface
+    paths: list[DescentPath]

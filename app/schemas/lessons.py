@@ -1,0 +1,72 @@
+"""Answers about lessons: the index, one lesson, and the check of a task on the learner's session."""
+
+from typing import Any
+
+from pydantic import Field
+
+from app.schemas.answer import Answer
+from app.schemas.catalogue import Bilingual
+from app.schemas.session import SessionConfig
+
+
+class LessonSummary(Answer):
+    """A lesson in the index."""
+
+    id: str
+    section: str = Field(..., description="The chapter's section, e.g. 3.1.2.")
+    figures: str = Field(..., description="The chapter's figures it draws, e.g. Fig. 3-5, 3-6.")
+    title: Bilingual
+
+
+class Paragraphs(Answer):
+    """A lesson's text, paragraph by paragraph, in English and Chinese."""
+
+    en: list[str]
+    zh: list[str]
+
+
+class Condition(Answer):
+    """One condition of a task: its kind (app/lessons/checks.py) and the value it checks against."""
+
+    kind: str
+    value: Any
+
+
+class Task(Answer):
+    """A task for the learner, checked on their own session."""
+
+    text: Bilingual
+    conditions: list[Condition]
+
+
+class LessonWeights(Answer):
+    """Weights the lesson sets by hand, as PUT /api/sessions/{id}/weights takes them."""
+
+    layers: list[dict[str, Any]] = Field(..., description="Per layer: W (units k x units k-1) and b.")
+
+
+class Lesson(LessonSummary):
+    """A lesson: its text, the playground's starting config, its figures and its tasks."""
+
+    text: Paragraphs
+    config: SessionConfig = Field(..., description="The full starting config, defaults filled in.")
+    weights: LessonWeights | None = Field(None, description="Hand-set weights, for lessons that start from them.")
+    figure: dict[str, Any] | list[dict[str, Any]] = Field(
+        ..., description="What the lesson draws next to the playground (a kind and its settings), or several.")
+    tasks: list[Task]
+
+
+class ConditionResult(Answer):
+    """One condition as checked: what it asks, what was measured, whether it holds."""
+
+    kind: str
+    expected: Any
+    measured: Any
+    passed: bool
+
+
+class TaskCheck(Answer):
+    """A task checked on the session: passed when every condition holds."""
+
+    passed: bool
+    conditions: list[ConditionResult]

@@ -1,26 +1,40 @@
-// The REST client: every call carries the session's token and turns a server error into an Error
-// whose message is the server's own sentence (shown to the student, never swallowed).
+// The REST client: every call carries the session's token and the page's language, and turns a server
+// error into an ApiError carrying the server's code and params (shown to the student in the page's
+// language by i18n.js's errorText, never swallowed) and its sentence as the message.
+import { currentLanguage } from "./i18n.js";
 
 export class ApiError extends Error {
-  constructor(status, message) {
+  /** status: the HTTP status (0: no answer); code and params: from the error body (MESSAGES' keys). */
+  constructor(status, message, code = null, params = {}) {
     super(message);
     this.status = status;
+    this.code = code;
+    this.params = params;
   }
 }
 
+/** The page's language as an Accept-Language header, so that a server sentence (detail) matches it. */
+export function acceptLanguage() {
+  return currentLanguage() === "zh" ? "zh-CN,zh;q=0.9,en;q=0.5" : "en";
+}
+
 async function request(method, url, { token, body } = {}) {
-  const headers = {};
+  const headers = { "Accept-Language": acceptLanguage() };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {
     response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (error) {
-    throw new ApiError(0, `the server cannot be reached (${error.message})`);
+    throw new ApiError(0, `the server cannot be reached (${error.message})`, "client.unreachable",
+      { reason: error.message });
   }
   if (response.status === 204) return null;
   const data = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, (data && data.detail) || `HTTP ${response.status}`);
+  if (!response.ok) {
+    throw new ApiError(response.status, (data && data.detail) || `HTTP ${response.status}`,
+      (data && data.code) || null, (data && data.params) || {});
+  }
   return data;
 }
 
@@ -54,7 +68,7 @@ export class Session {
   /** Best effort: free the server's memory when the page goes away. */
   close() {
     fetch(`/api/sessions/${this.id}`, {
-      method: "DELETE", keepalive: true, headers: { Authorization: `Bearer ${this.token}` },
+      method: "DELETE", keepalive: true, headers: { Authorization: `Bearer ${this.token}`, "Accept-Language": acceptLanguage() },
     }).catch(() => {});
   }
 }
@@ -66,4 +80,9 @@ export function neuron(body) {
 
 export function preview(dataConfig) {
   return request("POST", "/api/datasets/preview", { body: dataConfig });
+}
+
+/** The chapter's error surface and descent paths (a lesson figure). */
+export function surface(body) {
+  return request("POST", "/api/surface", { body });
 }

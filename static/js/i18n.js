@@ -1,5 +1,7 @@
 // Chinese and English for every label and message. `t(key, params)` looks a key up in the current
 // language; elements carrying data-i18n (text) or data-i18n-title (tooltip) are translated by apply().
+// Server errors are rendered by errorText(error) from the server's own table (app/services/messages.py,
+// inlined into the page's boot data): code + params, in the page's language.
 
 const MESSAGES = {
   en: {
@@ -80,6 +82,14 @@ const MESSAGES = {
     bp_numeric_verdict: "Largest difference over all parameters: {difference}", bad_file: "That file is not a model exported by nnplay (not valid JSON).",
     draw_only_2d: "Points can be drawn on two-dimensional classification data; choose such a dataset first.",
     play: "Play or pause", reset: "Reset", step: "Step", language: "Language", boundary: "Decision boundary",
+    client_unreachable: "the server cannot be reached ({reason})",
+    refused_title: "No network could be started for you",
+    refused_client_sessions: "This computer already holds as many networks as the server allows one user: every open nnplay tab or window keeps one. Close the other nnplay tabs, then press Try again now; or ask whoever runs the server to raise the limit.",
+    refused_server_sessions: "The server is full right now. Wait a little: this page tries again by itself, or press Try again now.",
+    refused_host: "The server's training process is not answering. This page tries again by itself; if that keeps failing, ask whoever runs the server to restart it.",
+    refused_unreachable: "The page cannot reach the server. Check the connection (and that the server is running); this page tries again by itself.",
+    refused_other: "This page tries again by itself, or press Try again now.",
+    retry_in: "Trying again in {s} s…", retrying: "Trying again…", retry_now: "Try again now",
   },
   zh: {
     tagline: "动手摆弄一个在服务器上训练的神经网络",
@@ -155,6 +165,14 @@ const MESSAGES = {
     bp_numeric_verdict: "所有参数上的最大差：{difference}", bad_file: "这个文件不是 nnplay 导出的模型（不是有效的 JSON）。",
     draw_only_2d: "只能在二维的分类数据上画点；请先选择这样的数据集。",
     play: "开始或暂停", reset: "重置", step: "单步", language: "语言", boundary: "决策边界",
+    client_unreachable: "无法连接到服务器（{reason}）",
+    refused_title: "暂时无法为你创建网络",
+    refused_client_sessions: "这台电脑占用的网络已达到服务器允许每个用户的上限：每个打开的 nnplay 标签页或窗口都占用一个。请关闭其他 nnplay 标签页，再按“立即重试”；或请运行服务器的人调高上限。",
+    refused_server_sessions: "服务器现在已满。请稍等：本页会自动重试，也可以按“立即重试”。",
+    refused_host: "服务器的训练进程没有响应。本页会自动重试；如果一直失败，请运行服务器的人重启它。",
+    refused_unreachable: "本页无法连接到服务器。请检查网络连接（以及服务器是否在运行）；本页会自动重试。",
+    refused_other: "本页会自动重试，也可以按“立即重试”。",
+    retry_in: "{s} 秒后自动重试…", retrying: "正在重试…", retry_now: "立即重试",
   },
 };
 
@@ -190,4 +208,63 @@ export function apply(root = document) {
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
   for (const el of root.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t(el.dataset.i18nLabel));
+}
+
+// ----- server errors ---------------------------------------------------------------------------------
+
+let serverMessages = {};  // code -> {en, zh}: the server's MESSAGES, from the boot data
+const CLIENT_CODES = { "client.unreachable": "client_unreachable" };  // errors the page makes itself
+
+/** Use the server's message table (boot.messages) for errorText. */
+export function setServerMessages(table) {
+  serverMessages = table || {};
+}
+
+function pythonStr(value) {
+  if (value === null || value === undefined) return "None";
+  if (value === true) return "True";
+  if (value === false) return "False";
+  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(", ")}]`;
+  if (typeof value === "object") return `{${Object.entries(value).map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`).join(", ")}}`;
+  return String(value);
+}
+
+function pythonRepr(value) {
+  if (typeof value !== "string") return pythonStr(value);
+  const escaped = value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t");
+  if (value.includes("'") && !value.includes('"')) return `"${escaped}"`;
+  return `'${escaped.replace(/'/g, "\\'")}'`;
+}
+
+/** Python's str.format for the table's templates: {name}, {name!r}, {name:.3f}, and {{ / }} for braces.
+ *  Throws when a field has no value (the caller then shows the server's own sentence). */
+export function formatPython(template, params = {}) {
+  return template.replace(/\{\{|\}\}|\{(\w+)(?:!([rsa]))?(?::([^{}]*))?\}/g, (match, name, conversion, spec) => {
+    if (match === "{{") return "{";
+    if (match === "}}") return "}";
+    if (!(name in params)) throw new Error(`no value for {${name}}`);
+    const value = params[name];
+    if (conversion === "r" || conversion === "a") return pythonRepr(value);
+    const fixed = /^\.(\d+)f$/.exec(spec || "");
+    if (fixed && typeof value === "number") return value.toFixed(Number(fixed[1]));
+    return pythonStr(value);
+  });
+}
+
+/** An error's sentence in the current language: from its code and params when the table knows the code,
+ *  else the server's own sentence (its detail) or the error's message. */
+export function errorText(error) {
+  if (!error) return "";
+  const code = error.code;
+  const params = error.params || {};
+  if (code && CLIENT_CODES[code]) return t(CLIENT_CODES[code], params);
+  const templates = code ? serverMessages[code] : null;
+  if (templates) {
+    try {
+      return formatPython(templates[language] ?? templates.en, params);
+    } catch {
+      // a parameter is missing: the server's sentence below still says what happened
+    }
+  }
+  return error.message || String(error);
 }

@@ -1,9 +1,10 @@
 // Entry point: read the boot data, set the language, start the playground (and the lesson, if any).
-import { apply, currentLanguage, initLanguage } from "./i18n.js";
+import { apply, currentLanguage, initLanguage, setServerMessages } from "./i18n.js";
 import { Playground } from "./playground.js";
 
 const boot = JSON.parse(document.getElementById("boot").textContent);
 initLanguage();
+setServerMessages(boot.messages);  // the server's error sentences (app/services/messages.py), for errorText
 apply();
 const playground = new Playground(boot);
 playground.controls.setLanguageButton(currentLanguage());

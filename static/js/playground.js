@@ -4,13 +4,20 @@ import { LossChart } from "./chart.js";
 import { Controls } from "./controls.js";
 import { DataPanel } from "./data.js";
 import { OutputView } from "./heatmap.js";
-import { apply, currentLanguage, setLanguage, t } from "./i18n.js";
+import { apply, currentLanguage, errorText, setLanguage, t } from "./i18n.js";
 import { NetworkView } from "./network.js";
 import { splitWeights } from "./protocol.js";
 import { fromHash, toHash } from "./state.js";
 import { Stream } from "./stream.js";
 
-const RETRY_SECONDS = 5;
+const RETRY_SECONDS = [5, 10, 20, 30];  // while the server refuses a session: back off, up to 30 s
+const REFUSED_ADVICE = {  // what a refused student can do, by the refusal's code (i18n.js keys)
+  "limit.client_sessions": "refused_client_sessions",
+  "limit.server_sessions": "refused_server_sessions",
+  "host.unavailable": "refused_host",
+  "host.timeout": "refused_host",
+  "client.unreachable": "refused_unreachable",
+};
 const HIDDEN_ACTIVATIONS = ["tanh", "sigmoid", "relu", "linear", "leaky_relu", "softplus", "sign", "step"];
 const $ = (id) => document.getElementById(id);
 
@@ -46,7 +53,7 @@ export class Playground {
       onImport: (text) => this.importModel(text),
       onLanguage: () => this.toggleLanguage(),
       onView: (ui) => { this.ui = ui; this.output.setOptions(ui); this.render(); this.saveUrl(); },
-      onPng: async () => { download("nnplay-output.png", await this.output.toBlob()); this.toast(t("saved_png"), "ok"); },
+      onPng: async () => { download("nnplay-output.png", await this.output.toBlob()); this.toast(() => t("saved_png"), "ok"); },
     });
     this.dataPanel = new DataPanel({
       catalogue: boot.catalogue, limits: boot.limits, t,
@@ -72,7 +79,12 @@ export class Playground {
     });
     this.output = new OutputView($("heatmap"), $("legend"), { t, onAddPoint: (x1, x2, shift) => this.addPoint(x1, x2, shift) });
     this.chart = new LossChart($("chart"), { t });
-    window.addEventListener("pagehide", () => this.session?.close());
+    window.addEventListener("pagehide", () => {  // free the session; a closing page must not start another
+      this.leaving = true;
+      this.stream?.close();
+      this.session?.close();
+    });
+    window.addEventListener("pageshow", (event) => { if (event.persisted) location.reload(); });  // back from the cache: its session is gone
   }
 
   activationsFor(hidden) {
@@ -81,25 +93,33 @@ export class Playground {
     return hidden.map((_, i) => list[i] ?? list[list.length - 1] ?? "tanh");
   }
 
+  /** Get a session and show it; resolves once the playground runs (a refused page waits and retries). */
   async start() {
     let { config, ui } = fromHash(location.hash, this.boot.defaults);
     this.ui = ui;
-    try {
+    this.asked = config;  // shown until the server's description arrives (not the lists' first entries)
+    this.controls.show(config, ui);
+    this.dataPanel.show(config);
+    for (let attempt = 0; ; attempt += 1) {
       try {
-        this.session = await Session.create(config);
+        try {
+          this.session = await Session.create(config);
+        } catch (error) {
+          if (!(error instanceof ApiError) || error.status !== 422) throw error;
+          this.toast(() => t("bad_url", { message: errorText(error) }), "error");
+          config = this.asked = structuredClone(this.boot.defaults);
+          this.session = await Session.create(config);
+        }
+        this.config = config;
+        this.adopt(await this.session.describe());
+        break;
       } catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 422) throw error;
-        this.toast(t("bad_url", { message: error.message }), "error");
-        config = structuredClone(this.boot.defaults);
-        this.session = await Session.create(config);
+        this.session?.close();
+        this.session = null;
+        await this.refused(error, attempt);  // e.g. the server is full: say so, try again a little later
       }
-      this.config = config;
-      this.adopt(await this.session.describe());
-    } catch (error) {
-      this.fail(error);  // e.g. the server is full: say so, and try again a little later
-      setTimeout(() => this.start(), RETRY_SECONDS * 1000);
-      return;
     }
+    this.hideRefused();
     this.connect();
     this.dataPanel.loadThumbnails();
   }
@@ -109,25 +129,73 @@ export class Playground {
     this.stream = new Stream(this.session, {
       onHello: () => {},
       onFrame: (frame) => this.onFrame(frame),
-      onError: (message) => this.toast(t("error", { message }), "error"),
+      onError: (error) => this.toast(() => t("error", { message: errorText(error) }), "error"),
       onStatus: (status, seconds) => this.connectionStatus(status, seconds),
       onGone: () => this.restart(),
-      onRefused: (reason) => this.toast(t("error", { message: reason }), "error", 0),
+      onRefused: (reason) => this.toast(() => t("error", { message: reason }), "error", 0),
     });
     this.stream.setView({ output_resolution: 64, neuron_resolution: 20 });
     this.session.history().then((history) => { this.chart.setHistory(history); this.render(); }).catch(() => {});
   }
 
   async restart() {
-    this.toast(t("session_gone"), "error");
-    try {
-      this.session = await Session.create(this.config);
-      this.dataVersion = null;
-      this.connect();
-    } catch (error) {
-      this.fail(error);
-      setTimeout(() => this.restart(), RETRY_SECONDS * 1000);
+    if (this.leaving) return;
+    this.toast(() => t("session_gone"), "error");
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        this.session = await Session.create(this.config);
+        break;
+      } catch (error) {
+        await this.refused(error, attempt);
+      }
     }
+    this.hideRefused();
+    this.dataVersion = null;
+    this.connect();
+  }
+
+  /** The server gave this page no session: hide the playground, say why and what to do, and count down
+   *  to the next try ("Try again now" tries at once). Resolves when it is time to try again. */
+  refused(error, attempt) {
+    this.refusal = { error, seconds: RETRY_SECONDS[Math.min(attempt, RETRY_SECONDS.length - 1)] };
+    document.body.classList.add("no-session");
+    $("status").hidden = true;
+    $("refused").hidden = false;
+    const button = $("retry-now");
+    button.disabled = false;
+    this.showRefusal();
+    return new Promise((resolve) => {
+      const timer = setInterval(() => {
+        this.refusal.seconds -= 1;
+        if (this.refusal.seconds <= 0) retry();
+        else this.showRefusal();
+      }, 1000);
+      const retry = () => {
+        clearInterval(timer);
+        button.onclick = null;
+        button.disabled = true;
+        this.refusal.seconds = null;  // trying now
+        this.showRefusal();
+        resolve();
+      };
+      button.onclick = retry;
+    });
+  }
+
+  /** The refusal in the current language (again after a language switch). */
+  showRefusal() {
+    if (!this.refusal) return;
+    const { error, seconds } = this.refusal;
+    const sentence = errorText(error);  // a server sentence starts in lower case (it also follows "Error: ")
+    $("refused-reason").textContent = sentence.charAt(0).toUpperCase() + sentence.slice(1);
+    $("refused-advice").textContent = t(REFUSED_ADVICE[error.code] ?? "refused_other");
+    $("retry-countdown").textContent = seconds === null ? t("retrying") : t("retry_in", { s: seconds });
+  }
+
+  hideRefused() {
+    this.refusal = null;
+    document.body.classList.remove("no-session");
+    $("refused").hidden = true;
   }
 
   /** Show a session description from the server (config, task, features). */
@@ -193,7 +261,7 @@ export class Playground {
     $("test_accuracy").textContent = header.test_accuracy === null ? "–" : `${(header.test_accuracy * 100).toFixed(1)}%`;
     if (header.epoch === 0) this.chart.reset();
     else this.chart.add(header.epoch, header.train_loss, header.test_loss);
-    if (header.status === "diverged" && !this.divergedShown) this.toast(t("diverged"), "error");
+    if (header.status === "diverged" && !this.divergedShown) this.toast(() => t("diverged"), "error");
     this.divergedShown = header.status === "diverged";
     this.render();
   }
@@ -230,7 +298,7 @@ export class Playground {
     this.drawPoints = null;
     if (!on || !this.data) return;
     if (this.data.domain.length !== 2 || this.data.task !== "classification") {
-      this.toast(t("draw_only_2d"), "error");
+      this.toast(() => t("draw_only_2d"), "error");
       return;
     }
     this.drawPoints = { X: [...this.data.train.X, ...this.data.test.X], y: [...this.data.train.y, ...this.data.test.y] };
@@ -255,7 +323,7 @@ export class Playground {
     if (await this.change({ data: { name: "custom", points, csv: null } })) {
       this.config.data.points = points;  // kept for the URL: the server's description leaves points out
       this.saveUrl();
-      this.toast(t("drawn", { n: X.length }), "ok");
+      this.toast(() => t("drawn", { n: X.length }), "ok");
     }
   }
 
@@ -264,7 +332,8 @@ export class Playground {
     const data = await this.session.data();
     this.config.data.points = { X: [...data.train.X, ...data.test.X], y: [...data.train.y, ...data.test.y],
       task: data.task, domain: data.domain };
-    this.toast(t("csv_loaded", { n: this.config.data.points.X.length }), "ok");
+    const n = this.config.data.points.X.length;
+    this.toast(() => t("csv_loaded", { n }), "ok");
     this.saveUrl();
   }
 
@@ -275,9 +344,10 @@ export class Playground {
   async share() {
     try {
       await navigator.clipboard.writeText(location.href);
-      this.toast(t("copied"), "ok");
+      this.toast(() => t("copied"), "ok");
     } catch {
-      this.toast(t("copy_failed", { url: location.href }), "ok");
+      const url = location.href;
+      this.toast(() => t("copy_failed", { url }), "ok");
     }
   }
 
@@ -295,7 +365,7 @@ export class Playground {
     try {
       document = JSON.parse(text);
     } catch {
-      this.toast(t("bad_file"), "error");
+      this.toast(() => t("bad_file"), "error");
       return;
     }
     try {
@@ -308,7 +378,7 @@ export class Playground {
       this.adopt(described);
       this.chart.reset();
       this.connect();
-      this.toast(t("imported"), "ok");
+      this.toast(() => t("imported"), "ok");
     } catch (error) {
       this.fail(error);
     }
@@ -318,12 +388,15 @@ export class Playground {
     setLanguage(currentLanguage() === "zh" ? "en" : "zh");
     this.controls.setLanguageButton(currentLanguage());
     this.controls.fillOptions();
-    this.controls.show(this.config, this.ui, this.described?.task);
-    this.dataPanel.show(this.config, this.described);
+    const config = this.config ?? this.asked;  // no session yet (still starting, or refused): what was asked
+    this.controls.show(config, this.ui, this.described?.task);
+    this.dataPanel.show(config, this.described);
     if (this.structure) this.network.setStructure({ layers: this.structure.layers, features: this.structure.features });
     if (this.data) this.output.setData(this.data);
     apply();
     this.showLimits();
+    this.showRefusal();
+    if (!$("status").hidden && this.toastText) $("status").textContent = this.toastText();  // still on screen
   }
 
   showLimits() {
@@ -332,17 +405,20 @@ export class Playground {
   }
 
   connectionStatus(status, seconds) {
-    if (status === "connected") { if (this.wasDisconnected) this.toast(t("connected"), "ok"); this.wasDisconnected = false; }
-    else if (status === "disconnected") { this.wasDisconnected = true; this.toast(t("disconnected", { s: seconds }), "error", 0); }
+    if (status === "connected") { if (this.wasDisconnected) this.toast(() => t("connected"), "ok"); this.wasDisconnected = false; }
+    else if (status === "disconnected") { this.wasDisconnected = true; this.toast(() => t("disconnected", { s: seconds }), "error", 0); }
   }
 
+  /** Show an error (an ApiError's sentence comes from its code and params, in the page's language). */
   fail(error) {
-    this.toast(t("error", { message: error.message || String(error) }), "error");
+    this.toast(() => t("error", { message: errorText(error) }), "error");
   }
 
+  /** message: a string, or a function making it (then a language switch re-renders it while shown). */
   toast(message, kind = "", seconds = 6) {
     const box = $("status");
-    box.textContent = message;
+    this.toastText = typeof message === "function" ? message : () => message;
+    box.textContent = this.toastText();
     box.className = `status ${kind}`;
     box.hidden = false;
     clearTimeout(this.toastTimer);

@@ -5,7 +5,7 @@ const CLOSE_SESSION_GONE = new Set([4404, 4410]);
 const CLOSE_REFUSED = new Set([1008, 4403, 4429]);  // retrying would be refused again
 
 export class Stream {
-  /** handlers: {onHello(hello), onFrame(frame), onError(message),
+  /** handlers: {onHello(hello), onFrame(frame), onError({message, code, params}),
    *  onStatus("connecting"|"connected"|"disconnected", seconds), onGone(), onRefused(reason)} */
   constructor(session, handlers) {
     this.session = session;
@@ -38,14 +38,16 @@ export class Stream {
       if (typeof event.data === "string") {
         const message = JSON.parse(event.data);
         if (message.type === "hello") this.handlers.onHello(message);
-        else if (message.type === "error") this.handlers.onError(message.message);
+        else if (message.type === "error") {  // code and params when the server gives them (i18n.js's errorText)
+          this.handlers.onError({ message: message.message, code: message.code ?? null, params: message.params ?? {} });
+        }
         return;
       }
       // Decode in arrival order (inflating is asynchronous).
       this.decoding = this.decoding
         .then(() => decodeFrame(event.data))
         .then((frame) => this.handlers.onFrame(frame))
-        .catch((error) => this.handlers.onError(String(error.message || error)));
+        .catch((error) => this.handlers.onError({ message: String(error.message || error) }));
     };
     ws.onclose = (event) => {
       if (this.closed || this.ws !== ws) return;

@@ -1,5 +1,6 @@
 // Section 3.2.3: a two-parameter model's loss surface J(w, b) with gradient-descent paths from A and B.
 // The step size alpha is the session's learning rate (so the lesson's check sees it). Numbers from the engine.
+import { surface as computeSurface } from "./api.js";
 import { t } from "./i18n.js";
 
 const SIZE = 360;
@@ -49,11 +50,7 @@ export class SurfaceView {
     const body = { model: this.$(".sv-model").value, learning_rate: this.playground.config.learning_rate,
       starts: this.figure.starts, steps: 50 };
     try {
-      const response = await fetch("/api/surface", { method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body) });
-      const result = await response.json();
-      if (!response.ok) throw new Error(result.detail);
-      this.draw(result);
+      this.draw(await computeSurface(body));
     } catch (error) {
       this.playground.fail(error);
     }

@@ -146,7 +146,8 @@ def test_csv_upload_becomes_the_data(playground, tmp_path):
     page.wait_for_function("window.nnplay.config.data.name === 'custom' && window.nnplay.data"
                            " && window.nnplay.data.train.X.length + window.nnplay.data.test.X.length === 18",
                            timeout=10000)
-    assert "18" in page.locator("#status").inner_text()
+    # The toast comes after its own request: wait for it rather than read it at once.
+    page.wait_for_function("document.querySelector('#status').textContent.includes('18')", timeout=10000)
     assert page.errors == []
 
 

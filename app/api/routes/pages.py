@@ -1,5 +1,6 @@
-"""The HTML pages: the playground at `/`. The page boots with the catalogue and the server's limits
-inlined, so that its first request can already create the session."""
+"""The HTML pages: the playground at `/`. The page boots with the catalogue, the server's limits and the
+error message table inlined, so that its first request can already create the session and any error is
+shown in the page's language from the same table the server uses."""
 
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from app.lessons import catalog as lesson_catalog
 from app.schemas.session import SessionConfig
 from app.services import catalogue
 from app.services.errors import NotFound
+from app.services.messages import MESSAGES
 from engine.user_data import MAX_USER_POINTS
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[3] / "templates")
@@ -26,7 +28,7 @@ def _limits(settings) -> dict:
 
 def _boot(request: Request, defaults: dict, lesson: dict | None = None) -> dict:
     return {"catalogue": catalogue.describe(), "limits": _limits(request.app.state.settings),
-            "defaults": defaults, "version": engine.__version__, "lesson": lesson}
+            "defaults": defaults, "version": engine.__version__, "lesson": lesson, "messages": MESSAGES}
 
 
 @router.get("/", response_class=HTMLResponse)

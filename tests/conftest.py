@@ -51,9 +51,3 @@ def live_server():
     """A real uvicorn process on a free loopback port; yields its base URL."""
     with serving(max_sessions_per_client="200", max_sessions="300") as base:
         yield base
-
-
-@pytest.fixture
-def anyio_backend():
-    """Async tests run on asyncio, like the server."""
-    return "asyncio"

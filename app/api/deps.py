@@ -4,10 +4,23 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.convertors import StringConvertor, register_url_convertor
 
-from app.services.sessions import SessionManager, SessionRecord
+from app.services.sessions import SESSION_ID_PATTERN, SessionManager, SessionRecord
 
 bearer = HTTPBearer(auto_error=False, description="The token returned when the session was created.")
+
+
+class SessionIdConvertor(StringConvertor):
+    """A path segment that can be a session id (and so never a word such as `import`)."""
+
+    regex = SESSION_ID_PATTERN
+
+
+register_url_convertor("session_id", SessionIdConvertor())
+SESSION_ID = "{session_id:session_id}"
+"""The session id in a route's path: `f"/sessions/{SESSION_ID}/data"`. A path whose segment cannot be an id
+matches no session route: GET /api/sessions/import is a 405 (only POST is there), not "no session 'import'"."""
 
 
 def get_manager(request: Request) -> SessionManager:
@@ -21,7 +34,7 @@ def client_of(request: Request) -> str:
 
 
 def authorized_session(
-    session_id: Annotated[str, Path(max_length=64)],
+    session_id: Annotated[str, Path(pattern=f"^{SESSION_ID_PATTERN}$")],
     manager: Annotated[SessionManager, Depends(get_manager)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> SessionRecord:

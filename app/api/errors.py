@@ -5,6 +5,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.services.errors import (
     AppError,
@@ -55,11 +56,27 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
                         status_code=422)
 
 
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on the request's path. Starlette's own 405 names only the methods of
+    the first route whose path matched (PUT /api/sessions/{id} said `Allow: GET`, though PATCH and DELETE
+    exist too). Each method is tried against the app's routes as the router itself matches them."""
+    routes = request.app.router.routes
+    return [method for method in HTTP_METHODS
+            if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)]
+
+
 async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    """Routing errors (unknown path, wrong method) in the same shape as every other error."""
+    """Routing errors (unknown path, wrong method) in the same shape as every other error; a 405's `Allow`
+    lists every method the path has."""
     code = HTTP_CODES.get(exc.status_code, "request.error")
     params = {"path": request.url.path, "method": request.method, "reason": str(exc.detail)}
-    return JSONResponse(error_body(request, code, params), status_code=exc.status_code, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return JSONResponse(error_body(request, code, params), status_code=exc.status_code, headers=headers or None)
 
 
 def install(app: FastAPI) -> None:

@@ -5,6 +5,7 @@ a value that overflowed is null."""
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.answer import Answer, Matrix, Number
+from app.schemas.types import Float, Int, one_of
 from engine import surface
 
 
@@ -13,9 +14,9 @@ class NeuronRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False,
                               json_schema_extra={"examples": [{"w": [1, 1], "b": -1.5, "x": [1, 1]}]})
-    w: list[float] = Field(..., min_length=2, max_length=2)
-    b: float = Field(..., ge=-1e6, le=1e6)
-    x: list[float] = Field(..., min_length=2, max_length=2)
+    w: list[Float] = Field(..., min_length=2, max_length=2)
+    b: Float = Field(..., ge=-1e6, le=1e6)
+    x: list[Float] = Field(..., min_length=2, max_length=2)
 
 
 class DecisionLine(Answer):
@@ -57,13 +58,13 @@ class SurfaceRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, json_schema_extra={"examples": [
         {"model": "linear_squared_error", "learning_rate": 0.5, "starts": [[-0.5, 1.5], [4.5, -3.5]]}]})
-    model: str = "linear_squared_error"
-    learning_rate: float = Field(0.5, gt=0, le=100)
-    starts: list[tuple[float, float]] = Field(default_factory=lambda: [(-0.5, 1.5), (4.5, -3.5)], max_length=4)
-    steps: int = Field(50, ge=1, le=surface.MAX_STEPS)
-    w_range: tuple[float, float] = (-1.0, 5.0)
-    b_range: tuple[float, float] = (-4.0, 2.0)
-    resolution: int = Field(60, ge=10, le=120)
+    model: str = Field("linear_squared_error", json_schema_extra=one_of(*surface.MODELS))
+    learning_rate: Float = Field(0.5, gt=0, le=100)
+    starts: list[tuple[Float, Float]] = Field(default_factory=lambda: [(-0.5, 1.5), (4.5, -3.5)], max_length=4)
+    steps: Int = Field(50, ge=1, le=surface.MAX_STEPS)
+    w_range: tuple[Float, Float] = (-1.0, 5.0)
+    b_range: tuple[Float, Float] = (-4.0, 2.0)
+    resolution: Int = Field(60, ge=10, le=120)
 
 
 class LossSurface(Answer):

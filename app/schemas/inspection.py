@@ -1,10 +1,11 @@
 """Request bodies for training and looking inside a network."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.training import TrainRequest  # noqa: F401  (it moved; the old import keeps working)
+from app.schemas.types import Float, Int, bounded_int
 from app.services import experiment, sweep
 
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -14,8 +15,8 @@ class LayerWeights(BaseModel):
     """One layer's parameters in the chapter's shapes: W (units k x units k-1) and b (units k)."""
 
     model_config = STRICT
-    W: list[list[float]]
-    b: list[float]
+    W: list[list[Float]]
+    b: list[Float]
 
 
 class WeightsIn(BaseModel):
@@ -35,34 +36,33 @@ class WeightEdit(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False,
                               json_schema_extra={"examples": [{"layer": 1, "row": 0, "col": 1, "value": -2.0}]})
-    layer: int = Field(..., ge=1, description="1 = the first hidden layer.")
-    row: int = Field(..., ge=0, description="The neuron in that layer.")
-    col: int | None = Field(None, ge=0, description="The neuron of the layer below; none for the bias.")
-    value: float = Field(..., ge=-1e6, le=1e6)
+    layer: Int = Field(..., ge=1, description="1 = the first hidden layer.")
+    row: Int = Field(..., ge=0, description="The neuron in that layer.")
+    col: bounded_int(ge=0) | None = Field(None, description="The neuron of the layer below; none for the bias.")
+    value: Float = Field(..., ge=-1e6, le=1e6)
 
 
 class PredictRequest(BaseModel):
     """Raw input points (x1, x2), or (x,) for 1-D data."""
 
     model_config = STRICT
-    inputs: list[list[float]] = Field(..., min_length=1, examples=[[[1, -1], [0, 0]]])
+    inputs: list[list[Float]] = Field(..., min_length=1, examples=[[[1, -1], [0, 0]]])
 
 
 class BackpropRequest(BaseModel):
     """One sample: its raw input and its class (or target value for regression)."""
 
     model_config = STRICT
-    input: list[float] = Field(..., min_length=1, max_length=2, examples=[[1, -1]])
-    target: float = Field(..., examples=[0])
+    input: list[Float] = Field(..., min_length=1, max_length=2, examples=[[1, -1]])
+    target: Float = Field(..., examples=[0])
 
 
 class SweepRequest(BaseModel):
     """Hidden-layer widths to compare on the session's data, and how long to train each."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"widths": [1, 2, 4, 8], "epochs": 300}]})
-    widths: list[Annotated[int, Field(ge=1, le=sweep.MAX_UNITS)]] = Field(..., min_length=1,
-                                                                          max_length=sweep.MAX_WIDTHS)
-    epochs: int = Field(300, ge=1, le=sweep.MAX_EPOCHS)
+    widths: list[bounded_int(ge=1, le=sweep.MAX_UNITS)] = Field(..., min_length=1, max_length=sweep.MAX_WIDTHS)
+    epochs: Int = Field(300, ge=1, le=sweep.MAX_EPOCHS)
 
 
 class ExperimentRequest(BaseModel):
@@ -70,10 +70,10 @@ class ExperimentRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"width": 8, "depths": [1, 2, 3, 4],
                                                                                "epochs": 150}]})
-    width: int = Field(8, ge=1, le=experiment.MAX_WIDTH)
-    depths: list[Annotated[int, Field(ge=1, le=experiment.MAX_DEPTH)]] = Field(
+    width: Int = Field(8, ge=1, le=experiment.MAX_WIDTH)
+    depths: list[bounded_int(ge=1, le=experiment.MAX_DEPTH)] = Field(
         default_factory=lambda: [1, 2, 3, 4], min_length=1, max_length=experiment.MAX_DEPTH)
-    epochs: int = Field(150, ge=1, le=experiment.MAX_EPOCHS)
+    epochs: Int = Field(150, ge=1, le=experiment.MAX_EPOCHS)
 
 
 class ImportRequest(BaseModel):

@@ -1,13 +1,19 @@
 """Request and response bodies for sessions: the config a session is built from, and its state."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.schemas.types import Float, Int, one_of
 from engine import activations, datasets, features, initializers, losses, optimizers
 from engine.datasets import MAX_USER_POINTS
 
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
+MAX_SEED = 2**31 - 1
+HiddenActivation = Annotated[str, Field(json_schema_extra=one_of(
+    *(name for name, activation in activations.ACTIVATIONS.items() if not activation.output_only)))]
+"""A hidden layer's activation: any but the output-only ones (softmax)."""
+FeatureName = Annotated[str, Field(json_schema_extra=one_of(*features.FEATURES))]
 
 
 def _registered(get, value: str) -> str:
@@ -19,10 +25,10 @@ class UserPoints(BaseModel):
     """Points drawn on the canvas: rows of (x1, x2) (or (x,) in 1-D) and one label or target per row."""
 
     model_config = STRICT
-    X: list[list[float]] = Field(..., min_length=1, max_length=MAX_USER_POINTS)
-    y: list[float] = Field(..., min_length=1, max_length=MAX_USER_POINTS)
+    X: list[list[Float]] = Field(..., min_length=1, max_length=MAX_USER_POINTS)
+    y: list[Float] = Field(..., min_length=1, max_length=MAX_USER_POINTS)
     task: Literal["classification", "regression"] = "classification"
-    domain: list[tuple[float, float]] | None = Field(
+    domain: list[tuple[Float, Float]] | None = Field(
         None, max_length=2, description="The region the points were drawn in; default: their bounding box."
     )
 
@@ -31,12 +37,13 @@ class DataConfig(BaseModel):
     """Which data the session trains on."""
 
     model_config = STRICT
-    name: str = Field("circle", description="A dataset from the catalogue, or 'custom' with points or csv.")
-    n_points: int = Field(200, ge=4, description="Points to generate (at most the server's max_points).")
-    noise: float = Field(0.0, ge=0, le=1, description="0..1; TensorFlow Playground's 0-50% is 0..0.5.")
-    seed: int = Field(0, ge=0, le=2**31 - 1)
-    params: dict[str, int | str] = Field(default_factory=dict, description="Extra generator settings (n_classes...).")
-    train_ratio: float = Field(0.5, gt=0, le=1)
+    name: str = Field("circle", description="A dataset from the catalogue, or 'custom' with points or csv.",
+                      json_schema_extra=one_of(*datasets.DATASETS, "custom"))
+    n_points: Int = Field(200, ge=4, description="Points to generate (at most the server's max_points).")
+    noise: Float = Field(0.0, ge=0, le=1, description="0..1; TensorFlow Playground's 0-50% is 0..0.5.")
+    seed: Int = Field(0, ge=0, le=MAX_SEED)
+    params: dict[str, Int | str] = Field(default_factory=dict, description="Extra generator settings (n_classes...).")
+    train_ratio: Float = Field(0.5, gt=0, le=1)
     points: UserPoints | None = None
     csv: str | None = Field(None, max_length=1_000_000, description="CSV text: x1,x2,label per line.")
 
@@ -57,19 +64,23 @@ class SessionConfig(BaseModel):
                                          "learning_rate": 0.03, "batch_size": 10}]},
     )
     data: DataConfig = Field(default_factory=DataConfig)
-    features: list[str] = Field(default_factory=lambda: ["x1", "x2"], min_length=1, max_length=7)
-    hidden_layers: list[int] = Field(default_factory=lambda: [4, 2], description="Units per hidden layer.",
+    features: list[FeatureName] = Field(
+        default_factory=lambda: ["x1", "x2"], min_length=1, max_length=7, json_schema_extra={"uniqueItems": True})
+    hidden_layers: list[Int] = Field(default_factory=lambda: [4, 2], description="Units per hidden layer.",
                                      json_schema_extra={"items": {"type": "integer", "minimum": 1}})
-    activation: str | list[str] = Field("tanh", description="One activation for every hidden layer, or one each.")
-    output: str = Field("auto", description="Output activation; auto: sigmoid, softmax or linear by task.")
-    loss: str = Field("auto", description="auto: the output activation's natural partner.")
-    optimizer: str = "sgd"
-    learning_rate: float = Field(0.03, gt=0, le=100)
-    batch_size: int = Field(10, ge=1, le=100_000)
+    activation: HiddenActivation | list[HiddenActivation] = Field(
+        "tanh", description="One activation for every hidden layer, or one each.")
+    output: str = Field("auto", description="Output activation; auto: sigmoid, softmax or linear by task.",
+                        json_schema_extra=one_of("auto", *activations.ACTIVATIONS))
+    loss: str = Field("auto", description="auto: the output activation's natural partner.",
+                      json_schema_extra=one_of("auto", *losses.LOSSES))
+    optimizer: str = Field("sgd", json_schema_extra=one_of(*optimizers.OPTIMIZERS))
+    learning_rate: Float = Field(0.03, gt=0, le=100)
+    batch_size: Int = Field(10, ge=1, le=100_000)
     regularization: Literal["none", "l1", "l2"] = "none"
-    reg_rate: float = Field(0.0, ge=0, le=100)
-    initializer: str = "xavier"
-    seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the initial weights and the sample order.")
+    reg_rate: Float = Field(0.0, ge=0, le=100)
+    initializer: str = Field("xavier", json_schema_extra=one_of(*initializers.INITIALIZERS))
+    seed: Int = Field(0, ge=0, le=MAX_SEED, description="Seed of the initial weights and the sample order.")
     dtype: Literal["float32", "float64"] = Field(
         "float32",
         description="The number type of the weights and of every computed value (float32 unless the session's "

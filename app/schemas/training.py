@@ -5,6 +5,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.schemas.session import SessionMetrics
+from app.schemas.types import Float, Int
 
 NUMBERS = "float32 unless the session's dtype is float64"
 ANSWER = ConfigDict(extra="forbid")  # an answer lists every key it sends: a key added elsewhere fails the tests
@@ -19,6 +20,14 @@ class TrainStatus(StrEnum):
     diverged = "diverged"  # the loss stopped being a finite number; the last good weights are in place
 
 
+def _one_rule_at_least(schema: dict) -> None:
+    """StopRule's schema: at least one rule, and no `default: null` on fields that must be numbers."""
+    schema["minProperties"] = 1
+    schema["examples"] = [{"train_loss_below": 0.05, "test_accuracy_at_least": 0.9}]
+    for field in schema["properties"].values():
+        field.pop("default", None)
+
+
 class StopRule(BaseModel):
     """A goal: training stops at the end of the first epoch where every rule given holds (AND).
 
@@ -26,15 +35,14 @@ class StopRule(BaseModel):
     at least one epoch runs. Test rules need a test set (train_ratio < 1); accuracy rules need classes.
     """
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False,
-                              json_schema_extra={"examples": [{"train_loss_below": 0.05,
-                                                               "test_accuracy_at_least": 0.9}]})
-    train_loss_below: float | None = Field(None, gt=0, description="Stop once the training loss J is below this.")
-    test_loss_below: float | None = Field(None, gt=0, description="Stop once the test loss is below this.")
-    train_accuracy_at_least: float | None = Field(None, gt=0, le=1,
-                                                  description="Stop once this fraction of training points is right.")
-    test_accuracy_at_least: float | None = Field(None, gt=0, le=1,
-                                                 description="Stop once this fraction of test points is right.")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, json_schema_extra=_one_rule_at_least)
+    # A rule left out is no rule; null is not a number (the schema says number, and so does the check).
+    train_loss_below: Float = Field(None, gt=0, description="Stop once the training loss J is below this.")
+    test_loss_below: Float = Field(None, gt=0, description="Stop once the test loss is below this.")
+    train_accuracy_at_least: Float = Field(None, gt=0, le=1,
+                                           description="Stop once this fraction of training points is right.")
+    test_accuracy_at_least: Float = Field(None, gt=0, le=1,
+                                          description="Stop once this fraction of test points is right.")
 
     @model_validator(mode="after")
     def _at_least_one(self) -> "StopRule":
@@ -53,7 +61,7 @@ class TrainRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, json_schema_extra={"examples": [
         {"epochs": 200}, {"epochs": 2000, "until": {"test_accuracy_at_least": 0.9}}]})
-    epochs: int = Field(..., ge=1, le=100_000, description="The most epochs to run in this call.")
+    epochs: Int = Field(..., ge=1, le=100_000, description="The most epochs to run in this call.")
     until: StopRule | None = Field(None, description="Stop earlier, once every rule given here holds.")
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from app.core.config import Settings
-from app.schemas.session import SessionConfig
+from app.schemas.session import MAX_SEED, SessionConfig
 from app.schemas.training import TrainStatus
 from app.services import data
 from app.services.errors import SessionError, readable
@@ -197,9 +197,9 @@ class Session:
             self._reset_history()
 
     def regenerate(self, seed: int | None = None) -> None:
-        """New data from ``seed`` (default: the next seed), keeping the network."""
+        """New data from ``seed`` (default: the next seed, 0 after the largest), keeping the network."""
         with self.lock:
-            next_seed = self.config.data.seed + 1 if seed is None else seed
+            next_seed = (self.config.data.seed + 1) % (MAX_SEED + 1) if seed is None else seed
             self.update({"data": {"seed": next_seed}})
 
     def train(self, epochs: int, max_seconds: float | None = None, until: dict | None = None) -> dict:

@@ -16,6 +16,11 @@ from app.hosting.client import HostClient
 from app.schemas.session import SessionConfig
 from app.services.errors import Forbidden, HostUnavailable, LimitReached, NotAuthenticated, SessionNotFound
 
+SESSION_ID_BYTES = 9
+SESSION_ID_PATTERN = "[A-Za-z0-9_-]{12}"
+"""A session id: secrets.token_urlsafe(SESSION_ID_BYTES), 12 URL-safe characters. Routes match only these, so
+that /api/sessions/import can never be read as a session's id."""
+
 
 @dataclass
 class SessionRecord:
@@ -65,7 +70,7 @@ class SessionManager:
             alive = [host for host in self.hosts if host.alive]
             if not alive:
                 raise HostUnavailable()
-            record = SessionRecord(secrets.token_urlsafe(9), secrets.token_urlsafe(24), owner,
+            record = SessionRecord(secrets.token_urlsafe(SESSION_ID_BYTES), secrets.token_urlsafe(24), owner,
                                    min(alive, key=lambda h: h.sessions), touched=self.clock())
             self.records[record.id] = record  # reserved now, so that concurrent creates count it
             record.host.sessions += 1

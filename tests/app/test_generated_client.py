@@ -62,7 +62,7 @@ def test_every_operation_answers_with_its_generated_model(generated, live_server
     on = {"session_id": sid, "client": auth}
 
     check(op("sessions", "read_session")(**on), models.SessionOut)
-    check(op("sessions", "update_session")(**on, body=models.UpdateSessionChanges.from_dict({"learning_rate": 0.1})),
+    check(op("sessions", "update_session")(**on, body=models.SessionConfig.from_dict({"learning_rate": 0.1})),
           models.SessionOut)
     check(op("sessions", "read_data")(**on), models.DataView)
     check(op("training", "train")(**on, body=models.TrainRequest(epochs=3)), models.TrainResult)

@@ -1,5 +1,7 @@
 """Regressions from a review of the server: resource limits, recovery, and answers that stay 4xx."""
 
+import asyncio
+import concurrent.futures
 import json
 import threading
 
@@ -125,8 +127,19 @@ def test_encoder_forgets_maps_of_an_old_view():
     assert len(encoder.sent_maps) == 1
 
 
-@pytest.mark.anyio
-async def test_new_sessions_go_to_hosts_that_are_alive():
+def run_in_own_loop(scenario) -> None:
+    """Run ``scenario()`` (a coroutine function) on a fresh event loop in its own thread. The main thread
+    may already have a loop running (Playwright's sync API keeps one while the browser is open), and in
+    a random test order a browser test may come first."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, scenario()).result(timeout=120)
+
+
+def test_new_sessions_go_to_hosts_that_are_alive():
+    run_in_own_loop(_new_sessions_go_to_hosts_that_are_alive)
+
+
+async def _new_sessions_go_to_hosts_that_are_alive():
     now = [0.0]  # the manager's clock: idleness must not depend on how long the machine has been up
     manager = SessionManager(Settings(workers=2), clock=lambda: now[0])
     manager.hosts = [type(manager.hosts[0])(manager.settings, in_process=True) for _ in range(2)]

@@ -39,7 +39,7 @@ def test_token_is_required_and_must_be_the_sessions_own(client, new_session):
 
 
 def test_unknown_session_is_404(client):
-    response = client.get("/api/sessions/nope", headers={"Authorization": "Bearer x"})
+    response = client.get("/api/sessions/AAAAAAAAAAAA", headers={"Authorization": "Bearer x"})  # a well-formed id
     assert response.status_code == 404 and "no session" in response.json()["detail"]
 
 

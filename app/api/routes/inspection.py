@@ -4,13 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import ManagerDep, SessionDep
+from app.api.deps import SESSION_ID, ManagerDep, SessionDep
 from app.api.encoding import trusted_json
 from app.api.responses import SESSION_BODY_ERRORS, SESSION_ERRORS
 from app.schemas.inspection import BackpropRequest, PredictRequest, WeightEdit, WeightsIn
 from app.schemas.network import BackwardPass, GradientCheck, Grid, NodeValues, WeightEdited, Weights
 
-router = APIRouter(prefix="/sessions/{session_id}", tags=["inspection"])
+router = APIRouter(prefix=f"/sessions/{SESSION_ID}", tags=["inspection"])
 
 
 @router.get("/weights", response_model=Weights, responses=SESSION_ERRORS)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api.deps import ManagerDep, SessionDep
+from app.api.deps import SESSION_ID, ManagerDep, SessionDep
 from app.api.responses import NOT_FOUND, SESSION_ERRORS
 from app.lessons import catalog
 from app.schemas.lessons import Lesson, LessonSummary, TaskCheck
@@ -31,7 +31,7 @@ def read_lesson(lesson_id: str) -> dict:
     return catalog.describe(_lesson(lesson_id))
 
 
-@router.post("/sessions/{session_id}/lessons/{lesson_id}/tasks/{task}/check", response_model=TaskCheck,
+@router.post(f"/sessions/{SESSION_ID}/lessons/{{lesson_id}}/tasks/{{task}}/check", response_model=TaskCheck,
              responses=SESSION_ERRORS)
 async def check_task(session: SessionDep, manager: ManagerDep, lesson_id: str, task: int) -> dict:
     """Check task number `task` (from 0) of a lesson on this session; every condition with its measured value."""

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Request, status
 
-from app.api.deps import ManagerDep, SessionDep, client_of
+from app.api.deps import SESSION_ID, ManagerDep, SessionDep, client_of
 from app.api.responses import CREATE_ERRORS, SESSION_ERRORS
 from app.schemas.inspection import ImportRequest
 from app.schemas.models import SessionDocument
@@ -13,7 +13,7 @@ from app.services.errors import SessionError
 router = APIRouter(tags=["models"])
 
 
-@router.get("/sessions/{session_id}/model", response_model=SessionDocument, responses=SESSION_ERRORS)
+@router.get(f"/sessions/{SESSION_ID}/model", response_model=SessionDocument, responses=SESSION_ERRORS)
 async def export_model(session: SessionDep, manager: ManagerDep) -> dict:
     """The session's config and its model (architecture, weights, compile settings) as versioned JSON."""
     return await manager.call(session, "export")

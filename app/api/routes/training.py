@@ -4,14 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.api.deps import ManagerDep, SessionDep
+from app.api.deps import SESSION_ID, ManagerDep, SessionDep
 from app.api.responses import SESSION_BODY_ERRORS, error_responses
 from app.schemas.experiments import ExperimentReport, Samples, Sweep
 from app.schemas.inspection import ExperimentRequest, SweepRequest
 from app.schemas.training import StepResult, TrainRequest, TrainResult
 from app.services.sweep import MAX_WIDTHS
 
-router = APIRouter(prefix="/sessions/{session_id}", tags=["training"], responses=SESSION_BODY_ERRORS)
+router = APIRouter(prefix=f"/sessions/{SESSION_ID}", tags=["training"], responses=SESSION_BODY_ERRORS)
 
 
 @router.post("/train", response_model=TrainResult)

@@ -24,6 +24,13 @@ def decision_line(w, b: float) -> dict:
             "nearest_point": (-float(b) * w / norm**2).tolist()}
 
 
+def evaluate(w, b: float, x) -> dict:
+    """A two-input neuron at input x: its linear input a = w^T x + b (eq. 3.1), its line w^T x + b = 0
+    (eq. 3.3) and its output under each of Table 3-1's activations. ValueError for a w with no line."""
+    a = float(np.dot(np.asarray(w, dtype=np.float64), np.asarray(x, dtype=np.float64)) + float(b))  # eq. 3.1
+    return {"a": a, "line": decision_line(w, b), "activations": outputs(a)}
+
+
 def outputs(a: float, names=CHAPTER_ACTIVATIONS, samples: int = 101, span: float = 5.0) -> list[dict]:
     """For each activation: g(a), g'(a) (flagged when it is a training surrogate) and its graph on [-span, span]."""
     grid = np.linspace(-span, span, samples)

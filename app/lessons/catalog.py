@@ -2,6 +2,7 @@
 checks run on the learner's own session (app/lessons/checks.py). Numbers shown come from the engine."""
 
 from app.schemas.session import SessionConfig
+from app.services.errors import NotFound
 
 LESSONS: list[dict] = [
     {
@@ -285,6 +286,22 @@ LESSONS.append({
 })
 
 BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
+
+
+def get(lesson_id: str) -> dict:
+    """The lesson ``lesson_id``; NotFound (404) names the lesson otherwise."""
+    lesson = BY_ID.get(lesson_id)
+    if lesson is None:
+        raise NotFound("lesson.not_found", lesson_id=lesson_id)
+    return lesson
+
+
+def task_conditions(lesson_id: str, task: int) -> list:
+    """The conditions of task number ``task`` (from 0) of a lesson; NotFound for a task it does not have."""
+    tasks = get(lesson_id)["tasks"]
+    if not 0 <= task < len(tasks):
+        raise NotFound("lesson.task", lesson_id=lesson_id, last=len(tasks) - 1)
+    return tasks[task]["conditions"]
 
 
 def describe(lesson: dict) -> dict:

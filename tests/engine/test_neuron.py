@@ -28,3 +28,11 @@ def test_outputs_of_the_six_activations_follow_table_3_1():
     assert values["sign"]["surrogate"] and not values["tanh"]["surrogate"]
     graph = values["tanh"]["graph"]
     np.testing.assert_allclose(graph["g"], np.tanh(graph["a"]))
+
+
+def test_evaluate_gives_the_linear_input_of_eq_3_1_with_the_line_and_each_activation():
+    result = neuron.evaluate([1.0, 1.0], -1.5, [1.0, 1.0])  # AND by hand: 1 + 1 - 1.5
+    assert result["a"] == 0.5
+    assert result["line"] == neuron.decision_line([1.0, 1.0], -1.5)
+    by_name = {entry["name"]: entry["value"] for entry in result["activations"]}
+    assert by_name["step"] == 1.0 and by_name["linear"] == 0.5 and by_name["relu"] == 0.5

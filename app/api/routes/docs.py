@@ -35,6 +35,7 @@ def _root(request: Request) -> str:
 
 @router.get(DOCS_URL)
 def swagger_ui(request: Request) -> HTMLResponse:
+    """Swagger UI over this server's /openapi.json, its assets served from here."""
     root = _root(request)
     assets = root + ASSETS_URL
     return get_swagger_ui_html(
@@ -46,11 +47,13 @@ def swagger_ui(request: Request) -> HTMLResponse:
 
 @router.get(OAUTH2_REDIRECT_URL)
 def swagger_ui_oauth2_redirect() -> HTMLResponse:
+    """The page Swagger UI returns to after an OAuth2 login (unused by nnplay's bearer tokens, kept for the UI)."""
     return get_swagger_ui_oauth2_redirect_html()
 
 
 @router.get(REDOC_URL)
 def redoc(request: Request) -> HTMLResponse:
+    """ReDoc over this server's /openapi.json, with no web fonts and no CDN logo."""
     root = _root(request)
     return get_redoc_html(openapi_url=root + request.app.openapi_url, title=f"{request.app.title} - ReDoc",
                           redoc_js_url=root + REDOC_JS_URL, redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
@@ -66,6 +69,7 @@ def _redoc_bundle() -> tuple[bytes, str]:
 
 @router.get(REDOC_JS_URL)
 def redoc_bundle(request: Request) -> Response:
+    """ReDoc's script without its CDN logo; 304 when the browser already has this version."""
     body, etag = _redoc_bundle()
     headers = {"ETag": etag, "Cache-Control": "no-cache"}  # revalidated, so an upgraded package shows at once
     if request.headers.get("if-none-match") == etag:

@@ -6,16 +6,8 @@ from app.api.deps import SESSION_ID, ManagerDep, SessionDep
 from app.api.responses import NOT_FOUND, SESSION_ERRORS
 from app.lessons import catalog
 from app.schemas.lessons import Lesson, LessonSummary, TaskCheck
-from app.services.errors import NotFound
 
 router = APIRouter(tags=["lessons"])
-
-
-def _lesson(lesson_id: str) -> dict:
-    lesson = catalog.BY_ID.get(lesson_id)
-    if lesson is None:
-        raise NotFound("lesson.not_found", lesson_id=lesson_id)
-    return lesson
 
 
 @router.get("/lessons", response_model=list[LessonSummary])
@@ -28,14 +20,11 @@ def list_lessons() -> list[dict]:
             responses=NOT_FOUND)
 def read_lesson(lesson_id: str) -> dict:
     """A lesson: its text, starting config and tasks."""
-    return catalog.describe(_lesson(lesson_id))
+    return catalog.describe(catalog.get(lesson_id))
 
 
 @router.post(f"/sessions/{SESSION_ID}/lessons/{{lesson_id}}/tasks/{{task}}/check", response_model=TaskCheck,
              responses=SESSION_ERRORS)
 async def check_task(session: SessionDep, manager: ManagerDep, lesson_id: str, task: int) -> dict:
     """Check task number `task` (from 0) of a lesson on this session; every condition with its measured value."""
-    tasks = _lesson(lesson_id)["tasks"]
-    if not 0 <= task < len(tasks):
-        raise NotFound("lesson.task", lesson_id=lesson_id, last=len(tasks) - 1)
-    return await manager.call(session, "lesson_check", tasks[task]["conditions"])
+    return await manager.call(session, "lesson_check", catalog.task_conditions(lesson_id, task))

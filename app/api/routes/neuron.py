@@ -13,9 +13,7 @@ router = APIRouter(tags=["lessons"])
 @router.post("/neuron", response_model=NeuronAnswer, responses=BODY_ERRORS)
 def evaluate_neuron(body: NeuronRequest) -> dict:
     """a = w^T x + b (eq. 3.1), the line w^T x + b = 0 (eq. 3.3) and the six activations' outputs (Table 3-1)."""
-    a = body.w[0] * body.x[0] + body.w[1] * body.x[1] + body.b
     try:
-        line = neuron.decision_line(body.w, body.b)
+        return neuron.evaluate(body.w, body.b, body.x)
     except ValueError as exc:
         raise SessionError("figure.invalid", reason=str(exc)) from None
-    return {"a": a, "line": line, "activations": neuron.outputs(a)}

@@ -23,7 +23,7 @@ TASKS = (CLASSIFICATION, REGRESSION)
 MAX_POINTS = 100_000
 MAX_USER_POINTS = 10_000
 MAX_CLASSES = 6
-MAX_COORDINATE = 1e6
+MAX_COORDINATE = 1e6  # raw coordinates and regression targets of user data and inputs, in size at most
 
 Domain = tuple[tuple[float, float], ...]
 PLAYGROUND_DOMAIN: Domain = ((-6.0, 6.0), (-6.0, 6.0))
@@ -32,7 +32,17 @@ LINE_DOMAIN: Domain = ((-1.0, 1.0),)
 
 
 class DatasetError(ValueError):
-    """A dataset request or user data that cannot be used, with a message saying why."""
+    """A dataset request or user data that cannot be used, with a message saying why.
+
+    Errors a student can make in their own data also carry a ``code`` (``data.*``) and the ``params`` that
+    say where (row or line, column), so that a server can say the same in the student's language;
+    ``code`` is None for the others.
+    """
+
+    def __init__(self, message: str, code: str | None = None, **params: object):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(eq=False)  # arrays have no single truth value, so compare fields explicitly

@@ -46,9 +46,24 @@ async def app_error(request: Request, exc: AppError) -> JSONResponse:
     return JSONResponse(error_body(request, exc.code, exc.params), status_code=status, headers=headers)
 
 
+def bad_json(error: dict, body: object) -> dict:
+    """The params of request.bad_json: where the JSON stops making sense (1-based line and column) and why."""
+    position = next((p for p in reversed(error.get("loc", ())) if isinstance(p, int)), 0)
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body if isinstance(body, str) else ""
+    before = text[:position]
+    line = before.count("\n") + 1
+    column = position - (before.rfind("\n") + 1) + 1
+    reason = str((error.get("ctx") or {}).get("error") or error.get("msg") or "invalid JSON")
+    return {"position": position, "line": line, "column": column, "reason": reason}
+
+
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """422 with one readable line per problem, plus each field's location and message."""
+    """400 for a body that is not JSON at all (code request.bad_json: where and why); otherwise 422 with one
+    readable line per problem, plus each field's location and message."""
     errors = exc.errors()
+    broken = next((e for e in errors if e.get("type") == "json_invalid"), None)
+    if broken is not None:
+        return JSONResponse(error_body(request, "request.bad_json", bad_json(broken, exc.body)), status_code=400)
     problems = "; ".join(describe_error(e) for e in errors[:5]) or "the request is not valid"
     fields = [{"loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())], "msg": str(e.get("msg"))}
               for e in errors[:20]]

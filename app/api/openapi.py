@@ -3,8 +3,10 @@
 The request models carry no size limits the server is configured with; the services enforce those from
 Settings (a 422 whose code says which limit). So that a client that obeys the schema is never refused for
 a size the schema can state, the document is patched here: each entry of LIMITS sets a JSON-schema keyword
-of a field to a value computed from Settings. Limits a schema cannot state (products of sizes, points inside
-a CSV text, sessions per client) are added to the operation's description by OPERATION_LIMITS.
+of a field to a value computed from Settings, or to a service's own constant (the sizes of the width sweep
+and the deep-versus-shallow experiment, lesson figures the same on every server). Limits a schema cannot
+state (products of sizes, points inside a CSV text, sessions per client) are added to the operation's
+description by OPERATION_LIMITS.
 """
 
 from collections.abc import Callable
@@ -13,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app.core.config import Settings
+from app.services import experiment, sweep
 from engine.datasets import MAX_USER_POINTS
 
 Limit = Callable[[Settings], int | float]
@@ -20,6 +23,11 @@ Limit = Callable[[Settings], int | float]
 
 def _setting(name: str) -> Limit:
     return lambda settings: getattr(settings, name)
+
+
+def _fixed(value: int | float) -> Limit:
+    """A limit that is a service's own constant (a lesson figure's size), the same on every server."""
+    return lambda settings: value
 
 
 # (schema name, field path with "items" for a list's elements) -> (JSON-schema keyword, value from Settings)
@@ -33,6 +41,13 @@ LIMITS: dict[tuple[str, str], tuple[str, Limit]] = {
     ("TrainRequest", "epochs"): ("maximum", _setting("max_epochs_per_call")),
     ("PredictRequest", "inputs"): ("maxItems", _setting("max_predict_rows")),
     ("WeightsIn", "layers"): ("maxItems", lambda s: s.max_hidden_layers + 1),  # hidden layers and the output
+    ("SweepRequest", "widths"): ("maxItems", _fixed(sweep.MAX_WIDTHS)),
+    ("SweepRequest", "widths.items"): ("maximum", _setting("max_units")),
+    ("SweepRequest", "epochs"): ("maximum", _fixed(sweep.MAX_EPOCHS)),
+    ("ExperimentRequest", "width"): ("maximum", _setting("max_units")),
+    ("ExperimentRequest", "depths"): ("maxItems", _fixed(experiment.MAX_DEPTH)),
+    ("ExperimentRequest", "depths.items"): ("maximum", _fixed(experiment.MAX_DEPTH)),
+    ("ExperimentRequest", "epochs"): ("maximum", _fixed(experiment.MAX_EPOCHS)),
 }
 # (method, path, query parameter) -> (JSON-schema keyword, value from Settings)
 PARAMETER_LIMITS: dict[tuple[str, str, str], tuple[str, Limit]] = {

@@ -6,7 +6,7 @@ from typing import Any
 from app.schemas.errors import ErrorBody
 
 MEANINGS: dict[int, str] = {
-    400: "The body cannot be read as JSON (code request.error).",
+    400: "The body cannot be read as JSON (code request.bad_json; `params` say where: line, column).",
     401: "No token: send the session's token as `Authorization: Bearer <token>` (code auth.missing).",
     403: "The token is not this session's (code auth.wrong).",
     404: "Not found: no such session (never created, deleted, or expired after inactivity), or no such "

@@ -98,7 +98,9 @@ def grid(session: Session, resolution: int) -> dict:
     """Every neuron on a grid, within the server's limits."""
     limits = session.settings
     cells = resolution ** (2 if session.dataset.dims == 2 else 1)
-    if resolution > limits.max_grid or cells * _values_per_point(session) // 2 > limits.max_grid_values:
+    if resolution > limits.max_grid:
+        raise SessionError("limit.grid_resolution", most=limits.max_grid)
+    if cells * _values_per_point(session) // 2 > limits.max_grid_values:
         raise SessionError("limit.grid", most=limits.max_grid_values)
     return inspection.grid(session, resolution)
 

@@ -105,7 +105,7 @@ LESSONS: list[dict] = [
         "config": {"data": {"name": "sine", "n_points": 200, "train_ratio": 0.8}, "features": ["x1"],
                    "hidden_layers": [1], "optimizer": "adam", "learning_rate": 0.02, "batch_size": 20},
         "figure": [
-            {"kind": "sweep", "mode": "chart", "widths": [1, 2, 4, 8, 16, 32, 64], "epochs": 600},
+            {"kind": "sweep", "mode": "chart", "widths": [1, 2, 4, 8, 16, 32], "epochs": 600},
             # The chapter's three caveats, each as a counter-example to load and train.
             {"kind": "load", "label": "caveat_discontinuous",
              "changes": {"data": {"name": "step", "n_points": 200, "train_ratio": 0.8}, "hidden_layers": [4]}},

@@ -8,7 +8,8 @@ overflowed is written as null.
 
 from pydantic import BaseModel, ConfigDict
 
-NETWORK_NUMBERS = "Numbers are float32 unless the session's dtype is float64; null where a value overflowed."
+NETWORK_DTYPE = "Numbers are float32 unless the session's dtype is float64."
+NETWORK_NUMBERS = NETWORK_DTYPE[:-1] + "; null where a value overflowed."
 FLOAT64_NUMBERS = "Numbers are float64; null where a value overflowed."
 
 Number = float | None

@@ -1,6 +1,6 @@
 """Answers of the comparisons run on a session's data: the width sweep, random weight samples and the
-deep-versus-shallow experiment. Their networks are fresh engine networks (float32); losses that
-overflowed are null."""
+deep-versus-shallow experiment. Their networks are fresh engine networks in the session's dtype, so their
+numbers are float32 unless the session's dtype is float64; a loss or map value that overflowed is null."""
 
 from typing import Literal
 

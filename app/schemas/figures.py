@@ -5,7 +5,7 @@ a value that overflowed is null."""
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.answer import Answer, Matrix, Number
-from app.schemas.types import Float, Int, one_of
+from app.schemas.types import Float, Int, Parameter, one_of
 from engine import surface
 
 
@@ -15,7 +15,7 @@ class NeuronRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False,
                               json_schema_extra={"examples": [{"w": [1, 1], "b": -1.5, "x": [1, 1]}]})
     w: list[Float] = Field(..., min_length=2, max_length=2)
-    b: Float = Field(..., ge=-1e6, le=1e6)
+    b: Parameter
     x: list[Float] = Field(..., min_length=2, max_length=2)
 
 

@@ -1,12 +1,16 @@
-"""Request bodies for training and looking inside a network."""
+"""Request bodies for training and looking inside a network.
+
+Upper bounds that come from the server's Settings, and those of the sweep and the deep-versus-shallow
+experiment (their services' own constants), are not repeated here: the services check them, with an error
+code that says which limit, and app/api/openapi.py (LIMITS) writes every one of them into the schema.
+"""
 
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.training import TrainRequest  # noqa: F401  (it moved; the old import keeps working)
-from app.schemas.types import Float, Int, bounded_int
-from app.services import experiment, sweep
+from app.schemas.types import Float, Int, Parameter, Point, bounded_int
 
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -28,7 +32,8 @@ class WeightsIn(BaseModel):
             {"W": [[1, -2], [-1, 1]], "b": [1, 0]}, {"W": [[2, -1], [-2, -1]], "b": [0, 0]},
             {"W": [[3, -1], [-1, 4]], "b": [-2, 2]}]}]},
     )
-    layers: list[LayerWeights] = Field(..., min_length=1, max_length=64)
+    # At most the server's max_hidden_layers + 1 (app/api/openapi.py writes it into the schema).
+    layers: list[LayerWeights] = Field(..., min_length=1)
 
 
 class WeightEdit(BaseModel):
@@ -39,21 +44,21 @@ class WeightEdit(BaseModel):
     layer: Int = Field(..., ge=1, description="1 = the first hidden layer.")
     row: Int = Field(..., ge=0, description="The neuron in that layer.")
     col: bounded_int(ge=0) | None = Field(None, description="The neuron of the layer below; none for the bias.")
-    value: Float = Field(..., ge=-1e6, le=1e6)
+    value: Parameter
 
 
 class PredictRequest(BaseModel):
     """Raw input points (x1, x2), or (x,) for 1-D data."""
 
     model_config = STRICT
-    inputs: list[list[Float]] = Field(..., min_length=1, examples=[[[1, -1], [0, 0]]])
+    inputs: list[Point] = Field(..., min_length=1, examples=[[[1, -1], [0, 0]]])
 
 
 class BackpropRequest(BaseModel):
     """One sample: its raw input and its class (or target value for regression)."""
 
     model_config = STRICT
-    input: list[Float] = Field(..., min_length=1, max_length=2, examples=[[1, -1]])
+    input: Point = Field(..., examples=[[1, -1]])
     target: Float = Field(..., examples=[0])
 
 
@@ -61,8 +66,8 @@ class SweepRequest(BaseModel):
     """Hidden-layer widths to compare on the session's data, and how long to train each."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"widths": [1, 2, 4, 8], "epochs": 300}]})
-    widths: list[bounded_int(ge=1, le=sweep.MAX_UNITS)] = Field(..., min_length=1, max_length=sweep.MAX_WIDTHS)
-    epochs: Int = Field(300, ge=1, le=sweep.MAX_EPOCHS)
+    widths: list[bounded_int(ge=1)] = Field(..., min_length=1)
+    epochs: Int = Field(300, ge=1)
 
 
 class ExperimentRequest(BaseModel):
@@ -70,10 +75,9 @@ class ExperimentRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"width": 8, "depths": [1, 2, 3, 4],
                                                                                "epochs": 150}]})
-    width: Int = Field(8, ge=1, le=experiment.MAX_WIDTH)
-    depths: list[bounded_int(ge=1, le=experiment.MAX_DEPTH)] = Field(
-        default_factory=lambda: [1, 2, 3, 4], min_length=1, max_length=experiment.MAX_DEPTH)
-    epochs: Int = Field(150, ge=1, le=experiment.MAX_EPOCHS)
+    width: Int = Field(8, ge=1, description="Neurons per layer of the deep networks.")
+    depths: list[bounded_int(ge=1)] = Field(default_factory=lambda: [1, 2, 3, 4], min_length=1)
+    epochs: Int = Field(150, ge=1)
 
 
 class ImportRequest(BaseModel):

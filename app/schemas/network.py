@@ -93,8 +93,9 @@ class GradientCheck(Answer):
     max_difference: Number = Field(..., description="The largest absolute difference of all layers.")
 
 
-UnitMap = list[list[float]] | list[float]
-"""One neuron's map: R rows of R values over the domain (x2 over rows), or R values for 1-D data."""
+UnitMap = Matrix | Vector
+"""One neuron's map: R rows of R values over the domain (x2 over rows), or R values for 1-D data; null
+where a value overflowed."""
 
 
 class Grid(Answer):

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.schemas.types import Float, Int, one_of
+from app.schemas.types import Coordinate, Float, Int, Point, one_of
 from engine import activations, datasets, features, initializers, losses, optimizers
 from engine.datasets import MAX_USER_POINTS
 
@@ -25,8 +25,9 @@ class UserPoints(BaseModel):
     """Points drawn on the canvas: rows of (x1, x2) (or (x,) in 1-D) and one label or target per row."""
 
     model_config = STRICT
-    X: list[list[Float]] = Field(..., min_length=1, max_length=MAX_USER_POINTS)
-    y: list[Float] = Field(..., min_length=1, max_length=MAX_USER_POINTS)
+    X: list[Point] = Field(..., min_length=1, max_length=MAX_USER_POINTS)
+    y: list[Coordinate] = Field(..., min_length=1, max_length=MAX_USER_POINTS,
+                                description="The class of each point (from 0), or its target value (regression).")
     task: Literal["classification", "regression"] = "classification"
     domain: list[tuple[Float, Float]] | None = Field(
         None, max_length=2, description="The region the points were drawn in; default: their bounding box."

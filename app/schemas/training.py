@@ -4,11 +4,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.schemas.answer import NETWORK_DTYPE, NETWORK_NUMBERS, Answer
 from app.schemas.session import SessionMetrics
 from app.schemas.types import Float, Int
-
-NUMBERS = "float32 unless the session's dtype is float64"
-ANSWER = ConfigDict(extra="forbid")  # an answer lists every key it sends: a key added elsewhere fails the tests
 
 
 class TrainStatus(StrEnum):
@@ -61,29 +59,29 @@ class TrainRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, json_schema_extra={"examples": [
         {"epochs": 200}, {"epochs": 2000, "until": {"test_accuracy_at_least": 0.9}}]})
-    epochs: Int = Field(..., ge=1, le=100_000, description="The most epochs to run in this call.")
+    # Its maximum is the server's max_epochs_per_call (app/api/openapi.py writes it into the schema).
+    epochs: Int = Field(..., ge=1, description="The most epochs to run in this call.")
     until: StopRule | None = Field(None, description="Stop earlier, once every rule given here holds.")
 
 
-class TrainHistory(BaseModel):
+class TrainHistory(Answer):
     """Per-epoch values, one entry per epoch run (None where a value does not apply, e.g. no test set)."""
 
-    model_config = ANSWER
     epoch: list[int]
-    train_loss: list[float] = Field(..., description=f"J on the training set after each epoch ({NUMBERS}).")
-    test_loss: list[float | None] = Field(..., description=f"Loss on the test set ({NUMBERS}).")
+    # Finite: an epoch whose loss is not ends the call as diverged and is not listed (engine/training.py).
+    train_loss: list[float] = Field(..., description="J on the training set after each epoch. " + NETWORK_DTYPE)
+    test_loss: list[float | None] = Field(..., description="Loss on the test set. " + NETWORK_DTYPE)
     train_accuracy: list[float | None] = Field(..., description="Fraction of training points right (classes only).")
     test_accuracy: list[float | None] = Field(..., description="Fraction of test points right (classes only).")
 
 
-class StepResult(BaseModel):
+class StepResult(Answer):
     """How a training call ended and where training stands now."""
 
-    model_config = ANSWER
     status: TrainStatus = Field(..., description="completed, goal_reached, time_limit or diverged.")
     message: str = Field("", description="A sentence saying how it ended.")
     epochs_run: int = Field(..., description="Epochs run in this call.")
-    metrics: SessionMetrics = Field(..., description=f"Where training stands now, on the whole sets ({NUMBERS}).")
+    metrics: SessionMetrics = Field(..., description="Where training stands now, on the whole sets. " + NETWORK_NUMBERS)
 
 
 class TrainResult(StepResult):

@@ -9,11 +9,19 @@ JSON in Python mode, where a strict model would refuse a JSON array for a `tuple
   ``3.5``, a boolean or a string.
 
 Query and path parameters arrive as text and keep FastAPI's plain ``int``/``float`` (``?seed=3``).
+
+- ``Coordinate``: a raw input coordinate, within the engine's ±``MAX_COORDINATE``; ``Point``: one to two of
+  them, (x1, x2) or (x,) for 1-D data (the session's data decides which).
+- ``Parameter``: a weight or bias typed in by hand, within ±``MAX_PARAMETER``.
 """
 
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, Strict
+
+from engine.datasets import MAX_COORDINATE
+
+MAX_PARAMETER = 1e6  # a weight or bias set by hand (one value, PATCH /weights; the neuron figure's bias)
 
 
 def _whole_number(value: Any) -> Any:
@@ -34,3 +42,13 @@ def bounded_int(**bounds: int) -> Any:
 def one_of(*names: str) -> dict:
     """A JSON-schema ``enum`` of ``names`` (a registry's keys, so the engine stays the one list of them)."""
     return {"enum": list(names)}
+
+
+def bounded_float(**bounds: float) -> Any:
+    """``Float`` with bounds (``ge=-1, le=1``), for list items."""
+    return Annotated[float, Field(**bounds), Strict()]
+
+
+Coordinate = bounded_float(ge=-MAX_COORDINATE, le=MAX_COORDINATE)
+Point = Annotated[list[Coordinate], Field(min_length=1, max_length=2)]
+Parameter = bounded_float(ge=-MAX_PARAMETER, le=MAX_PARAMETER)

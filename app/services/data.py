@@ -24,7 +24,9 @@ def build(data: DataConfig, settings: Settings) -> tuple[datasets.Dataset, datas
         if dataset.n_points > settings.max_points:
             raise SessionError("limit.points", most=settings.max_points, count=dataset.n_points)
         train, test = datasets.train_test_split(dataset, data.train_ratio, data.seed)
-    except datasets.DatasetError as exc:
+    except datasets.DatasetError as exc:  # the student's own data: its code says what and where, in any language
+        if exc.code is not None:
+            raise SessionError(exc.code, **exc.params) from None
         raise SessionError("data.invalid", reason=str(exc)) from None
     return dataset, train, test
 

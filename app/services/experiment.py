@@ -13,8 +13,7 @@ from app.services.session import Session
 from engine import Dense, Sequential
 from engine.compare import plan
 
-MAX_DEPTH, MAX_EPOCHS, CURVE_POINTS = 6, 1000, 100
-MAX_WIDTH = 32  # neurons per layer of the deep networks
+MAX_DEPTH, MAX_EPOCHS, CURVE_POINTS = 6, 1000, 100  # the figure's own limits; a width is at most max_units
 
 
 class Experiment:
@@ -83,10 +82,12 @@ class Experiment:
 
 
 def start(session: Session, width: int, depths: list[int], epochs: int) -> dict:
-    """Start the comparison on this session's data (one at a time per session)."""
-    if (not 1 <= width <= MAX_WIDTH or not depths or any(not 1 <= k <= MAX_DEPTH for k in depths)
+    """Start the comparison on this session's data (one at a time per session). ``width``, the neurons per
+    layer of the deep networks, is at most the server's max_units."""
+    units = session.settings.max_units
+    if (not 1 <= width <= units or not depths or any(not 1 <= k <= MAX_DEPTH for k in depths)
             or len(depths) > MAX_DEPTH):
-        raise SessionError("experiment.plan", units=MAX_WIDTH, most=MAX_DEPTH)
+        raise SessionError("experiment.plan", units=units, most=MAX_DEPTH)
     if not 1 <= epochs <= MAX_EPOCHS:
         raise SessionError("sweep.epochs", most=MAX_EPOCHS)
     current = getattr(session, "experiment", None)

@@ -7,9 +7,9 @@ from app.schemas.session import SessionConfig
 from app.services.errors import SessionError
 from app.services.session import Session
 from engine import serialization
+from engine.datasets import MAX_COORDINATE  # raw coordinates beyond this are not points of any dataset here
 
 EXPORT_FORMAT, EXPORT_VERSION = "nnplay.session", 1
-MAX_INPUT = 1e6  # raw coordinates beyond this are not points of any dataset here
 
 
 def _raw_inputs(session: Session, rows) -> np.ndarray:
@@ -19,8 +19,8 @@ def _raw_inputs(session: Session, rows) -> np.ndarray:
         raise SessionError("inputs.shape", dims=session.dataset.dims) from None
     if X.ndim != 2 or X.shape[1] != session.dataset.dims:
         raise SessionError("inputs.shape", dims=session.dataset.dims)
-    if not np.isfinite(X).all() or np.abs(X).max(initial=0) > MAX_INPUT:
-        raise SessionError("inputs.range", most=f"{MAX_INPUT:g}")
+    if not np.isfinite(X).all() or np.abs(X).max(initial=0) > MAX_COORDINATE:
+        raise SessionError("inputs.range", most=f"{MAX_COORDINATE:g}")
     return X
 
 
@@ -122,8 +122,9 @@ def backprop(session: Session, row, target) -> dict:
 
 
 def grid(session: Session, resolution: int) -> dict:
-    """Every neuron's output on a resolution x resolution grid over the data's domain, as nested lists."""
-    with session.lock:
+    """Every neuron's output on a resolution x resolution grid over the data's domain, as nested lists (a value
+    that overflowed stays inf or NaN here; the route writes it as null)."""
+    with session.lock, np.errstate(all="ignore"):
         neuron_grid = session.grid(resolution)
         maps = neuron_grid.evaluate(session.model)
         return {
@@ -141,12 +142,20 @@ def export(session: Session) -> dict:
                 "model": serialization.model_to_dict(session.model)}
 
 
+def _plain(value: object) -> object:
+    """``value`` as it came if it is a JSON scalar (so {version!r} reads 2 or '2'), else its text (a list, a
+    dict, NaN: the error's params stay plain JSON)."""
+    if value is None or isinstance(value, bool | int | str) or (isinstance(value, float) and np.isfinite(value)):
+        return value
+    return str(value)
+
+
 def check_export(document: dict) -> tuple[SessionConfig, dict]:
     """Validate an exported document; returns (config, engine model document)."""
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise SessionError("document.format", expected=EXPORT_FORMAT)
     if document.get("version") != EXPORT_VERSION:
-        raise SessionError("document.version", version=str(document.get("version")))
+        raise SessionError("document.version", version=_plain(document.get("version")))
     try:
         config = SessionConfig.model_validate(document.get("config"))
     except ValueError as exc:

@@ -81,6 +81,20 @@ class SessionManager:
             raise
         return {**described, "token": record.token}
 
+    async def import_document(self, config: SessionConfig, model: dict, owner: str) -> dict:
+        """A new session for ``owner`` from an exported document's config and model: its description and
+        token. If anything fails after the session was reserved (a model that does not fit, a host that
+        stopped, a cancelled request), the session is deleted, so it never counts against the client."""
+        created = await self.create(config, owner)
+        record = self.records[created["id"]]
+        try:
+            await self.call(record, "load_model", model)
+            described = await self.call(record, "describe")
+        except BaseException:
+            self.delete(record.id)
+            raise
+        return {**described, "token": created["token"]}
+
     def authorize(self, session_id: str, token: str | None) -> SessionRecord:
         """The record of ``session_id`` if ``token`` is its token; raises otherwise. Marks it as used."""
         record = self.records.get(session_id)

@@ -2,24 +2,32 @@
 
 Each width is a fresh network built like the session's (its features, activation, output and loss,
 optimizer and seed), trained on the session's own training data for the same number of epochs, so the
-only difference between them is the number of hidden neurons.
+only difference between them is the number of hidden neurons. A width is at most the server's max_units
+(Settings); how many widths and epochs are this figure's own limits, below.
 """
 
 import numpy as np
 
 from app.services.errors import SessionError
+from app.services.inspection import finite_list
 from app.services.session import Session
 from engine import Dense, Sequential
 from engine.grid import NeuronGrid
 
 MAX_WIDTHS, MAX_EPOCHS, MAP_RESOLUTION = 8, 2000, 40
-MAX_UNITS = 64  # neurons in one compared hidden layer
+
+
+def _output_map(values: np.ndarray) -> list:
+    """The output layer's maps rounded to 4 decimals, None where a value overflowed."""
+    with np.errstate(all="ignore"):
+        return finite_list(np.round(values, 4))
 
 
 def sweep(session: Session, widths: list[int], epochs: int) -> dict:
     """Per width: train and test loss (and accuracy for classes) after ``epochs``, and the output map."""
-    if not 1 <= len(widths) <= MAX_WIDTHS or any(not 1 <= w <= MAX_UNITS for w in widths):
-        raise SessionError("sweep.widths", most=MAX_WIDTHS, units=MAX_UNITS)
+    units = session.settings.max_units
+    if not 1 <= len(widths) <= MAX_WIDTHS or any(not 1 <= w <= units for w in widths):
+        raise SessionError("sweep.widths", most=MAX_WIDTHS, units=units)
     if not 1 <= epochs <= MAX_EPOCHS:
         raise SessionError("sweep.epochs", most=MAX_EPOCHS)
     with session.lock:
@@ -43,7 +51,7 @@ def sweep(session: Session, widths: list[int], epochs: int) -> dict:
                 "width": width, "parameters": net.n_params, "status": history.status,
                 "train_loss": train["loss"], "test_loss": test.get("loss"),
                 "train_accuracy": train.get("accuracy"), "test_accuracy": test.get("accuracy"),
-                "output": np.round(out, 4).tolist(),
+                "output": _output_map(out),
             })
     return {"epochs": epochs, "task": session.dataset.task, "resolution": MAP_RESOLUTION, "results": results}
 
@@ -62,5 +70,5 @@ def samples(session: Session, count: int) -> dict:
             copy = Sequential.from_dict({**document, "seed": seed, "compile": None})
             copy.initialize(seed)
             out = grid.evaluate(copy)[-1]
-            results.append({"seed": seed, "output": np.round(out, 4).tolist()})
+            results.append({"seed": seed, "output": _output_map(out)})
     return {"task": session.dataset.task, "resolution": MAP_RESOLUTION, "results": results}

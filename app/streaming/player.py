@@ -27,6 +27,24 @@ SIMPLE_COMMANDS = {"play": "play", "pause": "pause", "step": "stream_step", "res
 _viewer_ids = itertools.count(1)
 
 
+def close_reason(error: AppError) -> str:
+    """A WebSocket close reason: the English sentence, cut to fit the protocol's 123 bytes."""
+    return error.message("en").encode()[:120].decode(errors="ignore")
+
+
+async def refuse(websocket: WebSocket, error: AppError, close_code: int) -> None:
+    """Say why the stream ends, then end it: an error message with the code, its params and the sentence in
+    the language of the handshake's Accept-Language (the page renders the code in its own), then the close
+    (its reason is the short English sentence)."""
+    language = language_of(websocket.headers.get("accept-language"))
+    try:
+        await websocket.send_json({"type": "error", "code": error.code, "params": error.params,
+                                   "message": error.message(language)})
+    except (WebSocketDisconnect, ConnectionError, RuntimeError):
+        return  # the client has gone already
+    await websocket.close(close_code, close_reason(error))
+
+
 class StreamPlayer:
     """Serves one connected client of one session."""
 
@@ -43,7 +61,8 @@ class StreamPlayer:
         """Serve until the client leaves or the session ends; leaves no task or registration behind."""
         record, host = self.record, self.record.host
         if record.viewers >= self.settings.max_viewers_per_session:
-            await self.ws.close(CLOSE_TOO_MANY, f"at most {self.settings.max_viewers_per_session} streams per session")
+            await refuse(self.ws, AppError("stream.too_many", most=self.settings.max_viewers_per_session),
+                         CLOSE_TOO_MANY)
             return
         record.viewers += 1
         try:
@@ -91,7 +110,7 @@ class StreamPlayer:
                 if frame is None:
                     break
                 await self.ws.send_bytes(frame)
-            await self.ws.close(CLOSE_SESSION_ENDED, "the session was deleted or expired")
+            await refuse(self.ws, AppError("stream.session_ended"), CLOSE_SESSION_ENDED)
         except (WebSocketDisconnect, ConnectionError, LookupError, RuntimeError):
             return  # the client went away mid-send, or the host is gone
         finally:
@@ -109,7 +128,8 @@ class StreamPlayer:
                     await self._error("control messages are JSON text, not binary")
                     continue
                 if len(text.encode()) > self.settings.max_ws_message_bytes:
-                    await self.ws.close(CLOSE_TOO_BIG, "control message too large")
+                    await refuse(self.ws, AppError("stream.message_too_large",
+                                                   most=self.settings.max_ws_message_bytes), CLOSE_TOO_BIG)
                     break
                 try:
                     command = json.loads(text)
@@ -128,8 +148,8 @@ class StreamPlayer:
         the server's own errors their code and parameters, as in REST error bodies."""
         if isinstance(error, AppError):
             language = language_of(self.ws.headers.get("accept-language"))
-            await self.ws.send_json({"type": "error", "message": error.message(language), "code": error.code,
-                                     "params": error.params})
+            await self.ws.send_json({"type": "error", "code": error.code, "params": error.params,
+                                     "message": error.message(language)})
         else:
             await self.ws.send_json({"type": "error", "message": str(error)})
 

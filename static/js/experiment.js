@@ -1,6 +1,6 @@
 // Section 3.1.4, Table 3-2: deep k x n against shallow 1 x m at equal parameter counts, as a background
 // job on the server; a progress bar, Cancel, then a table laid out like Table 3-2 and the learning curves.
-import { errorText, t } from "./i18n.js";
+import { t } from "./i18n.js";
 
 const CHAPTER = [  // Table 3-2 as the chapter quotes it (speech recognition word error rates, %, from the literature)
   ["1 × 2k", 24.2, "", ""], ["2 × 2k", 20.4, "", ""], ["3 × 2k", 18.4, "", ""], ["4 × 2k", 17.8, "", ""],
@@ -39,9 +39,7 @@ export class ExperimentView {
     if (!report) return;
     this.$(".ex-progress").value = report.progress;
     let status = t(`ex_${report.status}`, { seconds: report.seconds });
-    if (report.status === "failed" && report.message) {  // why, in the page's language when it has a code
-      status += `: ${errorText({ message: report.message, code: report.code, params: report.params })}`;
-    }
+    if (report.status === "failed" && report.message) status += `: ${report.message}`;  // why (the server's words)
     this.$(".ex-status").textContent = status;
     this.table(report);
     if (report.status === "running") setTimeout(() => this.poll(), POLL_MS);

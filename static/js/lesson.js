@@ -14,7 +14,8 @@ const VIEWS = { backprop: BackpropView, neuron: NeuronView, surface: SurfaceView
   experiment: ExperimentView, load: LoadView, nodes: NodesView };
 
 function describe(condition) {
-  const value = (v) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : JSON.stringify(v));
+  const value = (v) => (v === null || v === undefined ? "—"  // nothing measured, e.g. data the task's sample does not fit
+    : typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : JSON.stringify(v));
   const given = condition.expected;
   const expected = given?.tolerance ?? given?.output ?? given?.at_most ?? given;  // the number that matters
   return t(`cond_${condition.kind}`, { expected: value(expected), measured: value(condition.measured),

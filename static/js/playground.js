@@ -29,6 +29,13 @@ function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
+/** A server sentence as the start of a longer message: capitalized, ended, ready for the next sentence. */
+function leadSentence(text) {
+  const zh = currentLanguage() === "zh";
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.。!！?？]$/.test(capital) ? capital + (zh ? "" : " ") : capital + (zh ? "。" : ". ");
+}
+
 const format = (value, digits = 3) => {
   if (value === null || value === undefined) return "–";
   return Math.abs(value) >= 1e4 ? Number(value).toPrecision(4) : Number(value).toFixed(digits);
@@ -130,17 +137,18 @@ export class Playground {
       onHello: () => {},
       onFrame: (frame) => this.onFrame(frame),
       onError: (error) => this.toast(() => t("error", { message: errorText(error) }), "error"),
-      onStatus: (status, seconds) => this.connectionStatus(status, seconds),
-      onGone: () => this.restart(),
-      onRefused: (reason) => this.toast(() => t("error", { message: reason }), "error", 0),
+      onStatus: (status, seconds, why) => this.connectionStatus(status, seconds, why),
+      onGone: (why) => this.restart(why),
+      onRefused: (why) => this.toast(() => t("error", { message: errorText(why) }), "error", 0),
     });
     this.stream.setView({ output_resolution: 64, neuron_resolution: 20 });
     this.session.history().then((history) => { this.chart.setHistory(history); this.render(); }).catch(() => {});
   }
 
-  async restart() {
+  /** why: the server's reason for ending the stream ({code, params, message}), shown in the page's language. */
+  async restart(why = null) {
     if (this.leaving) return;
-    this.toast(() => t("session_gone"), "error");
+    this.toast(() => (why ? leadSentence(errorText(why)) : "") + t("session_gone"), "error");
     for (let attempt = 0; ; attempt += 1) {
       try {
         this.session = await Session.create(this.config);
@@ -404,9 +412,12 @@ export class Playground {
     $("limits").textContent = t("limits", { layers, units, points });
   }
 
-  connectionStatus(status, seconds) {
+  connectionStatus(status, seconds, why = null) {
     if (status === "connected") { if (this.wasDisconnected) this.toast(() => t("connected"), "ok"); this.wasDisconnected = false; }
-    else if (status === "disconnected") { this.wasDisconnected = true; this.toast(() => t("disconnected", { s: seconds }), "error", 0); }
+    else if (status === "disconnected") {
+      this.wasDisconnected = true;
+      this.toast(() => (why ? leadSentence(errorText(why)) : "") + t("disconnected", { s: seconds }), "error", 0);
+    }
   }
 
   /** Show an error (an ApiError's sentence comes from its code and params, in the page's language). */

@@ -3,10 +3,16 @@ import { decodeFrame } from "./protocol.js";
 
 const CLOSE_SESSION_GONE = new Set([4404, 4410]);
 const CLOSE_REFUSED = new Set([1008, 4403, 4429]);  // retrying would be refused again
+// Errors the server sends just before it closes the stream (docs/protocol.md): kept for the close handler,
+// which shows them (in the page's language, by errorText) instead of the close's short English reason.
+const CLOSING_CODES = new Set(["session.not_found", "auth.missing", "auth.wrong", "stream.too_many",
+  "stream.session_ended", "stream.message_too_large", "stream.origin"]);
 
 export class Stream {
   /** handlers: {onHello(hello), onFrame(frame), onError({message, code, params}),
-   *  onStatus("connecting"|"connected"|"disconnected", seconds), onGone(), onRefused(reason)} */
+   *  onStatus("connecting"|"connected"|"disconnected", seconds, why), onGone(why), onRefused(why)};
+   *  why: the server's error ({message, code, params}) saying why it closed the stream, or null (onRefused:
+   *  {message: the close reason} when the server said nothing before) */
   constructor(session, handlers) {
     this.session = session;
     this.handlers = handlers;
@@ -27,6 +33,7 @@ export class Stream {
       ["nnplay", `token.${this.session.token}`]);
     ws.binaryType = "arraybuffer";
     this.ws = ws;
+    let closing = null;  // the error the server sent before closing, if any
     ws.onopen = () => {
       this.retry = 0;
       this.handlers.onStatus("connected");
@@ -39,7 +46,9 @@ export class Stream {
         const message = JSON.parse(event.data);
         if (message.type === "hello") this.handlers.onHello(message);
         else if (message.type === "error") {  // code and params when the server gives them (i18n.js's errorText)
-          this.handlers.onError({ message: message.message, code: message.code ?? null, params: message.params ?? {} });
+          const error = { message: message.message, code: message.code ?? null, params: message.params ?? {} };
+          if (CLOSING_CODES.has(error.code)) closing = error;  // the close follows; its handler shows it
+          else this.handlers.onError(error);
         }
         return;
       }
@@ -53,17 +62,17 @@ export class Stream {
       if (this.closed || this.ws !== ws) return;
       if (CLOSE_SESSION_GONE.has(event.code)) {
         this.closed = true;
-        this.handlers.onGone();
+        this.handlers.onGone(closing);
         return;
       }
       if (CLOSE_REFUSED.has(event.code)) {
         this.closed = true;
-        this.handlers.onRefused(event.reason || `closed (${event.code})`);
+        this.handlers.onRefused(closing ?? { message: event.reason || `closed (${event.code})` });
         return;
       }
       const seconds = Math.min(10, 2 ** this.retry);
       this.retry += 1;
-      this.handlers.onStatus("disconnected", seconds);
+      this.handlers.onStatus("disconnected", seconds, closing);  // e.g. 1009: a control message too large
       setTimeout(() => { if (!this.closed) this.connect(); }, seconds * 1000);
     };
   }

@@ -60,3 +60,25 @@ def test_the_documented_session_id_matches_the_ids_the_server_makes(client, new_
     sid, _, _ = new_session()
     assert re.fullmatch(parameter["schema"]["pattern"].strip("^$"), sid)
     assert not re.fullmatch(parameter["schema"]["pattern"].strip("^$"), "import")
+
+
+@pytest.mark.parametrize("path", ["/api/sessions", "/api/datasets/preview", f"/api/sessions/{WELL_FORMED_ID}/train"])
+def test_a_body_that_is_not_json_is_a_400_saying_where(client, path):
+    response = client.post(path, content=b'{"epochs": 3,\n "x": }', headers={"content-type": "application/json"})
+    assert response.status_code == 400, response.text
+    body = ErrorBody.model_validate(response.json())
+    assert body.code == "request.bad_json"
+    assert (body.params["line"], body.params["column"]) == (2, 7)
+    assert "line 2, column 7" in body.detail
+    chinese = client.post(path, content=b"{bad", headers={"content-type": "application/json", "accept-language": "zh"})
+    assert chinese.status_code == 400
+    assert chinese.json()["detail"] == "请求内容不是有效的 JSON（第 1 行第 2 列有误）"
+
+
+def test_only_operations_with_a_body_document_400_and_413(client):
+    document = client.get("/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            has_body = "requestBody" in operation
+            assert ("400" in operation["responses"]) == has_body, (method, path)
+            assert ("413" in operation["responses"]) == has_body, (method, path)

@@ -56,7 +56,7 @@ def test_bad_weights_and_inputs_are_refused(client, fig_session):
     wrong = {"layers": FIG_3_13["layers"][:2]}
     response = client.put(f"/api/sessions/{sid}/weights", json=wrong, headers=headers)
     assert response.status_code == 422 and "expected 6 arrays" in response.json()["detail"]
-    response = client.post(f"/api/sessions/{sid}/predict", json={"inputs": [[1, 2, 3]]}, headers=headers)
+    response = client.post(f"/api/sessions/{sid}/predict", json={"inputs": [[1]]}, headers=headers)  # 1-D row, 2-D data
     assert response.status_code == 422 and "rows of 2 numbers" in response.json()["detail"]
     response = client.post(f"/api/sessions/{sid}/backprop", json={"input": [0, 0], "target": 7}, headers=headers)
     assert response.status_code == 422 and "class from 0 to 1" in response.json()["detail"]
@@ -109,3 +109,15 @@ def test_one_weight_or_bias_can_be_edited_alone(client, fig_session):
     for bad in ({"layer": 4, "row": 0, "value": 1}, {"layer": 1, "row": 2, "col": 0, "value": 1},
                 {"layer": 1, "row": 0, "col": 5, "value": 1}, {"layer": 1, "row": 0, "value": 1e9}):
         assert client.patch(f"/api/sessions/{sid}/weights", json=bad, headers=headers).status_code == 422
+
+
+@pytest.mark.parametrize(("version", "shown"), [(2, "version 2"), ("1", "version '1'"), (None, "version None"),
+                                                ([1], "version '[1]'")])
+def test_an_unknown_document_version_is_named_as_it_was_given(client, fig_session, version, shown):
+    sid, headers = fig_session
+    document = client.get(f"/api/sessions/{sid}/model", headers=headers).json()
+    response = client.post("/api/sessions/import", json={"document": {**document, "version": version}})
+    body = response.json()
+    assert response.status_code == 422 and body["code"] == "document.version"
+    assert body["detail"] == f"unsupported session document {shown}"
+    assert body["params"]["version"] == (version if not isinstance(version, list) else "[1]")  # plain JSON

@@ -176,3 +176,27 @@ def test_universal_approximation_caveats_show_what_they_claim(client, new_sessio
     overfit = results["caveat_overfit"]["metrics"]
     assert overfit["test_loss"] > 10 * overfit["train_loss"]  # fits the training points, not the test points
     assert results["caveat_stuck"]["metrics"]["train_loss"] > 0.05  # far from the fit 8 tanh neurons reach
+
+
+def test_backpropagation_check_on_one_dimensional_data_is_not_yet_instead_of_an_error(client, new_session):
+    sid, headers = start(client, new_session, "backpropagation")
+    changed = client.patch(f"/api/sessions/{sid}", json={"data": {"name": "sine"}}, headers=headers)
+    assert changed.status_code == 200, changed.text
+    response = client.post(f"/api/sessions/{sid}/lessons/backpropagation/tasks/0/check", headers=headers)
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["passed"] is False
+    assert result["conditions"][0]["passed"] is False and result["conditions"][0]["measured"] is None
+
+
+@pytest.mark.parametrize(("language", "sentence", "link"), [
+    ("en", "There is no lesson “nope”.", "All lessons"), ("zh-CN,zh;q=0.9", "没有课程“nope”。", "全部课程")])
+def test_a_missing_lesson_page_is_an_html_404_in_the_readers_language(client, language, sentence, link):
+    response = client.get("/lessons/nope", headers={"accept-language": language})
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert sentence in response.text and 'href="/lessons"' in response.text and link in response.text
+    assert ('lang="zh-CN"' in response.text) == language.startswith("zh")
+    api = client.get("/api/lessons/nope", headers={"accept-language": language})
+    assert api.status_code == 404 and api.headers["content-type"] == "application/json"
+    assert api.json()["code"] == "lesson.not_found"

@@ -7,7 +7,10 @@ from fastapi.testclient import TestClient
 from app.api.openapi import LIMITS, PARAMETER_LIMITS
 from app.core.config import Settings
 from app.main import create_app
+from app.schemas.answer import NETWORK_DTYPE, NETWORK_NUMBERS, Answer
+from app.schemas.experiments import WeightSample, WidthResult
 from app.schemas.network import Grid
+from app.schemas.training import StepResult, TrainHistory
 
 ERROR_STATUSES = {"400", "401", "403", "404", "409", "413", "422", "429", "503"}
 
@@ -56,17 +59,43 @@ def test_session_operations_document_the_token_errors(document):
     assert "409" in document["paths"]["/api/sessions/{session_id}/experiments/deep-vs-shallow"]["post"]["responses"]
 
 
-def test_every_limit_of_the_table_is_in_the_document(document):
+def test_every_limit_of_the_table_is_in_the_document_with_the_value_of_its_settings():
+    settings = Settings(workers=0, max_points=777, max_hidden_layers=3, max_units=5, max_epochs_per_call=7,
+                        max_predict_rows=9, max_grid=20)
+    document = create_app(settings).openapi()
     schemas = document["components"]["schemas"]
-    defaults = Settings(workers=0)
-    for (name, path), (keyword, limit) in LIMITS.items():
-        node = schemas[name]
-        for part in path.split("."):
-            node = node["items"] if part == "items" else node["properties"][part]
-        assert node[keyword] == limit(defaults), (name, path)
-    for (method, path, name), (keyword, limit) in PARAMETER_LIMITS.items():
-        parameter = next(p for p in document["paths"][path][method]["parameters"] if p["name"] == name)
-        assert parameter["schema"][keyword] == limit(defaults)
+    # Literal numbers: from the settings above, or a lesson figure's own constant (app/services/sweep.py,
+    # app/services/experiment.py). A LIMITS entry missing here, or a wrong value, fails.
+    expected = {
+        ("DataConfig", "n_points"): ("maximum", 777),
+        ("UserPoints", "X"): ("maxItems", 777),
+        ("UserPoints", "y"): ("maxItems", 777),
+        ("SessionConfig", "hidden_layers"): ("maxItems", 3),
+        ("SessionConfig", "hidden_layers.items"): ("maximum", 5),
+        ("SessionConfig", "activation"): ("maxItems", 3),
+        ("TrainRequest", "epochs"): ("maximum", 7),
+        ("PredictRequest", "inputs"): ("maxItems", 9),
+        ("WeightsIn", "layers"): ("maxItems", 4),
+        ("SweepRequest", "widths"): ("maxItems", 8),
+        ("SweepRequest", "widths.items"): ("maximum", 5),
+        ("SweepRequest", "epochs"): ("maximum", 2000),
+        ("ExperimentRequest", "width"): ("maximum", 5),
+        ("ExperimentRequest", "depths"): ("maxItems", 6),
+        ("ExperimentRequest", "depths.items"): ("maximum", 6),
+        ("ExperimentRequest", "epochs"): ("maximum", 1000),
+    }
+    assert set(expected) == set(LIMITS)
+    for (name, path), (keyword, value) in expected.items():
+        assert LIMITS[name, path][0] == keyword, (name, path)
+        for key in (name, f"{name}-Input", f"{name}-Output"):
+            if key in schemas:
+                node = schemas[key]
+                for part in path.split("."):
+                    node = node["items"] if part == "items" else node["properties"][part]
+                assert node[keyword] == value, (name, path)
+    assert set(PARAMETER_LIMITS) == {("get", "/api/sessions/{session_id}/grid", "resolution")}
+    grid = document["paths"]["/api/sessions/{session_id}/grid"]["get"]
+    assert next(p for p in grid["parameters"] if p["name"] == "resolution")["schema"]["maximum"] == 20
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +154,32 @@ def test_a_request_at_the_schemas_maximum_is_accepted_and_one_above_it_refused(s
     assert most == 20
     assert client.get(f"/api/sessions/{sid}/grid?resolution={most}", headers=headers).status_code == 200
     assert client.get(f"/api/sessions/{sid}/grid?resolution={most + 1}", headers=headers).status_code == 422
+
+
+def test_a_grid_whose_values_overflowed_has_nulls_and_matches_its_model(client, new_session):
+    sid, headers, _ = new_session(data={"name": "plane", "n_points": 20}, hidden_layers=[2] * 7,
+                                  activation="linear", output="linear", dtype="float32")
+    shapes = [(2, 2)] + [(2, 2)] * 6 + [(1, 2)]  # 8 linear layers: W (units k x units k-1)
+    weights = {"layers": [{"W": [[1e6] * cols for _ in range(rows)], "b": [1e6] * rows} for rows, cols in shapes]}
+    assert client.put(f"/api/sessions/{sid}/weights", json=weights, headers=headers).status_code == 200
+    body = client.get(f"/api/sessions/{sid}/grid?resolution=3", headers=headers).json()
+    Grid.model_validate(body)
+    assert None in body["layers"][-1][0][0]  # (1e6 x 2)^8 is far beyond float32
+
+
+def test_the_comparisons_maps_may_hold_nulls():
+    for model, body in ((WidthResult, {"width": 1, "parameters": 5, "status": "diverged", "train_loss": None,
+                                       "test_loss": None, "train_accuracy": None, "test_accuracy": None,
+                                       "output": [[[None, 1.0], [0.5, None]]]}),
+                        (WeightSample, {"seed": 1, "output": [[None, 0.5]]})):
+        assert model.model_validate(body).model_dump() == body
+
+
+def test_the_training_answers_are_answer_models_with_the_shared_number_text(document):
+    assert issubclass(TrainHistory, Answer) and issubclass(StepResult, Answer)
+    schemas = document["components"]["schemas"]
+    assert schemas["StepResult"]["properties"]["metrics"]["description"].endswith(NETWORK_NUMBERS)
+    assert schemas["TrainHistory"]["properties"]["train_loss"]["description"].endswith(NETWORK_DTYPE)
 
 
 @pytest.mark.parametrize("config", [{"hidden_layers": [3, 2]}, {"data": {"name": "sine"}, "features": ["x1"]}])

@@ -92,6 +92,7 @@ def test_auth_message_with_a_non_string_token_is_refused(client, new_session):
     sid, _, _ = new_session()
     with client.websocket_connect(f"/api/sessions/{sid}/stream") as ws:
         ws.send_json({"type": "auth", "token": 123})
+        assert ws.receive_json()["code"] == "auth.missing"  # said first, then closed
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_json()
         assert closed.value.code == 4403
@@ -105,6 +106,7 @@ def test_streams_per_session_are_limited(client, new_session, settings):
         for ws in sockets:
             assert ws.receive_json()["type"] == "hello"
         with open_stream(client, sid, headers) as extra, pytest.raises(WebSocketDisconnect) as closed:
+            assert extra.receive_json()["code"] == "stream.too_many"  # said first, then closed
             extra.receive_json()
         assert closed.value.code == 4429
     finally:

@@ -179,3 +179,39 @@ def test_switching_dataset_drops_the_old_datasets_parameters(client, new_session
     sid, headers, _ = new_session(data={"name": "blobs", "params": {"n_classes": 5}})
     body = client.patch(f"/api/sessions/{sid}", json={"data": {"name": "circle"}}, headers=headers)
     assert body.status_code == 200 and body.json()["config"]["data"]["params"] == {}
+
+
+def test_a_failed_import_leaves_no_session_counted_against_the_client(client, new_session, settings):
+    sid, headers, _ = new_session()
+    document = client.get(f"/api/sessions/{sid}/model", headers=headers).json()
+    client.delete(f"/api/sessions/{sid}", headers=headers)
+    document["model"]["layers"][0]["units"] = 5  # the model no longer matches its config: load_model refuses it
+    for _ in range(settings.max_sessions_per_client + 1):
+        response = client.post("/api/sessions/import", json={"document": document})
+        assert response.status_code == 422 and response.json()["code"] == "document.layers"
+    assert len(client.app.state.sessions) == 0
+    for _ in range(settings.max_sessions_per_client):
+        new_session()
+
+
+def test_an_import_whose_host_fails_while_loading_is_deleted(client, new_session, settings, monkeypatch):
+    from app.services.errors import HostUnavailable
+
+    sid, headers, _ = new_session()
+    document = client.get(f"/api/sessions/{sid}/model", headers=headers).json()
+    client.delete(f"/api/sessions/{sid}", headers=headers)
+    manager = client.app.state.sessions
+    real_call = manager.call
+
+    async def failing_load(record, op, *args):
+        if op == "load_model":
+            raise HostUnavailable()
+        return await real_call(record, op, *args)
+
+    monkeypatch.setattr(manager, "call", failing_load)
+    response = client.post("/api/sessions/import", json={"document": document})
+    assert response.status_code == 503 and response.json()["code"] == "host.unavailable"
+    assert len(manager) == 0
+    monkeypatch.undo()
+    for _ in range(settings.max_sessions_per_client):
+        new_session()

@@ -1,5 +1,6 @@
 """The WebSocket stream through the ASGI test client: auth, control messages, frames and their decoding."""
 
+import json
 import math
 
 import numpy as np
@@ -91,6 +92,7 @@ def test_oversize_control_message_closes_the_stream(client, new_session, setting
     with open_stream(client, sid, headers) as ws:
         ws.receive_json()
         ws.send_text('{"type": "play", "pad": "' + "x" * settings.max_ws_message_bytes + '"}')
+        assert closing_error(ws)["code"] == "stream.message_too_large"  # said first, then closed
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_json()
         assert closed.value.code == 1009
@@ -102,6 +104,7 @@ def test_stream_needs_the_sessions_token(client, new_session, protocols, code):
     with client.websocket_connect(f"/api/sessions/{sid}/stream", subprotocols=protocols) as ws:
         if protocols == ["nnplay"]:
             ws.send_json({"type": "auth", "token": "nope"})
+        assert ws.receive_json()["code"] == "auth.wrong"  # said first, then closed
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_json()
         assert closed.value.code == code
@@ -145,6 +148,7 @@ def test_deleting_the_session_closes_its_stream(client, new_session):
     with open_stream(client, sid, headers) as ws:
         ws.receive_json()
         client.delete(f"/api/sessions/{sid}", headers=headers)
+        assert closing_error(ws)["code"] == "stream.session_ended"  # said first, then closed
         with pytest.raises(WebSocketDisconnect) as closed:
             while True:
                 ws.receive_bytes()
@@ -172,3 +176,82 @@ def test_one_dimensional_and_multi_class_frames(client, new_session, config, out
     assert len(output_maps) == outputs and all(m.shape == output_shape for m in output_maps)
     if outputs > 1:  # softmax: the class maps sum to one in every cell
         np.testing.assert_allclose(np.sum(output_maps, axis=0), 1, atol=outputs * 0.5 / 255 + 1e-3)
+
+
+def closing_error(ws) -> dict:
+    """The error message the server sends before it closes the stream (frames before it are skipped)."""
+    while True:
+        message = ws.receive()
+        assert message["type"] == "websocket.send", message
+        if message.get("text") is not None:
+            error = json.loads(message["text"])
+            if error.get("type") == "error":
+                return error
+
+
+def assert_closes(ws, code: int) -> None:
+    with pytest.raises(WebSocketDisconnect) as closed:
+        while True:
+            ws.receive_bytes()
+    assert closed.value.code == code
+
+
+@pytest.mark.parametrize(("protocols", "code"),
+                         [(["nnplay"], "auth.missing"), (["nnplay", "token.wrong"], "auth.wrong")])
+def test_a_refused_token_is_said_with_a_code_in_the_handshakes_language(client, new_session, protocols, code):
+    from app.services.messages import render
+
+    sid, _, _ = new_session()
+    with client.websocket_connect(f"/api/sessions/{sid}/stream", subprotocols=protocols,
+                                  headers={"accept-language": "zh"}) as ws:
+        if protocols == ["nnplay"]:
+            ws.send_json({"type": "nothing"})  # not an auth message: no token
+        error = ws.receive_json()
+        assert error == {"type": "error", "code": code, "params": {}, "message": render(code, {}, "zh")}
+        assert_closes(ws, 4403)
+
+
+def test_an_unknown_session_is_said_with_a_code_before_4404(client):
+    from app.services.messages import render
+
+    with client.websocket_connect("/api/sessions/AAAAAAAAAAAA/stream", subprotocols=["nnplay", "token.x"],
+                                  headers={"accept-language": "zh-CN"}) as ws:
+        error = ws.receive_json()
+        assert error["code"] == "session.not_found" and error["params"] == {"session_id": "AAAAAAAAAAAA"}
+        assert error["message"] == render("session.not_found", error["params"], "zh")
+        assert_closes(ws, 4404)
+
+
+def test_the_end_of_a_session_and_an_oversize_message_are_said_before_the_close(client, new_session, settings):
+    sid, headers, _ = new_session()
+    with open_stream(client, sid, headers) as ws:
+        ws.receive_json()
+        ws.send_text('{"type": "play", "pad": "' + "x" * settings.max_ws_message_bytes + '"}')
+        error = closing_error(ws)
+        assert error["code"] == "stream.message_too_large"
+        assert error["params"] == {"most": settings.max_ws_message_bytes}
+        assert_closes(ws, 1009)
+    with open_stream(client, sid, headers) as ws:
+        ws.receive_json()
+        client.delete(f"/api/sessions/{sid}", headers=headers)
+        error = closing_error(ws)
+        assert error["code"] == "stream.session_ended" and error["params"] == {}
+        assert_closes(ws, 4410)
+
+
+def test_one_stream_too_many_is_said_with_a_code_before_4429():
+    from fastapi.testclient import TestClient
+
+    from app.core.config import Settings
+    from app.main import create_app
+
+    with TestClient(create_app(Settings(workers=0, max_viewers_per_session=1))) as client:
+        created = client.post("/api/sessions", json={}).json()
+        headers = {"Authorization": f"Bearer {created['token']}"}
+        with open_stream(client, created["id"], headers) as first:
+            assert first.receive_json()["type"] == "hello"
+            with open_stream(client, created["id"], headers, headers={"accept-language": "zh"}) as second:
+                error = second.receive_json()
+                assert error["code"] == "stream.too_many" and error["params"] == {"most": 1}
+                assert "1" in error["message"] and "网络" in error["message"]
+                assert_closes(second, 4429)

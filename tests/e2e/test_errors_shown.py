@@ -134,8 +134,9 @@ def test_a_refused_bad_csv_reads_in_chinese_on_a_chinese_page(live_server, open_
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,label\n0,0,0\n1,oops,1\n")
     page.set_input_files("#csv", str(bad))
-    prefix = MESSAGES["data.invalid"]["zh"].split("{")[0]  # 数据有误：
-    page.wait_for_function("(s) => document.querySelector('#status').textContent.includes(s)", arg=prefix,
+    expected = render("data.csv.not_number", {"line": 3, "column": "x2", "text": "oops"}, "zh")
+    assert expected == "第 3 行：x2 的值 oops 不是数"  # wholly Chinese but for the column and the bad value
+    page.wait_for_function("(s) => document.querySelector('#status').textContent.includes(s)", arg=expected,
                            timeout=10000)
     assert "错误" in page.locator("#status").inner_text()
     assert page.evaluate("window.nnplay.config.data.name") == "circle"
@@ -179,3 +180,20 @@ def test_the_page_formats_every_server_sentence_as_python_does(live_server, open
                 errorText({ code: "client.unreachable", params: { reason: "offline" }, message: "x" })];
     }""")
     assert fallbacks == ["the server's words", "at most N points", "the server cannot be reached (offline)"]
+
+
+def test_a_stream_the_server_ends_is_explained_in_the_pages_language(live_server, open_page):
+    page = open_page(f"{live_server}/", "zh")
+    page.wait_for_function("window.nnplay && window.nnplay.metrics.firstBoundaryMs !== null", timeout=15000)
+    session = page.evaluate("({id: window.nnplay.session.id, token: window.nnplay.session.token})")
+    delete_session(live_server, session["id"], session["token"])  # the server closes the stream (4410)
+    expected = render("stream.session_ended", {}, "zh")
+    page.wait_for_function("(s) => document.querySelector('#status').textContent.includes(s)", arg=expected,
+                           timeout=10000)
+    assert "正在新建一个" in page.locator("#status").inner_text()  # and what the page does about it
+    page.wait_for_function("(old) => window.nnplay.session && window.nnplay.session.id !== old",
+                           arg=session["id"], timeout=15000)  # and it started a new session
+    assert page.errors == []
+    fresh = page.evaluate("({id: window.nnplay.session.id, token: window.nnplay.session.token})")
+    page.close()
+    delete_session(live_server, fresh["id"], fresh["token"])

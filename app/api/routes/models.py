@@ -8,7 +8,6 @@ from app.schemas.inspection import ImportRequest
 from app.schemas.models import SessionDocument
 from app.schemas.session import SessionCreated
 from app.services import inspection
-from app.services.errors import SessionError
 
 router = APIRouter(tags=["models"])
 
@@ -24,11 +23,4 @@ async def export_model(session: SessionDep, manager: ManagerDep) -> dict:
 async def import_model(request: Request, manager: ManagerDep, body: ImportRequest) -> dict:
     """A new session from an exported document, with the document's weights."""
     config, model = inspection.check_export(body.document)
-    created = await manager.create(config, client_of(request))
-    record = manager.records[created["id"]]
-    try:
-        await manager.call(record, "load_model", model)
-    except SessionError:
-        manager.delete(record.id)
-        raise
-    return {**(await manager.call(record, "describe")), "token": created["token"]}
+    return await manager.import_document(config, model, client_of(request))

@@ -12,8 +12,7 @@ import engine
 from app.lessons import catalog as lesson_catalog
 from app.schemas.session import SessionConfig
 from app.services import catalogue
-from app.services.errors import NotFound
-from app.services.messages import MESSAGES
+from app.services.messages import LANGUAGES, MESSAGES, language_of, render
 from engine.user_data import MAX_USER_POINTS
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[3] / "templates")
@@ -48,8 +47,11 @@ def lesson_index(request: Request) -> HTMLResponse:
 def lesson_page(request: Request, lesson_id: str) -> HTMLResponse:
     """One lesson: its text and tasks above the playground, which starts from the lesson's config."""
     lesson = lesson_catalog.BY_ID.get(lesson_id)
-    if lesson is None:
-        raise NotFound("lesson.not_found", lesson_id=lesson_id)
+    if lesson is None:  # a page, so an HTML page (in the reader's language) with a way back, not JSON
+        sentences = {lang: render("page.lesson_not_found", {"lesson_id": lesson_id}, lang) for lang in LANGUAGES}
+        language = language_of(request.headers.get("accept-language"))
+        return TEMPLATES.TemplateResponse(request, "not_found.html", {"sentences": sentences, "language": language},
+                                          status_code=404)
     described = lesson_catalog.describe(lesson)
     boot = _boot(request, described["config"], described)
     return TEMPLATES.TemplateResponse(request, "index.html", {"boot": boot, "lesson": described})

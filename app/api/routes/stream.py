@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from app.services.errors import Forbidden, NotAuthenticated, SessionNotFound
-from app.streaming.player import StreamPlayer
+from app.services.errors import AppError, Forbidden, NotAuthenticated, SessionNotFound
+from app.streaming.player import StreamPlayer, close_reason, refuse
 
 router = APIRouter(tags=["stream"])
 SUBPROTOCOL, TOKEN_PREFIX = "nnplay", "token."
@@ -44,7 +44,9 @@ async def stream(websocket: WebSocket, session_id: str) -> None:
     app = websocket.app
     settings = app.state.settings
     if not origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"), settings.allowed_origins):
-        await websocket.close(CLOSE_POLICY, "origin not allowed")  # before accept: the handshake gets 403
+        # Before accept, so the handshake itself gets HTTP 403 (a browser sees only that the socket closed):
+        # no message can go first. The page is never refused, since it is served from the server's own host.
+        await websocket.close(CLOSE_POLICY, close_reason(AppError("stream.origin")))
         return
     offered = websocket.scope.get("subprotocols", [])
     token = next((p[len(TOKEN_PREFIX):] for p in offered if p.startswith(TOKEN_PREFIX)), None)
@@ -55,10 +57,10 @@ async def stream(websocket: WebSocket, session_id: str) -> None:
         try:
             session = app.state.sessions.authorize(session_id, token)
         except SessionNotFound as exc:
-            await websocket.close(CLOSE_NOT_FOUND, str(exc)[:120])
+            await refuse(websocket, exc, CLOSE_NOT_FOUND)
             return
         except (NotAuthenticated, Forbidden) as exc:
-            await websocket.close(CLOSE_FORBIDDEN, str(exc)[:120])
+            await refuse(websocket, exc, CLOSE_FORBIDDEN)
             return
         await StreamPlayer(websocket, session, app.state.sessions, settings).run()
     except WebSocketDisconnect:

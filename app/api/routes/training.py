@@ -5,16 +5,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.api.deps import SESSION_ID, ManagerDep, SessionDep
-from app.api.responses import SESSION_BODY_ERRORS, error_responses
+from app.api.responses import SESSION_BODY_ERRORS, SESSION_ERRORS, error_responses
 from app.schemas.experiments import ExperimentReport, Samples, Sweep
 from app.schemas.inspection import ExperimentRequest, SweepRequest
 from app.schemas.training import StepResult, TrainRequest, TrainResult
 from app.services.sweep import MAX_WIDTHS
 
-router = APIRouter(prefix=f"/sessions/{SESSION_ID}", tags=["training"], responses=SESSION_BODY_ERRORS)
+router = APIRouter(prefix=f"/sessions/{SESSION_ID}", tags=["training"])
 
 
-@router.post("/train", response_model=TrainResult)
+@router.post("/train", response_model=TrainResult, responses=SESSION_BODY_ERRORS)
 async def train(session: SessionDep, manager: ManagerDep, request: TrainRequest) -> dict:
     """Train up to `epochs` epochs (bounded per call by the server's epoch and time limits), or until every
     rule in `until` holds at the end of an epoch. Returns how it ended (`status`: completed, goal_reached,
@@ -23,13 +23,13 @@ async def train(session: SessionDep, manager: ManagerDep, request: TrainRequest)
     return await manager.call(session, "train", request.epochs, until)
 
 
-@router.post("/sweep", response_model=Sweep)
+@router.post("/sweep", response_model=Sweep, responses=SESSION_BODY_ERRORS)
 async def sweep(session: SessionDep, manager: ManagerDep, request: SweepRequest) -> dict:
     """Train one hidden layer of each width on this session's data (same settings and seed) and compare."""
     return await manager.call(session, "sweep", request.widths, request.epochs)
 
 
-@router.post("/samples", response_model=Samples)
+@router.post("/samples", response_model=Samples, responses=SESSION_ERRORS)
 async def samples(session: SessionDep, manager: ManagerDep,
                   count: Annotated[int, Query(ge=1, le=MAX_WIDTHS)] = 4) -> dict:
     """The session's structure with `count` random weight settings: each another function of the same set."""
@@ -37,25 +37,25 @@ async def samples(session: SessionDep, manager: ManagerDep,
 
 
 @router.post("/experiments/deep-vs-shallow", status_code=202, response_model=ExperimentReport,
-             responses=error_responses(409))
+             responses={**SESSION_BODY_ERRORS, **error_responses(409)})
 async def start_experiment(session: SessionDep, manager: ManagerDep, request: ExperimentRequest) -> dict:
     """Start the deep-versus-shallow comparison (Table 3-2) as a background job on this session's data."""
     return await manager.call(session, "experiment_start", request.width, request.depths, request.epochs)
 
 
-@router.get("/experiments/deep-vs-shallow", response_model=ExperimentReport)
+@router.get("/experiments/deep-vs-shallow", response_model=ExperimentReport, responses=SESSION_ERRORS)
 async def experiment_status(session: SessionDep, manager: ManagerDep) -> dict:
     """The comparison's status, progress (0 to 1) and the rows finished so far (all of them when done)."""
     return await manager.call(session, "experiment_status")
 
 
-@router.delete("/experiments/deep-vs-shallow", response_model=ExperimentReport)
+@router.delete("/experiments/deep-vs-shallow", response_model=ExperimentReport, responses=SESSION_ERRORS)
 async def cancel_experiment(session: SessionDep, manager: ManagerDep) -> dict:
     """Cancel a running comparison."""
     return await manager.call(session, "experiment_cancel")
 
 
-@router.post("/step", response_model=StepResult)
+@router.post("/step", response_model=StepResult, responses=SESSION_ERRORS)
 async def step(session: SessionDep, manager: ManagerDep) -> dict:
     """Train exactly one epoch."""
     return await manager.call(session, "step")

@@ -11,9 +11,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 import engine
-from app.api import errors, openapi
-from app.api.limits import BodySizeLimit
-from app.api.routes import (
+from app.core.config import Settings, get_settings
+from app.web.api import errors, openapi
+from app.web.api.limits import BodySizeLimit
+from app.web.api.routes import (
     catalogue,
     datasets,
     docs,
@@ -28,8 +29,7 @@ from app.api.routes import (
     surface,
     training,
 )
-from app.core.config import Settings, get_settings
-from app.services.sessions import SessionManager
+from app.web.sessions import SessionManager
 
 EVICTION_PERIOD_SECONDS = 30
 log = logging.getLogger("nnplay")
@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Neural network playground: train multilayer perceptrons server-side and watch them learn. "
                     "Create a session, keep its token, and send it as `Authorization: Bearer <token>`.",
         lifespan=lifespan,
-        docs_url=None,  # /docs and /redoc come from app/api/routes/docs.py, with local assets (no CDN)
+        docs_url=None,  # /docs and /redoc come from app/web/api/routes/docs.py, with local assets (no CDN)
         redoc_url=None,
     )
     app.state.settings = settings

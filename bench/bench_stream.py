@@ -22,10 +22,10 @@ import time
 import numpy as np
 
 from app.core.config import Settings
+from app.host import snapshot
+from app.host.frames import FrameEncoder
+from app.host.session import Session
 from app.schemas.session import SessionConfig
-from app.services.session import Session
-from app.streaming import snapshot
-from app.streaming.frames import FrameEncoder
 
 
 def naive_sizes(session: Session) -> dict:

@@ -17,7 +17,7 @@ class ErrorBody(BaseModel):
 
     detail: str = Field(..., description="The sentence, in the language of Accept-Language (zh or en; default en).",
                         examples=["at most 8 hidden layers on this server"])
-    code: str = Field(..., description="Stable identifier of the kind of error (see app/services/messages.py).",
+    code: str = Field(..., description="Stable identifier of the kind of error (see app/core/messages.py).",
                       examples=["limit.hidden_layers"])
     params: dict[str, Any] = Field(default_factory=dict, description="The values the sentence is made from.",
                                    examples=[{"most": 8}])

@@ -2,7 +2,7 @@
 
 Upper bounds that come from the server's Settings, and those of the sweep and the deep-versus-shallow
 experiment (their services' own constants), are not repeated here: the services check them, with an error
-code that says which limit, and app/api/openapi.py (LIMITS) writes every one of them into the schema.
+code that says which limit, and app/web/api/openapi.py (LIMITS) writes every one of them into the schema.
 """
 
 from typing import Any
@@ -32,7 +32,7 @@ class WeightsIn(BaseModel):
             {"W": [[1, -2], [-1, 1]], "b": [1, 0]}, {"W": [[2, -1], [-2, -1]], "b": [0, 0]},
             {"W": [[3, -1], [-1, 4]], "b": [-2, 2]}]}]},
     )
-    # At most the server's max_hidden_layers + 1 (app/api/openapi.py writes it into the schema).
+    # At most the server's max_hidden_layers + 1 (app/web/api/openapi.py writes it into the schema).
     layers: list[LayerWeights] = Field(..., min_length=1)
 
 

@@ -26,7 +26,7 @@ class Paragraphs(Answer):
 
 
 class Condition(Answer):
-    """One condition of a task: its kind (app/lessons/checks.py) and the value it checks against."""
+    """One condition of a task: its kind (app/host/lesson_checks.py) and the value it checks against."""
 
     kind: str
     value: Any

@@ -59,7 +59,7 @@ class TrainRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, json_schema_extra={"examples": [
         {"epochs": 200}, {"epochs": 2000, "until": {"test_accuracy_at_least": 0.9}}]})
-    # Its maximum is the server's max_epochs_per_call (app/api/openapi.py writes it into the schema).
+    # Its maximum is the server's max_epochs_per_call (app/web/api/openapi.py writes it into the schema).
     epochs: Int = Field(..., ge=1, description="The most epochs to run in this call.")
     until: StopRule | None = Field(None, description="Stop earlier, once every rule given here holds.")
 

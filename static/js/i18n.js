@@ -1,6 +1,6 @@
 // Chinese and English for every label and message. `t(key, params)` looks a key up in the current
 // language; elements carrying data-i18n (text) or data-i18n-title (tooltip) are translated by apply().
-// Server errors are rendered by errorText(error) from the server's own table (app/services/messages.py,
+// Server errors are rendered by errorText(error) from the server's own table (app/core/messages.py,
 // inlined into the page's boot data): code + params, in the page's language.
 
 const MESSAGES = {

@@ -4,7 +4,7 @@ import { Playground } from "./playground.js";
 
 const boot = JSON.parse(document.getElementById("boot").textContent);
 initLanguage();
-setServerMessages(boot.messages);  // the server's error sentences (app/services/messages.py), for errorText
+setServerMessages(boot.messages);  // the server's error sentences (app/core/messages.py), for errorText
 apply();
 const playground = new Playground(boot);
 playground.controls.setLanguageButton(currentLanguage());

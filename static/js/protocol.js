@@ -1,5 +1,5 @@
 // Decoder for nnplay's binary stream frames. Follows docs/protocol.md exactly; the Python mirror is
-// app/streaming/frames.py:decode. No dependencies: DataView, TextDecoder and DecompressionStream.
+// app/host/frames.py:decode. No dependencies: DataView, TextDecoder and DecompressionStream.
 
 export const MAGIC = "NNPF";
 export const VERSION = 1;

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from app.services.messages import MESSAGES, render
+from app.core.messages import MESSAGES, render
 from engine.datasets import MAX_COORDINATE, DatasetError
 from engine.user_data import MAX_USER_POINTS, from_csv, from_points
 

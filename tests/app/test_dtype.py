@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from app.streaming.frames import decode
+from app.host.frames import decode
 
 SMALL = {"data": {"name": "xor", "n_points": 100, "noise": 0.1}, "hidden_layers": [3], "seed": 3}
 SAMPLE = {"input": [0.5, -0.3], "target": 1}

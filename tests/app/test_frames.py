@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from app.streaming.frames import FrameEncoder, LayerMaps, Snapshot, decode, quantize
+from app.host.frames import FrameEncoder, LayerMaps, Snapshot, decode, quantize
 
 
 def snapshot(values: np.ndarray, weights=None, kind="neuron") -> Snapshot:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.lessons import catalog
+from app.web import lesson_catalog as catalog
 
 FIG_3_13 = {"layers": [{"W": [[1, -2], [-1, 1]], "b": [1, 0]}, {"W": [[2, -1], [-2, -1]], "b": [0, 0]},
                        {"W": [[3, -1], [-1, 4]], "b": [-2, 2]}]}

@@ -8,7 +8,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from app.streaming.frames import decode
+from app.host.frames import decode
 
 
 def create(base: str, **config) -> tuple[str, str]:

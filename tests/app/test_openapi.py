@@ -4,13 +4,13 @@ sizes this server accepts, from its own Settings."""
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api.openapi import LIMITS, PARAMETER_LIMITS
 from app.core.config import Settings
 from app.main import create_app
 from app.schemas.answer import NETWORK_DTYPE, NETWORK_NUMBERS, Answer
 from app.schemas.experiments import WeightSample, WidthResult
 from app.schemas.network import Grid
 from app.schemas.training import StepResult, TrainHistory
+from app.web.api.openapi import LIMITS, PARAMETER_LIMITS
 
 ERROR_STATUSES = {"400", "401", "403", "404", "409", "413", "422", "429", "503"}
 
@@ -64,8 +64,8 @@ def test_every_limit_of_the_table_is_in_the_document_with_the_value_of_its_setti
                         max_predict_rows=9, max_grid=20)
     document = create_app(settings).openapi()
     schemas = document["components"]["schemas"]
-    # Literal numbers: from the settings above, or a lesson figure's own constant (app/services/sweep.py,
-    # app/services/experiment.py). A LIMITS entry missing here, or a wrong value, fails.
+    # Literal numbers: from the settings above, or a lesson figure's own constant (app/host/sweep.py,
+    # app/host/experiment.py). A LIMITS entry missing here, or a wrong value, fails.
     expected = {
         ("DataConfig", "n_points"): ("maximum", 777),
         ("UserPoints", "X"): ("maxItems", 777),

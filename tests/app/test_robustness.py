@@ -11,10 +11,10 @@ import pytest
 from starlette.websockets import WebSocketDisconnect
 
 from app.core.config import Settings
+from app.core.errors import HostUnavailable
+from app.host.frames import FrameEncoder, LayerMaps, Snapshot, decode
 from app.schemas.session import SessionConfig
-from app.services.errors import HostUnavailable
-from app.services.sessions import SessionManager
-from app.streaming.frames import FrameEncoder, LayerMaps, Snapshot, decode
+from app.web.sessions import SessionManager
 from tests.app.test_stream import open_stream
 
 

@@ -5,9 +5,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
-from app.lessons import catalog
+from app.core.messages import LANGUAGES, MESSAGES
 from app.main import create_app
-from app.services.messages import LANGUAGES, MESSAGES
+from app.web import lesson_catalog as catalog
 from engine.datasets import MAX_COORDINATE
 
 

@@ -195,7 +195,7 @@ def test_a_failed_import_leaves_no_session_counted_against_the_client(client, ne
 
 
 def test_an_import_whose_host_fails_while_loading_is_deleted(client, new_session, settings, monkeypatch):
-    from app.services.errors import HostUnavailable
+    from app.core.errors import HostUnavailable
 
     sid, headers, _ = new_session()
     document = client.get(f"/api/sessions/{sid}/model", headers=headers).json()

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
-from app.streaming.frames import decode
+from app.host.frames import decode
 
 
 def open_stream(client, sid, auth, **kwargs):
@@ -199,7 +199,7 @@ def assert_closes(ws, code: int) -> None:
 @pytest.mark.parametrize(("protocols", "code"),
                          [(["nnplay"], "auth.missing"), (["nnplay", "token.wrong"], "auth.wrong")])
 def test_a_refused_token_is_said_with_a_code_in_the_handshakes_language(client, new_session, protocols, code):
-    from app.services.messages import render
+    from app.core.messages import render
 
     sid, _, _ = new_session()
     with client.websocket_connect(f"/api/sessions/{sid}/stream", subprotocols=protocols,
@@ -212,7 +212,7 @@ def test_a_refused_token_is_said_with_a_code_in_the_handshakes_language(client, 
 
 
 def test_an_unknown_session_is_said_with_a_code_before_4404(client):
-    from app.services.messages import render
+    from app.core.messages import render
 
     with client.websocket_connect("/api/sessions/AAAAAAAAAAAA/stream", subprotocols=["nnplay", "token.x"],
                                   headers={"accept-language": "zh-CN"}) as ws:

@@ -6,7 +6,7 @@ import string
 import httpx
 import pytest
 
-from app.services.messages import MESSAGES, render
+from app.core.messages import MESSAGES, render
 from tests.conftest import serving
 
 LOCALES = {"zh": "zh-CN", "en": "en-US"}
@@ -75,12 +75,12 @@ def test_a_refused_page_says_why_in_the_students_language(limited_server, blocke
     panel.wait_for(state="visible", timeout=15000)
     sentence = render("limit.client_sessions", {"count": 1}, language)
     sentence = sentence[0].upper() + sentence[1:]  # the panel starts the server's sentence with a capital
-    page.wait_for_function("(s) => document.querySelector('#refused-reason').textContent === s", arg=sentence,
+    page.wait_for_function("(s) => (document.querySelector('#refused-reason')?.textContent ?? '') === s", arg=sentence,
                            timeout=5000)
     advice = page.locator("#refused-advice").inner_text()
     assert ("nnplay" in advice) and (("标签页" in advice) if language == "zh" else ("tabs" in advice))
     assert page.locator("#retry-now").is_visible() and page.locator("#retry-now").is_enabled()
-    page.wait_for_function("/\\d/.test(document.querySelector('#retry-countdown').textContent)", timeout=5000)
+    page.wait_for_function("/\\d/.test((document.querySelector('#retry-countdown')?.textContent ?? ''))", timeout=5000)
     # The playground is not shown half-made: no settings, no empty network, no nonsense numbers.
     for selector in ("#learning_rate", "#batch_size", "#play", ".layout", "#export"):
         assert page.locator(selector).is_hidden(), selector
@@ -98,7 +98,8 @@ def test_switching_language_rewrites_the_refusal(limited_server, blocker, open_p
     page.locator("#refused").wait_for(state="visible", timeout=15000)
     page.click("#language")
     zh = render("limit.client_sessions", {"count": 1}, "zh")
-    page.wait_for_function("(s) => document.querySelector('#refused-reason').textContent === s", arg=zh, timeout=5000)
+    page.wait_for_function("(s) => (document.querySelector('#refused-reason')?.textContent ?? '') === s", arg=zh,
+                           timeout=5000)
     assert "秒后自动重试" in page.locator("#retry-countdown").inner_text()
     assert page.errors == []
     close_between_tries(page)
@@ -118,7 +119,7 @@ def test_try_again_now_starts_the_playground_once_a_session_is_free(limited_serv
     assert page.locator("#learning_rate").input_value() == "0.03"
     assert page.locator("#batch_size").input_value() == "10"
     page.click("#step")
-    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('1')", timeout=10000)
+    page.wait_for_function("(document.querySelector('#epoch')?.textContent ?? '').endsWith('1')", timeout=10000)
     assert page.errors == []
     session = page.evaluate("({id: window.nnplay.session.id, token: window.nnplay.session.token})")
     page.close()  # first: an open page would start a new session as soon as this one is gone
@@ -136,7 +137,7 @@ def test_a_refused_bad_csv_reads_in_chinese_on_a_chinese_page(live_server, open_
     page.set_input_files("#csv", str(bad))
     expected = render("data.csv.not_number", {"line": 3, "column": "x2", "text": "oops"}, "zh")
     assert expected == "第 3 行：x2 的值 oops 不是数"  # wholly Chinese but for the column and the bad value
-    page.wait_for_function("(s) => document.querySelector('#status').textContent.includes(s)", arg=expected,
+    page.wait_for_function("(s) => (document.querySelector('#status')?.textContent ?? '').includes(s)", arg=expected,
                            timeout=10000)
     assert "错误" in page.locator("#status").inner_text()
     assert page.evaluate("window.nnplay.config.data.name") == "circle"
@@ -151,7 +152,7 @@ def test_an_invalid_import_reads_in_chinese_on_a_chinese_page(live_server, open_
     document.write_text('{"format": "something.else"}')
     page.set_input_files("#import", str(document))
     expected = render("document.format", {"expected": "nnplay.session"}, "zh")
-    page.wait_for_function("(s) => document.querySelector('#status').textContent.includes(s)", arg=expected,
+    page.wait_for_function("(s) => (document.querySelector('#status')?.textContent ?? '').includes(s)", arg=expected,
                            timeout=10000)
     assert page.errors == []
 
@@ -188,7 +189,7 @@ def test_a_stream_the_server_ends_is_explained_in_the_pages_language(live_server
     session = page.evaluate("({id: window.nnplay.session.id, token: window.nnplay.session.token})")
     delete_session(live_server, session["id"], session["token"])  # the server closes the stream (4410)
     expected = render("stream.session_ended", {}, "zh")
-    page.wait_for_function("(s) => document.querySelector('#status').textContent.includes(s)", arg=expected,
+    page.wait_for_function("(s) => (document.querySelector('#status')?.textContent ?? '').includes(s)", arg=expected,
                            timeout=10000)
     assert "正在新建一个" in page.locator("#status").inner_text()  # and what the page does about it
     page.wait_for_function("(old) => window.nnplay.session && window.nnplay.session.id !== old",

@@ -36,7 +36,7 @@ def test_both_languages_have_the_same_keys():
 
 
 def test_every_dataset_and_optimizer_has_a_name_in_both_languages():
-    from app.services import catalogue
+    from app.web import catalogue
 
     source = (ROOT / "static/js/i18n.js").read_text()
     described = catalogue.describe()
@@ -47,7 +47,7 @@ def test_every_dataset_and_optimizer_has_a_name_in_both_languages():
 
 
 def test_every_lesson_condition_has_words_in_both_languages():
-    from app.lessons.checks import CONDITIONS
+    from app.host.lesson_checks import CONDITIONS
 
     source = (ROOT / "static/js/i18n.js").read_text()
     for language in ("en", "zh"):

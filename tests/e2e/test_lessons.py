@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.lessons import catalog
+from app.web import lesson_catalog as catalog
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 FIG_3_13 = {"layers": [{"W": [[1, -2], [-1, 1]], "b": [1, 0]}, {"W": [[2, -1], [-2, -1]], "b": [0, 0]},
@@ -85,8 +85,8 @@ def test_network_is_a_function_with_the_figures_weights(lesson):
     page = lesson("network-is-a-function")
     page.evaluate("(weights) => window.nnplay.session.call('PUT', '/weights', weights)", FIG_3_13)
     page.click(".nd-run")  # type-in input (1, -1) -> every node's value, from the engine
-    page.wait_for_function("document.querySelector('.nd-layers').textContent.includes('h(3) = [0.618, 0.829]')",
-                           timeout=10000)
+    page.wait_for_function(
+        "(document.querySelector('.nd-layers')?.textContent ?? '').includes('h(3) = [0.618, 0.829]')", timeout=10000)
     assert "h(1) = [0.982, 0.119]" in page.locator(".nd-layers").inner_text()
     check_passes(page, 0, "network-is-a-function")
     assert "0.62" in page.locator("#task-0-result").inner_text()
@@ -116,7 +116,7 @@ def test_the_neuron_hand_set_to_and(lesson):
     slider = page.get_by_label("b", exact=True)
     slider.fill("-1.5")
     slider.dispatch_event("change")
-    page.wait_for_function("document.querySelector('.nv-facts').textContent.includes('1.061')", timeout=10000)
+    page.wait_for_function("(document.querySelector('.nv-facts')?.textContent ?? '').includes('1.061')", timeout=10000)
     page.wait_for_function("""async () => {
         const weights = await window.nnplay.session.call("GET", "/weights");
         return weights.layers[0].b[0] === -1.5;
@@ -126,7 +126,7 @@ def test_the_neuron_hand_set_to_and(lesson):
 
 def test_objective_and_optimizer_paths_converge_then_diverge(lesson):
     page = lesson("objective-and-optimizer")
-    page.wait_for_function("document.querySelector('.sv-facts').textContent.includes('J =')", timeout=10000)
+    page.wait_for_function("(document.querySelector('.sv-facts')?.textContent ?? '').includes('J =')", timeout=10000)
     alpha = page.locator(".sv-alpha")
     alpha.fill("0")  # alpha = 10^0 = 1
     alpha.dispatch_event("change")
@@ -135,7 +135,8 @@ def test_objective_and_optimizer_paths_converge_then_diverge(lesson):
     alpha.fill("0.7")  # alpha = 10^0.7, about 5
     alpha.dispatch_event("change")
     page.wait_for_function("window.nnplay.config.learning_rate === 5", timeout=10000)
-    page.wait_for_function("document.querySelector('.sv-facts').textContent.includes('diverged')", timeout=10000)
+    page.wait_for_function("(document.querySelector('.sv-facts')?.textContent ?? '').includes('diverged')",
+                           timeout=10000)
     check_passes(page, 1, "objective-and-optimizer-diverged")
 
 

@@ -56,11 +56,12 @@ def test_play_on_xor_trains_and_the_output_changes(playground):
     first_loss = float(page.locator("#test_loss").inner_text())
     before = canvas_digest(page, "#heatmap")
     page.click("#play")
-    page.wait_for_function("Number(document.querySelector('#epoch').textContent.replace(/,/g, '')) > 60",
+    page.wait_for_function("Number((document.querySelector('#epoch')?.textContent ?? '').replace(/,/g, '')) > 60",
                            timeout=60000)  # generous: CI machines are shared
     assert canvas_digest(page, "#heatmap") != before
-    page.wait_for_function(f"parseFloat(document.querySelector('#test_loss').textContent) < {first_loss * 0.8}",
-                           timeout=60000)  # still playing: however slow the machine, the loss comes down
+    page.wait_for_function(
+        # still playing: however slow the machine, the loss comes down
+        f"parseFloat(document.querySelector('#test_loss')?.textContent ?? '') < {first_loss * 0.8}", timeout=60000)
     page.click("#play")  # pause
     page.wait_for_function("document.querySelector('#play').getAttribute('aria-pressed') === 'false'",
                            timeout=10000)
@@ -119,7 +120,7 @@ def test_drawn_points_become_the_training_data(playground):
                            " && window.nnplay.data.train.X.length + window.nnplay.data.test.X.length === 8",
                            timeout=10000)
     page.click("#play")
-    page.wait_for_function("Number(document.querySelector('#epoch').textContent.replace(/,/g, '')) > 20",
+    page.wait_for_function("Number((document.querySelector('#epoch')?.textContent ?? '').replace(/,/g, '')) > 20",
                            timeout=20000)
     page.click("#play")
     assert "custom=" in page.url
@@ -134,7 +135,7 @@ def test_server_errors_are_shown_as_sentences(playground):
     page.select_option("#output_loss", "tanh|squared_error")
     page.wait_for_function("window.nnplay.config.output === 'tanh'", timeout=10000)
     page.evaluate("window.nnplay.change({hidden_layers: [999]})")
-    page.wait_for_function("document.querySelector('#status').textContent.includes('32')", timeout=10000)
+    page.wait_for_function("(document.querySelector('#status')?.textContent ?? '').includes('32')", timeout=10000)
 
 
 def test_csv_upload_becomes_the_data(playground, tmp_path):
@@ -147,22 +148,22 @@ def test_csv_upload_becomes_the_data(playground, tmp_path):
                            " && window.nnplay.data.train.X.length + window.nnplay.data.test.X.length === 18",
                            timeout=10000)
     # The toast comes after its own request: wait for it rather than read it at once.
-    page.wait_for_function("document.querySelector('#status').textContent.includes('18')", timeout=10000)
+    page.wait_for_function("(document.querySelector('#status')?.textContent ?? '').includes('18')", timeout=10000)
     assert page.errors == []
 
 
 def test_export_then_import_restores_the_model(playground, tmp_path):
     page = playground(XOR)
     page.click("#step")
-    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('1')", timeout=10000)
+    page.wait_for_function("(document.querySelector('#epoch')?.textContent ?? '').endsWith('1')", timeout=10000)
     with page.expect_download() as download:
         page.click("#export")
     path = tmp_path / "model.json"
     download.value.save_as(path)
     page.click("#reset")
-    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('0')", timeout=10000)
+    page.wait_for_function("(document.querySelector('#epoch')?.textContent ?? '').endsWith('0')", timeout=10000)
     page.set_input_files("#import", str(path))
-    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('1')", timeout=10000)
+    page.wait_for_function("(document.querySelector('#epoch')?.textContent ?? '').endsWith('1')", timeout=10000)
     assert page.evaluate("window.nnplay.config.data.name") == "xor"
     assert page.errors == []
 
@@ -170,9 +171,9 @@ def test_export_then_import_restores_the_model(playground, tmp_path):
 def test_a_dropped_connection_is_announced_and_the_stream_comes_back(playground):
     page = playground()
     page.evaluate("window.nnplay.stream.ws.close()")
-    page.wait_for_function("document.querySelector('#status').className.includes('error')", timeout=5000)
+    page.wait_for_function("(document.querySelector('#status')?.className ?? '').includes('error')", timeout=5000)
     page.click("#step")
-    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('1')", timeout=15000)
+    page.wait_for_function("(document.querySelector('#epoch')?.textContent ?? '').endsWith('1')", timeout=15000)
     assert page.errors == []
 
 
@@ -216,7 +217,7 @@ def test_a_bad_csv_is_reported_and_changes_nothing(playground, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,label\n0,0,0\n1,oops,1\n")
     page.set_input_files("#csv", str(bad))
-    page.wait_for_function("document.querySelector('#status').textContent.includes('line 3')", timeout=10000)
+    page.wait_for_function("(document.querySelector('#status')?.textContent ?? '').includes('line 3')", timeout=10000)
     assert page.evaluate("window.nnplay.config.data.name") == "circle"
     assert "custom=" not in page.url
 

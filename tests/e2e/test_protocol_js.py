@@ -4,7 +4,7 @@ import base64
 
 import numpy as np
 
-from app.streaming.frames import FrameEncoder, LayerMaps, Snapshot, decode
+from app.host.frames import FrameEncoder, LayerMaps, Snapshot, decode
 
 DECODE_IN_BROWSER = """async (encoded) => {
     const { decodeFrame, splitWeights } = await import("/static/js/protocol.js");

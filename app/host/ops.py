@@ -1,0 +1,190 @@
+"""The operations a session host carries out on one of its sessions, as one table (name -> function).
+
+Every function takes the Session first and returns plain, picklable data: the host may be another
+process. Routers name an operation and its arguments; nothing here knows about HTTP.
+"""
+
+import time
+from collections.abc import Callable
+
+from app.core.errors import SessionError
+from app.host import experiment, gradcheck, inspection, sweep
+from app.host import lesson_checks as checks
+from app.host.session import Session
+from app.schemas.training import TrainStatus
+
+REST_SLICE_SECONDS = 0.05  # how long a REST training call holds the session at a time
+REST_PAUSE_SECONDS = 0.001
+
+
+def update(session: Session, changes: dict) -> dict:
+    """Apply a partial config; the session's new description."""
+    session.update(changes)
+    return session.describe()
+
+
+def reset(session: Session) -> dict:
+    """Initial weights again; the session's new description."""
+    session.reset()
+    return session.describe()
+
+
+def regenerate(session: Session, seed: int | None) -> dict:
+    """New data; the session's new description."""
+    session.regenerate(seed)
+    return session.describe()
+
+
+def history(session: Session) -> dict:
+    """Loss and accuracy per epoch since the last reset."""
+    with session.lock:
+        return {key: list(values) for key, values in session.history.items()}
+
+
+def train(session: Session, epochs: int, until: dict | None = None) -> dict:
+    """Train up to ``epochs`` within the server's per-call limits, or until every rule of ``until`` holds
+    (see Session.train); how it ended (a TrainStatus), metrics, this call's history.
+
+    It trains in short slices, taking the session's lock for each, so that other calls on the same
+    session (and its stream) are served in between.
+    """
+    limits = session.settings
+    if epochs > limits.max_epochs_per_call:
+        raise SessionError("limit.epochs_per_call", most=limits.max_epochs_per_call)
+    deadline = time.monotonic() + limits.max_seconds_per_call
+    first_epoch = session.model.epoch
+    done, result = 0, {"epochs_run": 0, "status": TrainStatus.completed, "message": ""}
+    while done < epochs:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            result = {"status": TrainStatus.time_limit, "message": f"stopped at the time limit after {done} epochs"}
+            break
+        result = session.train(epochs - done, max_seconds=min(REST_SLICE_SECONDS, left), until=until)
+        done += result["epochs_run"]
+        if result["status"] not in (TrainStatus.completed, TrainStatus.time_limit):
+            break  # the goal was reached, or training diverged
+        time.sleep(REST_PAUSE_SECONDS)  # a lock is not fair: give waiting calls their turn
+    if result["status"] == TrainStatus.completed or (result["status"] == TrainStatus.time_limit and done == epochs):
+        result = {"status": TrainStatus.completed, "message": f"trained {done} epochs"}
+    with session.lock:
+        epochs_seen = session.history["epoch"]
+        start = next((i for i, e in enumerate(epochs_seen) if e > first_epoch), len(epochs_seen))
+        return {**result, "epochs_run": done, "metrics": session.metrics(),
+                "history": {key: values[start:] for key, values in session.history.items()}}
+
+
+def step(session: Session) -> dict:
+    """Exactly one epoch; how it ended and the metrics."""
+    result = session.train(1)
+    return {**result, "metrics": session.metrics()}
+
+
+def _values_per_point(session: Session) -> int:
+    """Numbers an answer holds per input point: the features, then a(k) and h(k) of every neuron."""
+    with session.lock:
+        return session.feature_map.n_features + 2 * sum(layer.units for layer in session.model.layers)
+
+
+def predict(session: Session, rows: list) -> dict:
+    """Every node's values for raw inputs, within the server's limits."""
+    limits = session.settings
+    most = min(limits.max_predict_rows, limits.max_grid_values // _values_per_point(session))
+    if len(rows) > most:
+        raise SessionError("limit.predict_rows", most=most)
+    return inspection.predict_nodes(session, rows)
+
+
+def grid(session: Session, resolution: int) -> dict:
+    """Every neuron on a grid, within the server's limits."""
+    limits = session.settings
+    cells = resolution ** (2 if session.dataset.dims == 2 else 1)
+    if resolution > limits.max_grid:
+        raise SessionError("limit.grid_resolution", most=limits.max_grid)
+    if cells * _values_per_point(session) // 2 > limits.max_grid_values:
+        raise SessionError("limit.grid", most=limits.max_grid_values)
+    return inspection.grid(session, resolution)
+
+
+def set_weights(session: Session, layers: list[dict]) -> dict:
+    """Set every weight by hand; the weights now."""
+    inspection.set_weights(session, layers)
+    return inspection.weights(session)
+
+
+def stream_info(session: Session) -> dict:
+    """What a new stream's hello message says: the session, its layers and the heatmaps' domain."""
+    with session.lock:
+        layers = [[layer.units, layer.input_dim, layer.activation.name] for layer in session.model.layers]
+        return {"session": session.describe(), "layers": layers,
+                "domain": [list(bounds) for bounds in session.dataset.domain]}
+
+
+def play(session: Session) -> None:
+    """Start training continuously (the host's trainer picks it up)."""
+    with session.lock:
+        session.playing = True
+        session.version += 1
+
+
+def pause(session: Session) -> None:
+    """Stop continuous training after the current slice."""
+    with session.lock:
+        session.playing = False
+        session.version += 1
+
+
+def stream_step(session: Session) -> None:
+    """Pause and train one epoch."""
+    with session.lock:
+        session.playing = False
+        session.train(1)
+
+
+def stream_reset(session: Session) -> None:
+    """Pause and go back to the initial weights."""
+    with session.lock:
+        session.playing = False
+        session.reset()
+
+
+def set_live(session: Session, changes: dict) -> None:
+    """Change learning rate, regularization, batch size or optimizer while streaming."""
+    from app.host.session import LIVE_FIELDS
+
+    unknown = set(changes) - LIVE_FIELDS
+    if unknown:
+        raise SessionError("stream.live_fields", live=", ".join(sorted(LIVE_FIELDS)), other=", ".join(sorted(unknown)))
+    session.update(changes)
+
+
+OPS: dict[str, Callable] = {
+    "describe": Session.describe,
+    "data": Session.data,
+    "update": update,
+    "reset": reset,
+    "regenerate": regenerate,
+    "history": history,
+    "train": train,
+    "step": step,
+    "weights": inspection.weights,
+    "set_weights": set_weights,
+    "set_weight": inspection.set_weight,
+    "predict": predict,
+    "backprop": inspection.backprop,
+    "grid": grid,
+    "export": inspection.export,
+    "load_model": inspection.load_model,
+    "stream_info": stream_info,
+    "lesson_check": checks.run,
+    "gradient_check": gradcheck.check,
+    "sweep": sweep.sweep,
+    "samples": sweep.samples,
+    "experiment_start": experiment.start,
+    "experiment_status": experiment.status,
+    "experiment_cancel": experiment.cancel,
+    "play": play,
+    "pause": pause,
+    "stream_step": stream_step,
+    "stream_reset": stream_reset,
+    "set_live": set_live,
+}

@@ -1,0 +1,316 @@
+"""A training session: one learner's data, network and training state, built from a SessionConfig.
+
+Every public method takes the session's lock, so REST handlers, the training threads and the stream
+can share a session safely. Training runs in short time-boxed chunks, so a pause, a reset or a config
+change waits at most one chunk.
+"""
+
+import threading
+import time
+from collections.abc import Callable
+
+import numpy as np
+from pydantic import ValidationError
+
+from app.core.config import Settings
+from app.core.errors import SessionError, readable
+from app.host import data
+from app.schemas.session import MAX_SEED, SessionConfig
+from app.schemas.training import TrainStatus
+from engine import Dense, Sequential, features, losses
+from engine.grid import NeuronGrid
+from engine.training import COMPLETED, DIVERGED, REACHED_GOAL, STOPPED
+
+# Config fields that change nothing but the optimizer or the batches: applied without any reset.
+LIVE_FIELDS = {"learning_rate", "regularization", "reg_rate", "batch_size", "optimizer"}
+HISTORY_LIMIT = 20_000
+GRID_CACHE_SIZE = 4  # a stream uses two resolutions; more would only be old views
+HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
+# How the engine's fit ended -> how a training call ended (the time box is fit's callback saying stop).
+TRAIN_STATUS = {COMPLETED: TrainStatus.completed, REACHED_GOAL: TrainStatus.goal_reached,
+                STOPPED: TrainStatus.time_limit, DIVERGED: TrainStatus.diverged}
+# A goal's rules (app/schemas/training.py StopRule) -> (the history key and the engine's per-epoch log it
+# reads, True for "below", False for "at least").
+GOAL_RULES = {"train_loss_below": ("train_loss", "loss", True), "test_loss_below": ("test_loss", "val_loss", True),
+              "train_accuracy_at_least": ("train_accuracy", "accuracy", False),
+              "test_accuracy_at_least": ("test_accuracy", "val_accuracy", False)}
+
+
+class Session:
+    """One playground: config -> dataset (train/test split) -> features -> Sequential model."""
+
+    def __init__(self, session_id: str, token: str, owner: str, config: SessionConfig, settings: Settings):
+        self.id, self.token, self.owner = session_id, token, owner
+        self.settings = settings
+        self.lock = threading.RLock()
+        self.version = 0  # bumped on every change a viewer should see
+        self.playing = False
+        self.closed = False  # set when deleted or evicted
+        self.status, self.message = "idle", ""
+        self._grids: dict[int, NeuronGrid] = {}
+        self.config = self._checked(config)
+        self._build_data()
+        self._build_model()
+
+    # ----- building ----------------------------------------------------------------------------
+    def _checked(self, config: SessionConfig) -> SessionConfig:
+        s = self.settings
+        if len(config.hidden_layers) > s.max_hidden_layers:
+            raise SessionError("limit.hidden_layers", most=s.max_hidden_layers)
+        if any(units > s.max_units for units in config.hidden_layers):
+            raise SessionError("limit.units", most=s.max_units)
+        if isinstance(config.activation, list) and len(config.activation) != len(config.hidden_layers):
+            raise SessionError("config.activations_count", layers=len(config.hidden_layers),
+                               given=len(config.activation))
+        return config
+
+    def _build_data(self) -> None:
+        dataset, train, test = data.build(self.config.data, self.settings)
+        self.data_version = getattr(self, "data_version", 0) + 1  # viewers refetch the points when it changes
+        self.dataset, self.train_set, self.test_set = dataset, train, test
+        self._choose_features()
+        self._grids.clear()
+
+    def _choose_features(self) -> None:
+        # 1-D data cannot feed x2-based features: keep those that apply (x1 if none do).
+        dims = self.dataset.dims
+        usable = [name for name in self.config.features if features.get(name).required_columns <= dims]
+        self.feature_names = usable or ["x1"]
+
+    def _output_layer(self) -> tuple[int, str, str]:
+        """(units, activation, loss) of the output layer for this task and config.
+
+        Two classes use one output unless the output is softmax or the loss is cross-entropy, which
+        need one output per class (a one-hot target, eq. 3.9, as in the chapter's Fig. 3-13 network).
+        """
+        cfg, data = self.config, self.dataset
+        if data.task == "regression":
+            output = "linear" if cfg.output == "auto" else cfg.output
+        else:
+            output = ("sigmoid" if data.n_classes == 2 else "softmax") if cfg.output == "auto" else cfg.output
+        if cfg.loss != "auto":
+            loss = cfg.loss
+        else:
+            loss = next((l.name for l in losses.LOSSES.values() if l.canonical_output == output), "squared_error")
+        if data.task == "regression":
+            units = 1
+        elif data.n_classes == 2 and output != "softmax" and loss != "cross_entropy":
+            units = 1
+        else:
+            units = data.n_classes
+        return units, output, loss
+
+    def _build_model(self) -> None:
+        cfg = self.config
+        self._choose_features()
+        self.feature_map = features.FeatureMap(self.feature_names)
+        hidden_acts = [cfg.activation] * len(cfg.hidden_layers) if isinstance(cfg.activation, str) else cfg.activation
+        units, output, loss = self._output_layer()
+        layers = [Dense(n, act) for n, act in zip(cfg.hidden_layers, hidden_acts, strict=True)] + [Dense(units, output)]
+        layers[0].input_dim = self.feature_map.n_features
+        try:
+            self.model = Sequential(layers, seed=cfg.seed, dtype=cfg.dtype, initializer=cfg.initializer)
+        except ValueError as exc:
+            raise SessionError("config.engine", reason=str(exc)) from None
+        self.loss_name = loss
+        self._compile()
+        self._prepare_arrays()
+        self._reset_history()
+
+    def _compile(self) -> None:
+        cfg = self.config
+        state = self.model.optimizer
+        try:
+            self.model.compile(loss=self.loss_name, optimizer=cfg.optimizer, learning_rate=cfg.learning_rate,
+                               regularization=None if cfg.regularization == "none" else cfg.regularization,
+                               reg_rate=cfg.reg_rate)
+        except ValueError as exc:
+            raise SessionError("config.engine", reason=str(exc)) from None
+        if state is not None and state.name == cfg.optimizer:
+            state.learning_rate = cfg.learning_rate
+            self.model.optimizer = state  # same optimizer: keep its momentum / moments
+
+    def _prepare_arrays(self) -> None:
+        self.X_train = self.feature_map.transform(self.train_set.X, dtype=self.model.dtype)
+        self.X_test = self.feature_map.transform(self.test_set.X, dtype=self.model.dtype)
+        self.y_train, self.y_test = self._targets(self.train_set), self._targets(self.test_set)
+        self._grids.clear()
+
+    def _targets(self, data) -> np.ndarray:
+        return data.y if data.task == "classification" else data.y.astype(self.model.dtype)
+
+    def _reset_history(self) -> None:
+        self.history: dict[str, list] = {key: [] for key in HISTORY_KEYS}
+        self.status, self.message = "idle", ""
+        self.version += 1
+
+    # ----- public operations (each takes the lock) ----------------------------------------------
+    def update(self, changes: dict) -> None:
+        """Apply a partial config. Learning rate, regularization, batch size and optimizer change live;
+        data changes regenerate the data (keeping the weights when the input shape allows); any other
+        change, dtype included, rebuilds the network from its seed (a float64 run is the same run from the
+        start, in more precise numbers)."""
+        with self.lock:
+            merged = self.config.model_dump()
+            for key, value in changes.items():
+                if key == "data" and isinstance(value, dict):
+                    if value.get("name", merged["data"]["name"]) != merged["data"]["name"] and "params" not in value:
+                        value = {**value, "params": {}}  # another dataset: its own parameters' defaults
+                    merged["data"] = {**merged["data"], **value}
+                else:
+                    merged[key] = value
+            try:
+                new = self._checked(SessionConfig.model_validate(merged))
+            except ValidationError as exc:
+                raise SessionError("config.invalid", problems=readable(exc)) from None
+            saved = dict(vars(self))  # every attribute a rebuild may replace
+            old, self.config = self.config, new
+            try:
+                changed = {k for k in SessionConfig.model_fields if getattr(new, k) != getattr(old, k)}
+                if changed - LIVE_FIELDS - {"data"}:
+                    if "data" in changed:
+                        self._build_data()
+                    self._build_model()
+                elif "data" in changed:
+                    self._replace_data()
+                if changed & LIVE_FIELDS:
+                    self._compile()
+                    if self.status == DIVERGED:  # the last good weights are in place: try again
+                        self.status, self.message = "idle", ""
+            except SessionError:
+                vars(self).update(saved)  # nothing lost: the session stays exactly as it was
+                raise
+            self.version += 1
+
+    def _replace_data(self) -> None:
+        previous = (self.dataset.task, self.dataset.n_classes, self.feature_names)
+        self._build_data()
+        if (self.dataset.task, self.dataset.n_classes, self.feature_names) == previous:
+            self._prepare_arrays()  # same network fits the new data: keep training from here
+        else:
+            self._build_model()
+
+    def reset(self) -> None:
+        """Initial weights again from the seed, epoch 0, history cleared (reproduces the run exactly)."""
+        with self.lock:
+            self.model.initialize(self.config.seed)
+            self._reset_history()
+
+    def regenerate(self, seed: int | None = None) -> None:
+        """New data from ``seed`` (default: the next seed, 0 after the largest), keeping the network."""
+        with self.lock:
+            next_seed = (self.config.data.seed + 1) % (MAX_SEED + 1) if seed is None else seed
+            self.update({"data": {"seed": next_seed}})
+
+    def train(self, epochs: int, max_seconds: float | None = None, until: dict | None = None) -> dict:
+        """Train up to ``epochs`` epochs or ``max_seconds``, or until every rule of ``until`` (a StopRule's
+        rules) holds at the end of an epoch; returns what happened in this call (status: a TrainStatus)."""
+        with self.lock:
+            goal = self._goal(until) if until else None
+            if self.status == DIVERGED:
+                return {"epochs_run": 0, "status": TrainStatus.diverged, "message": self.message}
+            deadline = None if max_seconds is None else time.monotonic() + max_seconds
+
+            def out_of_time(epoch: int, logs: dict) -> bool:
+                return deadline is None or time.monotonic() < deadline
+
+            validation = (self.X_test, self.y_test) if self.test_set.n_points else None
+            history = self.model.fit(self.X_train, self.y_train, epochs=epochs, batch_size=self.config.batch_size,
+                                     validation_data=validation, callback=out_of_time, stop_when=goal)
+            self._record(history)
+            self.version += 1
+            status, message = TRAIN_STATUS[history.status], history.message
+            if status == TrainStatus.time_limit:
+                message = f"stopped at the time limit after {len(history.epochs)} epochs"
+            elif status == TrainStatus.goal_reached:
+                message = self._goal_message(until)
+            return {"epochs_run": len(history.epochs), "status": status, "message": message}
+
+    def _goal(self, until: dict) -> Callable[[dict], bool]:
+        """The engine's stop predicate for a goal: every rule holds on the epoch's own metrics (no extra pass)."""
+        unknown = set(until) - set(GOAL_RULES)
+        if unknown:
+            raise SessionError("goal.unknown", rules=", ".join(sorted(unknown)), known=", ".join(GOAL_RULES))
+        if any(rule.startswith("test_") for rule in until) and not self.test_set.n_points:
+            raise SessionError("goal.needs_test_set", rules=", ".join(r for r in until if r.startswith("test_")))
+        if any(rule.endswith("accuracy_at_least") for rule in until) and self.dataset.task != "classification":
+            raise SessionError("goal.needs_classes")
+        checks = [(GOAL_RULES[rule][1], GOAL_RULES[rule][2], float(value)) for rule, value in until.items()]
+
+        def reached(logs: dict) -> bool:
+            for key, below, value in checks:
+                measured = logs.get(key)
+                if measured is None or not (measured < value if below else measured >= value):
+                    return False
+            return True
+
+        return reached
+
+    def _goal_message(self, until: dict) -> str:
+        parts = []
+        for rule, value in until.items():
+            key, _, below = GOAL_RULES[rule]
+            parts.append(f"{key} {self.history[key][-1]:.4g} {'<' if below else '>='} {value:g}")
+        return f"reached the goal at epoch {self.model.epoch}: " + ", ".join(parts)
+
+    def _record(self, history) -> None:
+        h, n = self.history, len(history.epochs)
+        h["epoch"] += history.epochs
+        h["train_loss"] += history.loss
+        h["test_loss"] += history.val_loss or [None] * n
+        h["train_accuracy"] += history.accuracy or [None] * n
+        h["test_accuracy"] += history.val_accuracy or [None] * n
+        if len(h["epoch"]) > HISTORY_LIMIT:
+            for key in h:
+                del h[key][: len(h[key]) - HISTORY_LIMIT]
+        if history.status == DIVERGED:
+            self.status, self.message, self.playing = DIVERGED, history.message, False
+
+    def metrics(self) -> dict:
+        """Epoch, status, train/test loss and accuracy now."""
+        with self.lock, np.errstate(all="ignore"):
+            train = self.model.evaluate(self.X_train, self.y_train)
+            test = self.model.evaluate(self.X_test, self.y_test) if self.test_set.n_points else {}
+            return {
+                "epoch": self.model.epoch,
+                "status": "playing" if self.playing and self.status != DIVERGED else self.status,
+                "message": self.message,
+                "train_loss": _finite(train["loss"]),
+                "test_loss": _finite(test.get("loss")),
+                "train_accuracy": train.get("accuracy"),
+                "test_accuracy": test.get("accuracy"),
+                "n_params": self.model.n_params,
+            }
+
+    def describe(self) -> dict:
+        """Id, config, task and current metrics (the body of a session response)."""
+        with self.lock:
+            # The user's own points can be large: they are in the export, not in every answer.
+            config = self.config.model_dump(exclude={"data": {"points", "csv"}})
+            return {"id": self.id, "config": config, "task": self.dataset.task,
+                    "n_classes": self.dataset.n_classes, "features": self.feature_names, "metrics": self.metrics()}
+
+    def data(self) -> dict:
+        """The training and test points, for plotting."""
+        with self.lock:
+            return {"task": self.dataset.task, "n_classes": self.dataset.n_classes,
+                    "domain": [list(bounds) for bounds in self.dataset.domain],
+                    "train": {"X": self.train_set.X.tolist(), "y": self.train_set.y.tolist()},
+                    "test": {"X": self.test_set.X.tolist(), "y": self.test_set.y.tolist()}}
+
+    def grid(self, resolution: int) -> NeuronGrid:
+        """The (cached) grid over the data's domain at this resolution."""
+        with self.lock:
+            grid = self._grids.pop(resolution, None)
+            if grid is None:
+                grid = NeuronGrid(self.dataset.domain, resolution, transform=self.feature_map.transform,
+                                  dtype=self.model.dtype.name)
+            self._grids[resolution] = grid  # most recently used last
+            while len(self._grids) > GRID_CACHE_SIZE:
+                del self._grids[next(iter(self._grids))]
+            return grid
+
+
+def _finite(value: float | None) -> float | None:
+    """None for a missing or non-finite number (hand-set huge weights can overflow the loss)."""
+    return value if value is not None and np.isfinite(value) else None

@@ -1,1 +1,0 @@
-"""The chapter as lessons: each lesson is data (text in zh/en, a starting config, a task and its check)."""

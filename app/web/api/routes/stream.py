@@ -1,0 +1,67 @@
+"""The live WebSocket stream of a session (frame format: docs/protocol.md).
+
+Authentication without putting the token in the URL (URLs land in logs): the browser passes it as a
+WebSocket subprotocol, ``new WebSocket(url, ["nnplay", "token." + token])``; other clients may instead
+send ``{"type": "auth", "token": "..."}`` as their first message. The handshake also checks Origin.
+"""
+
+import asyncio
+import json
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from app.core.errors import AppError, Forbidden, NotAuthenticated, SessionNotFound
+from app.web.stream_relay import StreamPlayer, close_reason, refuse
+
+router = APIRouter(tags=["stream"])
+SUBPROTOCOL, TOKEN_PREFIX = "nnplay", "token."
+CLOSE_POLICY, CLOSE_NOT_FOUND, CLOSE_FORBIDDEN = 1008, 4404, 4403
+AUTH_TIMEOUT_SECONDS = 5
+
+
+def origin_allowed(origin: str | None, host: str | None, allowed: list[str]) -> bool:
+    """No Origin (a script), the server's own host, or a configured origin."""
+    if origin is None:
+        return True
+    return origin in allowed or (host is not None and urlsplit(origin).netloc == host)
+
+
+async def _first_message_token(websocket: WebSocket) -> str | None:
+    try:
+        text = await asyncio.wait_for(websocket.receive_text(), AUTH_TIMEOUT_SECONDS)
+        message = json.loads(text)
+    except (TimeoutError, ValueError, KeyError):
+        return None
+    if not isinstance(message, dict) or message.get("type") != "auth" or not isinstance(message.get("token"), str):
+        return None
+    return message["token"]
+
+
+@router.websocket("/sessions/{session_id}/stream")
+async def stream(websocket: WebSocket, session_id: str) -> None:
+    """Frames of a session while it trains; control messages play, pause, step, reset, set, fps, view."""
+    app = websocket.app
+    settings = app.state.settings
+    if not origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"), settings.allowed_origins):
+        # Before accept, so the handshake itself gets HTTP 403 (a browser sees only that the socket closed):
+        # no message can go first. The page is never refused, since it is served from the server's own host.
+        await websocket.close(CLOSE_POLICY, close_reason(AppError("stream.origin")))
+        return
+    offered = websocket.scope.get("subprotocols", [])
+    token = next((p[len(TOKEN_PREFIX):] for p in offered if p.startswith(TOKEN_PREFIX)), None)
+    await websocket.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in offered else None)
+    try:
+        if token is None:
+            token = await _first_message_token(websocket)
+        try:
+            session = app.state.sessions.authorize(session_id, token)
+        except SessionNotFound as exc:
+            await refuse(websocket, exc, CLOSE_NOT_FOUND)
+            return
+        except (NotAuthenticated, Forbidden) as exc:
+            await refuse(websocket, exc, CLOSE_FORBIDDEN)
+            return
+        await StreamPlayer(websocket, session, app.state.sessions, settings).run()
+    except WebSocketDisconnect:
+        return

@@ -1,0 +1,169 @@
+"""The web process's side of a session host: async calls, frame delivery, and starting/stopping the host.
+
+A reader thread receives everything the host sends and hands it to the event loop: results resolve
+the awaiting call's future, frames go to the viewer's callback. Calls from the loop only write to the
+connection, under a lock.
+"""
+
+import asyncio
+import itertools
+import multiprocessing
+import threading
+from collections.abc import Callable
+
+from app.core.config import Settings
+from app.core.errors import HostUnavailable, transported
+from app.host.host import SessionHost, run_host
+
+STOP_TIMEOUT_SECONDS = 5
+REQUEST_TIMEOUT_SECONDS = 60  # longer than any operation may take (REST training stops at 20 s)
+
+
+class HostClient:
+    """One session host (a process, or a thread when ``in_process``), seen from the event loop."""
+
+    def __init__(self, settings: Settings, in_process: bool = False):
+        self.settings = settings
+        self.in_process = in_process
+        self.sessions = 0  # how many sessions live here (for placing new ones)
+        self._ids = itertools.count(1)
+        self._pending: dict[int, asyncio.Future] = {}
+        self._viewers: dict[int, tuple[Callable[[bytes], None], Callable[[], None]]] = {}
+        self._send_lock = threading.Lock()
+        self._worker = None
+        self._reader = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._alive = False
+
+    def start(self) -> None:
+        """Start the host and the reader thread; call from the running event loop."""
+        self._loop = asyncio.get_running_loop()
+        if self.in_process:
+            ours, theirs = multiprocessing.Pipe()
+            self._worker = threading.Thread(target=SessionHost(self.settings, theirs).serve, name="nnplay-host",
+                                            daemon=True)
+        else:
+            context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+            ours, theirs = context.Pipe()
+            self._worker = context.Process(target=run_host, args=(self.settings.model_dump(), theirs),
+                                           name="nnplay-host", daemon=True)
+        self._worker.start()
+        if not self.in_process:
+            theirs.close()
+        self._connection = ours
+        self._alive = True
+        self._reader = threading.Thread(target=self._read_forever, name="nnplay-host-reader", daemon=True)
+        self._reader.start()
+
+    @property
+    def alive(self) -> bool:
+        """Whether the host still answers (a host that died takes no new sessions)."""
+        return self._alive
+
+    def stop(self) -> None:
+        """Ask the host to stop, wait a little for it, then close our end once the reader has seen theirs close."""
+        if self._worker is None:
+            return
+        try:
+            self._post(("stop",))
+        except HostUnavailable:
+            pass
+        self._worker.join(STOP_TIMEOUT_SECONDS)
+        if not self.in_process and self._worker.is_alive():
+            self._worker.terminate()
+            self._worker.join(STOP_TIMEOUT_SECONDS)
+        self._reader.join(STOP_TIMEOUT_SECONDS)
+        self._alive = False
+        self._connection.close()
+        self._worker = None
+
+    # ----- sending ---------------------------------------------------------------------------------
+    def _post(self, message: tuple) -> None:
+        if not self._alive and message[0] != "stop":
+            raise HostUnavailable()
+        with self._send_lock:
+            try:
+                self._connection.send(message)
+            except (OSError, EOFError, BrokenPipeError):
+                self._alive = False
+                raise HostUnavailable() from None
+
+    async def _request(self, message: tuple) -> object:
+        request_id = message[1]
+        future = self._loop.create_future()
+        self._pending[request_id] = future
+        try:
+            self._post(message)
+            ok, value = await asyncio.wait_for(future, REQUEST_TIMEOUT_SECONDS)
+        except TimeoutError:
+            raise HostUnavailable("host.timeout") from None
+        finally:
+            self._pending.pop(request_id, None)
+        if ok:
+            return value
+        raise transported(*value)
+
+    async def create(self, session_id: str, token: str, owner: str, config: dict) -> dict:
+        """Build a session on this host; its description."""
+        return await self._request(("create", next(self._ids), session_id, token, owner, config))
+
+    async def call(self, session_id: str, op: str, *args) -> object:
+        """Run operation ``op`` (app/host/ops.py) on a session; its result, or its error raised here."""
+        return await self._request(("call", next(self._ids), session_id, op, args))
+
+    def delete(self, session_id: str) -> None:
+        """Drop a session; its viewers get closed."""
+        self._post(("delete", session_id))
+
+    def watch(self, viewer_id: int, session_id: str, on_frame: Callable[[bytes], None],
+              on_closed: Callable[[], None]) -> None:
+        """Register a viewer; frames it asks for arrive through ``on_frame`` on the event loop."""
+        self._viewers[viewer_id] = (on_frame, on_closed)
+        self._post(("watch", viewer_id, session_id))
+
+    def want(self, viewer_id: int, output_resolution: int, neuron_resolution: int) -> None:
+        """The viewer is ready for its next frame (sent when the session has changed)."""
+        self._post(("want", viewer_id, output_resolution, neuron_resolution))
+
+    def unwatch(self, viewer_id: int) -> None:
+        """Forget a viewer."""
+        self._viewers.pop(viewer_id, None)
+        if self._alive:
+            self._post(("unwatch", viewer_id))
+
+    # ----- receiving (reader thread) ---------------------------------------------------------------
+    def _read_forever(self) -> None:
+        try:
+            while True:
+                try:
+                    message = self._connection.recv()
+                except (EOFError, OSError):
+                    break
+                self._loop.call_soon_threadsafe(self._deliver, message)
+            self._alive = False
+            self._loop.call_soon_threadsafe(self._fail_all)
+        except RuntimeError:
+            pass  # the event loop has closed: the server is shutting down
+
+    def _deliver(self, message: tuple) -> None:
+        kind = message[0]
+        if kind == "result":
+            future = self._pending.get(message[1])
+            if future is not None and not future.done():
+                future.set_result((message[2], message[3]))
+        elif kind == "frame":
+            handlers = self._viewers.get(message[1])
+            if handlers is not None:
+                handlers[0](message[2])
+        elif kind == "closed":
+            handlers = self._viewers.pop(message[1], None)
+            if handlers is not None:
+                handlers[1]()
+
+    def _fail_all(self) -> None:
+        for future in self._pending.values():
+            if not future.done():
+                future.set_result((False, ("HostUnavailable", "host.unavailable", {})))
+        for _, on_closed in list(self._viewers.values()):
+            on_closed()
+        self._viewers.clear()

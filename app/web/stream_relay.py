@@ -1,0 +1,185 @@
+"""One WebSocket stream of a session, in the web process: control messages in, frames out.
+
+``_receive`` turns control messages into operations on the session's host. ``_send`` tells the host,
+at the client's frame rate, that this viewer is ready for a frame; the host answers once the session
+has changed (its trainer builds the frame right after a training slice), and only then is the next
+one asked for. A slow client therefore gets fewer, newer frames, and nothing ever queues.
+"""
+
+import asyncio
+import itertools
+import json
+import math
+
+import anyio
+from fastapi import WebSocket, WebSocketDisconnect
+from fastapi.encoders import jsonable_encoder
+
+from app.core.config import Settings
+from app.core.errors import AppError
+from app.core.messages import language_of
+from app.web.sessions import SessionManager, SessionRecord
+
+CLOSE_TOO_BIG, CLOSE_SESSION_ENDED, CLOSE_TOO_MANY = 1009, 4410, 4429
+MIN_FPS = 1
+DEFAULT_OUTPUT_RESOLUTION, DEFAULT_NEURON_RESOLUTION = 64, 20
+SIMPLE_COMMANDS = {"play": "play", "pause": "pause", "step": "stream_step", "reset": "stream_reset"}
+_viewer_ids = itertools.count(1)
+
+
+def close_reason(error: AppError) -> str:
+    """A WebSocket close reason: the English sentence, cut to fit the protocol's 123 bytes."""
+    return error.message("en").encode()[:120].decode(errors="ignore")
+
+
+async def refuse(websocket: WebSocket, error: AppError, close_code: int) -> None:
+    """Say why the stream ends, then end it: an error message with the code, its params and the sentence in
+    the language of the handshake's Accept-Language (the page renders the code in its own), then the close
+    (its reason is the short English sentence)."""
+    language = language_of(websocket.headers.get("accept-language"))
+    try:
+        await websocket.send_json({"type": "error", "code": error.code, "params": error.params,
+                                   "message": error.message(language)})
+    except (WebSocketDisconnect, ConnectionError, RuntimeError):
+        return  # the client has gone already
+    await websocket.close(close_code, close_reason(error))
+
+
+class StreamPlayer:
+    """Serves one connected client of one session."""
+
+    def __init__(self, websocket: WebSocket, record: SessionRecord, manager: SessionManager, settings: Settings):
+        self.ws, self.record, self.manager, self.settings = websocket, record, manager, settings
+        self.viewer_id = next(_viewer_ids)
+        self.fps = min(settings.default_fps, settings.max_fps)
+        self.output_resolution = min(DEFAULT_OUTPUT_RESOLUTION, settings.max_grid)
+        self.neuron_resolution = min(DEFAULT_NEURON_RESOLUTION, settings.max_grid)
+        self._waiting: asyncio.Future | None = None
+        self._closed = False
+
+    async def run(self) -> None:
+        """Serve until the client leaves or the session ends; leaves no task or registration behind."""
+        record, host = self.record, self.record.host
+        if record.viewers >= self.settings.max_viewers_per_session:
+            await refuse(self.ws, AppError("stream.too_many", most=self.settings.max_viewers_per_session),
+                         CLOSE_TOO_MANY)
+            return
+        record.viewers += 1
+        try:
+            host.watch(self.viewer_id, record.id, self._on_frame, self._on_closed)
+            info = await self.manager.call(record, "stream_info")
+            await self.ws.send_json(jsonable_encoder({
+                "type": "hello", "protocol": 1, **info, "fps": self.fps,
+                "output_resolution": self.output_resolution, "neuron_resolution": self.neuron_resolution}))
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(self._receive, tasks.cancel_scope)
+                tasks.start_soon(self._send, tasks.cancel_scope)
+        except (WebSocketDisconnect, LookupError, RuntimeError):
+            pass  # the client left, or the session or its host is gone
+        finally:
+            record.viewers -= 1
+            try:
+                host.unwatch(self.viewer_id)
+            except RuntimeError:
+                pass  # the host has stopped
+            record.touched = self.manager.clock()  # idle time counts from the end of the last stream
+            self._on_closed()
+
+    # ----- frames from the host (event loop callbacks) ----------------------------------------------
+    def _on_frame(self, frame: bytes) -> None:
+        if self._waiting is not None and not self._waiting.done():
+            self._waiting.set_result(frame)
+
+    def _on_closed(self) -> None:
+        self._closed = True
+        if self._waiting is not None and not self._waiting.done():
+            self._waiting.set_result(None)
+
+    async def _send(self, scope: anyio.CancelScope) -> None:
+        loop = asyncio.get_running_loop()
+        next_at = loop.time()
+        try:
+            while not self._closed:
+                next_at = max(next_at + 1.0 / self.fps, loop.time())
+                await asyncio.sleep(next_at - loop.time())
+                if self._closed:  # the session ended while we slept
+                    break
+                self._waiting = loop.create_future()
+                self.record.host.want(self.viewer_id, self.output_resolution, self.neuron_resolution)
+                frame = await self._waiting
+                if frame is None:
+                    break
+                await self.ws.send_bytes(frame)
+            await refuse(self.ws, AppError("stream.session_ended"), CLOSE_SESSION_ENDED)
+        except (WebSocketDisconnect, ConnectionError, LookupError, RuntimeError):
+            return  # the client went away mid-send, or the host is gone
+        finally:
+            scope.cancel()
+
+    # ----- control messages ------------------------------------------------------------------------
+    async def _receive(self, scope: anyio.CancelScope) -> None:
+        try:
+            while True:
+                message = await self.ws.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                text = message.get("text")
+                if text is None:
+                    await self._error("control messages are JSON text, not binary")
+                    continue
+                if len(text.encode()) > self.settings.max_ws_message_bytes:
+                    await refuse(self.ws, AppError("stream.message_too_large",
+                                                   most=self.settings.max_ws_message_bytes), CLOSE_TOO_BIG)
+                    break
+                try:
+                    command = json.loads(text)
+                    if not isinstance(command, dict):
+                        raise ValueError("a control message is a JSON object with a 'type'")
+                    await self._apply(command)
+                except (ValueError, TypeError) as exc:  # SessionError is a ValueError
+                    await self._error(exc)
+        except (WebSocketDisconnect, ConnectionError, LookupError, RuntimeError):
+            return  # the client left, or the session or its host is gone: end the stream
+        finally:
+            scope.cancel()
+
+    async def _error(self, error: Exception | str) -> None:
+        """An error message: the sentence (in the language of the handshake's Accept-Language), and for
+        the server's own errors their code and parameters, as in REST error bodies."""
+        if isinstance(error, AppError):
+            language = language_of(self.ws.headers.get("accept-language"))
+            await self.ws.send_json({"type": "error", "code": error.code, "params": error.params,
+                                     "message": error.message(language)})
+        else:
+            await self.ws.send_json({"type": "error", "message": str(error)})
+
+    async def _apply(self, command: dict) -> None:
+        kind = command.get("type")
+        self.record.touched = self.manager.clock()
+        if kind in SIMPLE_COMMANDS:
+            await self.manager.call(self.record, SIMPLE_COMMANDS[kind])
+        elif kind == "set":
+            await self.manager.call(self.record, "set_live", {k: v for k, v in command.items() if k != "type"})
+        elif kind == "fps":
+            value = command.get("value")
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+                    or not MIN_FPS <= value <= self.settings.max_fps:
+                raise ValueError(f"fps value must be a number from {MIN_FPS} to {self.settings.max_fps:g}")
+            self.fps = float(value)
+        elif kind == "view":
+            limits = {"output_resolution": self.settings.max_grid,
+                      "neuron_resolution": min(self.settings.max_grid, self.settings.max_neuron_resolution)}
+            for name, most in limits.items():
+                if name in command:
+                    value = command[name]
+                    whole = isinstance(value, int) and not isinstance(value, bool)
+                    if not whole or not 2 <= value <= most:
+                        raise ValueError(f"{name} must be a whole number from 2 to {most}")
+            for name in limits:
+                setattr(self, name, command.get(name, getattr(self, name)))
+            if self._waiting is not None and not self._waiting.done():
+                # The pending request has the old sizes and may wait for a change that never comes.
+                self.record.host.want(self.viewer_id, self.output_resolution, self.neuron_resolution)
+        else:
+            raise ValueError(f"unknown control message type {kind!r}; "
+                             "use play, pause, step, reset, set, fps or view")

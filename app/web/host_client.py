@@ -2,13 +2,16 @@
 
 A reader thread receives everything the host sends and hands it to the event loop: results resolve
 the awaiting call's future, frames go to the viewer's callback. Calls from the loop only write to the
-connection, under a lock.
+connection, under a lock. When the host's end of the connection closes without our asking it to stop (its
+process was killed or crashed), ``on_death`` is called on the event loop before the waiting calls fail and
+the viewers are closed, so that whoever owns the host can tell them the truth (app/web/sessions.py).
 """
 
 import asyncio
 import itertools
 import multiprocessing
 import threading
+import time
 from collections.abc import Callable
 
 from app.core.config import Settings
@@ -22,9 +25,12 @@ REQUEST_TIMEOUT_SECONDS = 60  # longer than any operation may take (REST trainin
 class HostClient:
     """One session host (a process, or a thread when ``in_process``), seen from the event loop."""
 
-    def __init__(self, settings: Settings, in_process: bool = False):
+    def __init__(self, settings: Settings, in_process: bool = False,
+                 on_death: Callable[["HostClient"], None] | None = None):
         self.settings = settings
         self.in_process = in_process
+        self.on_death = on_death  # called on the event loop when the host ends without being asked to
+        self.started_at: float | None = None  # time.monotonic() when it started
         self.sessions = 0  # how many sessions live here (for placing new ones)
         self._ids = itertools.count(1)
         self._pending: dict[int, asyncio.Future] = {}
@@ -34,10 +40,13 @@ class HostClient:
         self._reader = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._alive = False
+        self._stopping = False
 
-    def start(self) -> None:
-        """Start the host and the reader thread; call from the running event loop."""
-        self._loop = asyncio.get_running_loop()
+    def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """Start the host and the reader thread; call from the running event loop, or from another thread
+        with that ``loop`` (starting a process takes a moment, which the loop need not wait for)."""
+        self._loop = loop or asyncio.get_running_loop()
+        self.started_at = time.monotonic()
         if self.in_process:
             ours, theirs = multiprocessing.Pipe()
             self._worker = threading.Thread(target=SessionHost(self.settings, theirs).serve, name="nnplay-host",
@@ -64,6 +73,7 @@ class HostClient:
         """Ask the host to stop, wait a little for it, then close our end once the reader has seen theirs close."""
         if self._worker is None:
             return
+        self._stopping = True  # the end of the connection that follows is no death
         try:
             self._post(("stop",))
         except HostUnavailable:
@@ -141,7 +151,7 @@ class HostClient:
                     break
                 self._loop.call_soon_threadsafe(self._deliver, message)
             self._alive = False
-            self._loop.call_soon_threadsafe(self._fail_all)
+            self._loop.call_soon_threadsafe(self._ended)
         except RuntimeError:
             pass  # the event loop has closed: the server is shutting down
 
@@ -159,6 +169,13 @@ class HostClient:
             handlers = self._viewers.pop(message[1], None)
             if handlers is not None:
                 handlers[1]()
+
+    def _ended(self) -> None:
+        try:
+            if not self._stopping and self.on_death is not None:
+                self.on_death(self)
+        finally:
+            self._fail_all()
 
     def _fail_all(self) -> None:
         for future in self._pending.values():

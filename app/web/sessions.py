@@ -3,11 +3,19 @@
 The sessions themselves live in session hosts (app/host/): worker processes, one per core, or a
 thread of this process when ``workers`` is 0. The manager keeps only each session's record (id, token,
 owner, host, last use), so that checking a token or a limit never waits for a busy host.
+
+A host that dies (its process killed or crashed) takes its sessions with it. The manager then drops their
+records at once, so that limits count only live sessions, remembers their ids as lost (the newest
+LOST_REMEMBERED of them), so that a later call or stream on one is told ``session.lost`` rather than "not
+found", and starts a replacement host off the event loop, which takes new sessions as soon as it runs.
 """
 
+import asyncio
+import logging
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,10 +24,17 @@ from app.core.errors import Forbidden, HostUnavailable, LimitReached, NotAuthent
 from app.schemas.session import SessionConfig
 from app.web.host_client import HostClient
 
+log = logging.getLogger("nnplay.sessions")
 SESSION_ID_BYTES = 9
 SESSION_ID_PATTERN = "[A-Za-z0-9_-]{12}"
 """A session id: secrets.token_urlsafe(SESSION_ID_BYTES), 12 URL-safe characters. Routes match only these, so
 that /api/sessions/import can never be read as a session's id."""
+LOST_REMEMBERED = 10_000
+"""How many ids of sessions lost with a dead host are remembered (the newest), to answer ``session.lost``
+instead of ``session.not_found``: about 160 bytes each, so at most a couple of MB."""
+RESTART_DELAY_SECONDS = 1.0
+"""A host that dies within this long of its start is replaced only after this long, so that a host that
+cannot start at all costs one attempt per this many seconds, not a busy loop."""
 
 
 @dataclass
@@ -41,9 +56,16 @@ class SessionManager:
         self.settings = settings
         self.clock = clock  # seconds; injected by tests so that idleness never depends on the real time
         self.records: dict[str, SessionRecord] = {}
+        self.lost: OrderedDict[str, None] = OrderedDict()  # ids of sessions lost with their host, oldest first
         self._lock = threading.Lock()
+        self._stopped = False
+        self._replacing: set[asyncio.Task] = set()
+        self._starting: set[HostClient] = set()  # replacements being started (in a thread)
         count = max(1, settings.workers)
-        self.hosts = [HostClient(settings, in_process=settings.workers == 0) for _ in range(count)]
+        self.hosts = [self._new_host() for _ in range(count)]
+
+    def _new_host(self) -> HostClient:
+        return HostClient(self.settings, in_process=self.settings.workers == 0, on_death=self._host_died)
 
     def start(self) -> None:
         """Start the hosts (from the running event loop)."""
@@ -52,8 +74,59 @@ class SessionManager:
 
     def stop(self) -> None:
         """Stop the hosts; every session ends."""
+        self._stopped = True
+        for task in list(self._replacing):
+            task.cancel()
         for host in self.hosts:
-            host.stop()
+            if host not in self._starting:  # one that is starting is stopped by its task, or dies with us
+                host.stop()
+
+    # ----- a host that died ------------------------------------------------------------------------
+    def _host_died(self, host: HostClient) -> None:
+        """Called on the event loop when ``host`` ended without being asked to: forget its sessions, remember
+        them as lost, and put a replacement in its place (before the host's waiting calls fail and its streams
+        close, so that they can tell their clients that the session was lost)."""
+        with self._lock:
+            gone = [sid for sid, record in self.records.items() if record.host is host]
+            for sid in gone:
+                del self.records[sid]
+                self.lost[sid] = None
+            while len(self.lost) > LOST_REMEMBERED:
+                self.lost.popitem(last=False)
+        log.error("a session host stopped unexpectedly; %d sessions lost, starting a new host", len(gone))
+        if self._stopped or host not in self.hosts:
+            return
+        replacement = self._new_host()  # takes no sessions until it runs (it is not alive before)
+        self.hosts[self.hosts.index(host)] = replacement
+        self._starting.add(replacement)
+        task = asyncio.get_running_loop().create_task(self._replace(host, replacement))
+        self._replacing.add(task)
+        task.add_done_callback(self._replacing.discard)
+
+    async def _replace(self, dead: HostClient, replacement: HostClient) -> None:
+        """Start ``replacement`` off the event loop (spawning a process takes a moment), after reaping ``dead``."""
+        try:
+            await asyncio.to_thread(dead.stop)  # reap the dead process (or end one that hangs), close our end
+            if time.monotonic() - (dead.started_at or 0) < RESTART_DELAY_SECONDS:
+                await asyncio.sleep(RESTART_DELAY_SECONDS)
+            loop = asyncio.get_running_loop()
+            while True:
+                try:
+                    await asyncio.to_thread(replacement.start, loop)
+                    break
+                except Exception:
+                    log.exception("starting a session host failed; trying again")
+                    await asyncio.sleep(RESTART_DELAY_SECONDS)
+        finally:
+            self._starting.discard(replacement)
+        if self._stopped:  # the server stopped while this host started
+            await asyncio.to_thread(replacement.stop)
+        else:
+            log.warning("a new session host is running")
+
+    def was_lost(self, session_id: str) -> bool:
+        """Whether ``session_id`` was lost with a host that died (as far as the newest lost ids go)."""
+        return session_id in self.lost
 
     def __len__(self) -> int:
         return len(self.records)
@@ -86,7 +159,9 @@ class SessionManager:
         token. If anything fails after the session was reserved (a model that does not fit, a host that
         stopped, a cancelled request), the session is deleted, so it never counts against the client."""
         created = await self.create(config, owner)
-        record = self.records[created["id"]]
+        record = self.records.get(created["id"])
+        if record is None:  # its host died right after creating it
+            raise SessionNotFound("session.lost", session_id=created["id"])
         try:
             await self.call(record, "load_model", model)
             described = await self.call(record, "describe")
@@ -99,6 +174,8 @@ class SessionManager:
         """The record of ``session_id`` if ``token`` is its token; raises otherwise. Marks it as used."""
         record = self.records.get(session_id)
         if record is None:
+            if session_id in self.lost:
+                raise SessionNotFound("session.lost", session_id=session_id)
             raise SessionNotFound(session_id=session_id)
         if not token:
             raise NotAuthenticated()
@@ -108,8 +185,13 @@ class SessionManager:
         return record
 
     async def call(self, record: SessionRecord, op: str, *args) -> object:
-        """Run operation ``op`` on the session where it lives."""
-        return await record.host.call(record.id, op, *args)
+        """Run operation ``op`` on the session where it lives (``session.lost`` if its host died meanwhile)."""
+        try:
+            return await record.host.call(record.id, op, *args)
+        except HostUnavailable:
+            if record.id in self.lost:
+                raise SessionNotFound("session.lost", session_id=record.id) from None
+            raise
 
     def _forget(self, session_id: str) -> SessionRecord | None:
         with self._lock:

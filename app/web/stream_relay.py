@@ -3,7 +3,8 @@
 ``_receive`` turns control messages into operations on the session's host. ``_send`` tells the host,
 at the client's frame rate, that this viewer is ready for a frame; the host answers once the session
 has changed (its trainer builds the frame right after a training slice), and only then is the next
-one asked for. A slow client therefore gets fewer, newer frames, and nothing ever queues.
+one asked for. A slow client therefore gets fewer, newer frames, and nothing ever queues. When the session
+ends, the stream says why before it closes: ``stream.session_ended``, or ``session.lost`` when its host died.
 """
 
 import asyncio
@@ -16,7 +17,7 @@ from fastapi import WebSocket, WebSocketDisconnect
 from fastapi.encoders import jsonable_encoder
 
 from app.core.config import Settings
-from app.core.errors import AppError
+from app.core.errors import AppError, SessionNotFound
 from app.core.messages import language_of
 from app.web.sessions import SessionManager, SessionRecord
 
@@ -56,6 +57,7 @@ class StreamPlayer:
         self.neuron_resolution = min(DEFAULT_NEURON_RESOLUTION, settings.max_grid)
         self._waiting: asyncio.Future | None = None
         self._closed = False
+        self._told = False  # whether the client was told why the stream ends
 
     async def run(self) -> None:
         """Serve until the client leaves or the session ends; leaves no task or registration behind."""
@@ -84,6 +86,17 @@ class StreamPlayer:
                 pass  # the host has stopped
             record.touched = self.manager.clock()  # idle time counts from the end of the last stream
             self._on_closed()
+        if not self._told and self.manager.was_lost(record.id):
+            # The host died while a call of this stream waited for it: the session is lost, say so.
+            await self._refuse_ended()
+
+    async def _refuse_ended(self) -> None:
+        if self.manager.was_lost(self.record.id):
+            error = SessionNotFound("session.lost", session_id=self.record.id)
+        else:
+            error = AppError("stream.session_ended")
+        await refuse(self.ws, error, CLOSE_SESSION_ENDED)
+        self._told = True  # not before: a cancelled refusal is made again by run()
 
     # ----- frames from the host (event loop callbacks) ----------------------------------------------
     def _on_frame(self, frame: bytes) -> None:
@@ -110,7 +123,7 @@ class StreamPlayer:
                 if frame is None:
                     break
                 await self.ws.send_bytes(frame)
-            await refuse(self.ws, AppError("stream.session_ended"), CLOSE_SESSION_ENDED)
+            await self._refuse_ended()
         except (WebSocketDisconnect, ConnectionError, LookupError, RuntimeError):
             return  # the client went away mid-send, or the host is gone
         finally:

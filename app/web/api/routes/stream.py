@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app.core.errors import AppError, Forbidden, NotAuthenticated, SessionNotFound
-from app.web.stream_relay import StreamPlayer, close_reason, refuse
+from app.web.stream_relay import CLOSE_SESSION_ENDED, StreamPlayer, close_reason, refuse
 
 router = APIRouter(tags=["stream"])
 SUBPROTOCOL, TOKEN_PREFIX = "nnplay", "token."
@@ -56,8 +56,8 @@ async def stream(websocket: WebSocket, session_id: str) -> None:
             token = await _first_message_token(websocket)
         try:
             session = app.state.sessions.authorize(session_id, token)
-        except SessionNotFound as exc:
-            await refuse(websocket, exc, CLOSE_NOT_FOUND)
+        except SessionNotFound as exc:  # session.lost (its host died) closes as an open stream of it does
+            await refuse(websocket, exc, CLOSE_SESSION_ENDED if exc.code == "session.lost" else CLOSE_NOT_FOUND)
             return
         except (NotAuthenticated, Forbidden) as exc:
             await refuse(websocket, exc, CLOSE_FORBIDDEN)

@@ -43,7 +43,7 @@ def stream_run(session: Session, seconds: float, budget: float, fps: float = 30)
     end = time.monotonic() + seconds
     next_at = time.monotonic()
     while time.monotonic() < end:
-        session.train(1_000_000, max(0.0, next_at - time.monotonic()))
+        session.train_for(1_000_000, max(0.0, next_at - time.monotonic()))
         next_at += 1 / fps
         frame = encoder.encode(snapshot.take(session, 64, 20))
         sizes.append(len(frame))
@@ -56,12 +56,12 @@ def capacity(session: Session, repeats: int = 300) -> dict:
     encoder = FrameEncoder(1e12)
     times = []
     for _ in range(repeats):
-        session.train(1)
+        session.train_for(1)
         start = time.perf_counter()
         encoder.encode(snapshot.take(session, 64, 20))
         times.append(time.perf_counter() - start)
     start = time.perf_counter()
-    epochs = session.train(1_000_000, 1.0)["epochs_run"]
+    epochs = session.train_for(1_000_000, 1.0)["epochs_run"]
     return {"frame_build_ms_median": statistics.median(times) * 1e3,
             "frames_per_second_one_core": 1 / statistics.median(times),
             "epochs_per_second": epochs / (time.perf_counter() - start)}

@@ -175,6 +175,23 @@ class Sequential:
         for array, target in zip(arrays, self._parameter_views(), strict=True):
             target[...] = array
 
+    def set_weight(self, layer: int, row: int, col: int | None, value: float) -> None:
+        """Set one weight W(layer)[row, col], or the bias b(layer)[row] when ``col`` is None (layers from 1),
+        keeping every other value exactly."""
+        if not 1 <= layer <= len(self.layers):
+            raise IndexError(f"layer must be 1..{len(self.layers)}, got {layer}")
+        target = self.layers[layer - 1]
+        if not 0 <= row < target.units:
+            raise IndexError(f"row must be 0..{target.units - 1}, got {row}")
+        if col is not None and not 0 <= col < target.input_dim:
+            raise IndexError(f"col must be 0..{target.input_dim - 1}, got {col}")
+        if not np.isfinite(value) or abs(value) > float(np.finfo(self.dtype).max):
+            raise ValueError(f"{value!r} is not a finite {self.dtype.name} number")
+        if col is None:
+            target.b[row] = value
+        else:
+            target.W[row, col] = value
+
     def _parameter_views(self) -> list[Array]:
         views = []
         for layer in self.layers:

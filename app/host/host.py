@@ -31,6 +31,7 @@ from app.host.frames import FrameEncoder
 from app.host.ops import OPS
 from app.host.session import Session
 from app.schemas.session import SessionConfig
+from app.schemas.status import SessionStatus
 
 log = logging.getLogger("nnplay.host")
 MIN_SLICE_SECONDS = 0.0002  # shorter than any epoch: a slice is then exactly one epoch
@@ -142,7 +143,7 @@ class SessionHost:
         except Exception as exc:
             reply = ("result", request_id, False, _reported(exc, f"operation {op}"))
         self._send(reply)
-        if session.playing:
+        if session.status == SessionStatus.playing:
             with self._changed:
                 self._changed.notify_all()
         self._serve_viewers(session)
@@ -150,8 +151,7 @@ class SessionHost:
     def _delete(self, session_id: str) -> None:
         session = self.sessions.pop(session_id, None)
         if session is not None:
-            session.playing = False
-            session.closed = True
+            session.close()
         for viewer_id, viewer in list(self.viewers.items()):
             if viewer.session_id == session_id:
                 self.viewers.pop(viewer_id, None)
@@ -176,7 +176,7 @@ class SessionHost:
     def _playing(self) -> list[Session]:
         watched = {viewer.session_id for viewer in list(self.viewers.values())}
         return [s for s in list(self.sessions.values())
-                if s.playing and s.status != "diverged" and s.id in watched]
+                if s.status == SessionStatus.playing and s.id in watched]
 
     def _train_forever(self) -> None:
         """Round-robin over the playing, watched sessions: one short slice each, then their frames.
@@ -196,17 +196,12 @@ class SessionHost:
             session = playing[self._turn]
             turn = 1.0 / (len(playing) * self.settings.default_fps)
             seconds = max(MIN_SLICE_SECONDS, min(self.settings.train_chunk_seconds, turn))
-            if not session.lock.acquire(blocking=False):
-                time.sleep(BUSY_WAIT_SECONDS)  # a REST call holds this session: the next one's turn
-                continue
             try:
-                session.train(1_000_000, seconds)
-            except Exception:
+                if not session.play_slice(seconds):
+                    time.sleep(BUSY_WAIT_SECONDS)  # a REST call holds this session: the next one's turn
+                    continue
+            except Exception:  # the session paused itself
                 log.error("training session %s failed:\n%s", session.id, traceback.format_exc())
-                session.playing = False
-                session.version += 1
-            finally:
-                session.lock.release()
             self._serve_viewers(session)
 
 

@@ -1,5 +1,6 @@
 """Looking inside a session's network: weights, every node's value, one backward pass, heatmap grids,
-and the session as a portable document. Each function takes the session's lock."""
+and the session as a portable document. Each function takes the session's lock and only reads: changing
+the weights is Session's work (Session.set_weights, set_weight, load_model)."""
 
 import numpy as np
 
@@ -42,37 +43,6 @@ def weights(session: Session) -> dict:
             "layers": [{"units": layer.units, "activation": layer.activation.name, "W": layer.W.tolist(),
                         "b": layer.b.tolist()} for layer in model.layers],
         }
-
-
-def set_weights(session: Session, layers: list[dict]) -> None:
-    """Set W and b of every layer by hand (e.g. the chapter's Fig. 3-13 values)."""
-    with session.lock:
-        flat = []
-        for layer in layers:
-            flat += [layer["W"], layer["b"]]
-        try:
-            session.model.set_weights(flat)
-        except ValueError as exc:
-            raise SessionError("weights.invalid", reason=str(exc)) from None
-        session.version += 1
-
-
-def set_weight(session: Session, layer: int, row: int, col: int | None, value: float) -> None:
-    """Change one weight (or one bias when ``col`` is None), keeping every other value exactly."""
-    with session.lock:
-        layers = session.model.layers
-        if not 1 <= layer <= len(layers):
-            raise SessionError("weights.layer", last=len(layers))
-        target = layers[layer - 1]
-        if not 0 <= row < target.units:
-            raise SessionError("weights.row", layer=layer, last=target.units - 1)
-        if col is None:
-            target.b[row] = value
-        elif 0 <= col < target.input_dim:
-            target.W[row, col] = value
-        else:
-            raise SessionError("weights.col", layer=layer, last=target.input_dim - 1)
-        session.version += 1
 
 
 def predict_nodes(session: Session, rows) -> dict:
@@ -138,20 +108,3 @@ def export(session: Session) -> dict:
     with session.lock:
         return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "config": session.config.model_dump(),
                 "model": serialization.model_to_dict(session.model)}
-
-
-def load_model(session: Session, model_document: dict) -> None:
-    """Put an exported model's weights (and epoch count) into a session built from the same config."""
-    with session.lock:
-        # Compare the architecture before building anything: a forged document could ask for huge layers.
-        ours = [{"units": layer.units, "activation": layer.activation.name} for layer in session.model.layers]
-        theirs = model_document.get("layers")
-        if theirs != ours or model_document.get("input_dim") != session.model.input_dim:
-            raise SessionError("document.layers")
-        try:
-            model = serialization.model_from_dict(model_document)
-        except ValueError as exc:
-            raise SessionError("document.model", reason=str(exc)) from None
-        session.model.set_weights(model.get_weights())
-        session.model.epoch = model.epoch
-        session.version += 1

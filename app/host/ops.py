@@ -1,7 +1,9 @@
 """The operations a session host carries out on one of its sessions, as one table (name -> function).
 
 Every function takes the Session first and returns plain, picklable data: the host may be another
-process. Routers name an operation and its arguments; nothing here knows about HTTP.
+process. Routers name an operation and its arguments; nothing here knows about HTTP. Nothing here changes
+a session either: that is Session's own methods' work (app/host/session.py); these call them, apply the
+server's per-call limits and shape the answers.
 """
 
 import time
@@ -10,8 +12,8 @@ from collections.abc import Callable
 from app.core.errors import SessionError
 from app.host import experiment, gradcheck, inspection, sweep
 from app.host import lesson_checks as checks
-from app.host.session import Session
-from app.schemas.training import TrainStatus
+from app.host.session import HISTORY_KEYS, Session
+from app.schemas.status import TrainStatus
 
 REST_SLICE_SECONDS = 0.05  # how long a REST training call holds the session at a time
 REST_PAUSE_SECONDS = 0.001
@@ -43,40 +45,40 @@ def history(session: Session) -> dict:
 
 def train(session: Session, epochs: int, until: dict | None = None) -> dict:
     """Train up to ``epochs`` within the server's per-call limits, or until every rule of ``until`` holds
-    (see Session.train); how it ended (a TrainStatus), metrics, this call's history.
+    (see Session.train_for); how it ended (a TrainStatus), metrics, this call's history.
 
     It trains in short slices, taking the session's lock for each, so that other calls on the same
-    session (and its stream) are served in between.
+    session (and its stream) are served in between; the call's history is its slices' histories merged.
     """
     limits = session.settings
     if epochs > limits.max_epochs_per_call:
         raise SessionError("limit.epochs_per_call", most=limits.max_epochs_per_call)
     deadline = time.monotonic() + limits.max_seconds_per_call
-    first_epoch = session.model.epoch
     done, result = 0, {"epochs_run": 0, "status": TrainStatus.completed, "message": ""}
+    history: dict[str, list] = {key: [] for key in HISTORY_KEYS}
     while done < epochs:
         left = deadline - time.monotonic()
         if left <= 0:
             result = {"status": TrainStatus.time_limit, "message": f"stopped at the time limit after {done} epochs"}
             break
-        result = session.train(epochs - done, max_seconds=min(REST_SLICE_SECONDS, left), until=until)
+        result = session.train_for(epochs - done, seconds=min(REST_SLICE_SECONDS, left), until=until)
         done += result["epochs_run"]
+        for key in HISTORY_KEYS:
+            history[key] += result["history"][key]
         if result["status"] not in (TrainStatus.completed, TrainStatus.time_limit):
             break  # the goal was reached, or training diverged
         time.sleep(REST_PAUSE_SECONDS)  # a lock is not fair: give waiting calls their turn
     if result["status"] == TrainStatus.completed or (result["status"] == TrainStatus.time_limit and done == epochs):
         result = {"status": TrainStatus.completed, "message": f"trained {done} epochs"}
-    with session.lock:
-        epochs_seen = session.history["epoch"]
-        start = next((i for i, e in enumerate(epochs_seen) if e > first_epoch), len(epochs_seen))
-        return {**result, "epochs_run": done, "metrics": session.metrics(),
-                "history": {key: values[start:] for key, values in session.history.items()}}
+    return {"status": result["status"], "message": result["message"], "epochs_run": done,
+            "metrics": session.metrics(), "history": history}
 
 
 def step(session: Session) -> dict:
-    """Exactly one epoch; how it ended and the metrics."""
-    result = session.train(1)
-    return {**result, "metrics": session.metrics()}
+    """Pause and train exactly one epoch; how it ended and the metrics."""
+    result = session.step()
+    return {"status": result["status"], "message": result["message"], "epochs_run": result["epochs_run"],
+            "metrics": session.metrics()}
 
 
 def _values_per_point(session: Session) -> int:
@@ -107,7 +109,7 @@ def grid(session: Session, resolution: int) -> dict:
 
 def set_weights(session: Session, layers: list[dict]) -> dict:
     """Set every weight by hand; the weights now."""
-    inspection.set_weights(session, layers)
+    session.set_weights(layers)
     return inspection.weights(session)
 
 
@@ -119,42 +121,9 @@ def stream_info(session: Session) -> dict:
                 "domain": [list(bounds) for bounds in session.dataset.domain]}
 
 
-def play(session: Session) -> None:
-    """Start training continuously (the host's trainer picks it up)."""
-    with session.lock:
-        session.playing = True
-        session.version += 1
-
-
-def pause(session: Session) -> None:
-    """Stop continuous training after the current slice."""
-    with session.lock:
-        session.playing = False
-        session.version += 1
-
-
 def stream_step(session: Session) -> None:
-    """Pause and train one epoch."""
-    with session.lock:
-        session.playing = False
-        session.train(1)
-
-
-def stream_reset(session: Session) -> None:
-    """Pause and go back to the initial weights."""
-    with session.lock:
-        session.playing = False
-        session.reset()
-
-
-def set_live(session: Session, changes: dict) -> None:
-    """Change learning rate, regularization, batch size or optimizer while streaming."""
-    from app.host.session import LIVE_FIELDS
-
-    unknown = set(changes) - LIVE_FIELDS
-    if unknown:
-        raise SessionError("stream.live_fields", live=", ".join(sorted(LIVE_FIELDS)), other=", ".join(sorted(unknown)))
-    session.update(changes)
+    """Pause and train one epoch (the stream's step: its frame is the answer)."""
+    session.step()
 
 
 OPS: dict[str, Callable] = {
@@ -168,12 +137,12 @@ OPS: dict[str, Callable] = {
     "step": step,
     "weights": inspection.weights,
     "set_weights": set_weights,
-    "set_weight": inspection.set_weight,
+    "set_weight": Session.set_weight,
     "predict": predict,
     "backprop": inspection.backprop,
     "grid": grid,
     "export": inspection.export,
-    "load_model": inspection.load_model,
+    "load_model": Session.load_model,
     "stream_info": stream_info,
     "lesson_check": checks.run,
     "gradient_check": gradcheck.check,
@@ -182,9 +151,9 @@ OPS: dict[str, Callable] = {
     "experiment_start": experiment.start,
     "experiment_status": experiment.status,
     "experiment_cancel": experiment.cancel,
-    "play": play,
-    "pause": pause,
+    "play": Session.play,
+    "pause": Session.pause,
     "stream_step": stream_step,
-    "stream_reset": stream_reset,
-    "set_live": set_live,
+    "stream_reset": Session.reset,
+    "set_live": Session.set_live,
 }

@@ -1,8 +1,10 @@
 """A training session: one learner's data, network and training state, built from a SessionConfig.
 
-Every public method takes the session's lock, so REST handlers, the training threads and the stream
-can share a session safely. Training runs in short time-boxed chunks, so a pause, a reset or a config
-change waits at most one chunk.
+`Session` is the only thing that changes a session: playing, pausing, stepping, resetting, config and
+weight changes, loading a model and training are its methods, each of which takes the session's lock and
+bumps its version (what a viewer's next frame depends on). So REST handlers, the host's trainer and the
+stream can share a session safely, and its weights stay behind it and the engine. Training runs in short
+time-boxed slices, so a pause, a reset or a config change waits at most one slice.
 """
 
 import threading
@@ -16,8 +18,8 @@ from app.core.config import Settings
 from app.core.errors import SessionError, readable
 from app.host import data
 from app.schemas.session import MAX_SEED, SessionConfig
-from app.schemas.training import TrainStatus
-from engine import Dense, Sequential, features, losses
+from app.schemas.status import SessionStatus, TrainStatus
+from engine import Dense, Sequential, features, losses, serialization
 from engine.grid import NeuronGrid
 from engine.training import COMPLETED, DIVERGED, REACHED_GOAL, STOPPED
 
@@ -26,7 +28,8 @@ LIVE_FIELDS = {"learning_rate", "regularization", "reg_rate", "batch_size", "opt
 HISTORY_LIMIT = 20_000
 GRID_CACHE_SIZE = 4  # a stream uses two resolutions; more would only be old views
 HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
-# How the engine's fit ended -> how a training call ended (the time box is fit's callback saying stop).
+# How the engine's fit ended -> how a training call ended (the time box is fit's callback saying stop): the
+# one place where the engine's words become TrainStatus (the sweep uses it too).
 TRAIN_STATUS = {COMPLETED: TrainStatus.completed, REACHED_GOAL: TrainStatus.goal_reached,
                 STOPPED: TrainStatus.time_limit, DIVERGED: TrainStatus.diverged}
 # A goal's rules (app/schemas/training.py StopRule) -> (the history key and the engine's per-epoch log it
@@ -44,9 +47,10 @@ class Session:
         self.settings = settings
         self.lock = threading.RLock()
         self.version = 0  # bumped on every change a viewer should see
-        self.playing = False
+        self._playing = False  # the learner pressed play (a diverged session still does not train)
+        self._diverged = False  # training stopped on a non-finite loss; the message says so
         self.closed = False  # set when deleted or evicted
-        self.status, self.message = "idle", ""
+        self.message = ""
         self._grids: dict[int, NeuronGrid] = {}
         self.config = self._checked(config)
         self._build_data()
@@ -141,10 +145,43 @@ class Session:
 
     def _reset_history(self) -> None:
         self.history: dict[str, list] = {key: [] for key in HISTORY_KEYS}
-        self.status, self.message = "idle", ""
+        self._diverged, self.message = False, ""
         self.version += 1
 
-    # ----- public operations (each takes the lock) ----------------------------------------------
+    # ----- state --------------------------------------------------------------------------------
+    @property
+    def status(self) -> SessionStatus:
+        """Where the session stands: diverged (until a reset or a live change), else playing or idle."""
+        if self._diverged:
+            return SessionStatus.diverged
+        return SessionStatus.playing if self._playing else SessionStatus.idle
+
+    # ----- public operations (each takes the lock and bumps the version) ------------------------
+    def play(self) -> None:
+        """Start training continuously: the host's trainer gives a playing session slices while it is watched."""
+        with self.lock:
+            self._playing = True
+            self.version += 1
+
+    def pause(self) -> None:
+        """Stop continuous training (after the slice under way, if any)."""
+        with self.lock:
+            self._playing = False
+            self.version += 1
+
+    def step(self) -> dict:
+        """Pause and train exactly one epoch; how it ended, as :meth:`train_for` says."""
+        with self.lock:
+            self._playing = False
+            self.version += 1
+            return self.train_for(1)
+
+    def close(self) -> None:
+        """The session was deleted or evicted: it stops playing for good."""
+        with self.lock:
+            self._playing, self.closed = False, True
+            self.version += 1
+
     def update(self, changes: dict) -> None:
         """Apply a partial config. Learning rate, regularization, batch size and optimizer change live;
         data changes regenerate the data (keeping the weights when the input shape allows); any other
@@ -175,12 +212,21 @@ class Session:
                     self._replace_data()
                 if changed & LIVE_FIELDS:
                     self._compile()
-                    if self.status == DIVERGED:  # the last good weights are in place: try again
-                        self.status, self.message = "idle", ""
+                    if self._diverged:  # the last good weights are in place: try again
+                        self._diverged, self.message = False, ""
             except SessionError:
                 vars(self).update(saved)  # nothing lost: the session stays exactly as it was
                 raise
             self.version += 1
+
+    def set_live(self, changes: dict) -> None:
+        """Change learning rate, regularization, batch size or optimizer only (while streaming): nothing is
+        rebuilt, training goes on from the current weights."""
+        unknown = set(changes) - LIVE_FIELDS
+        if unknown:
+            raise SessionError("stream.live_fields", live=", ".join(sorted(LIVE_FIELDS)),
+                               other=", ".join(sorted(unknown)))
+        self.update(changes)
 
     def _replace_data(self) -> None:
         previous = (self.dataset.task, self.dataset.n_classes, self.feature_names)
@@ -191,8 +237,9 @@ class Session:
             self._build_model()
 
     def reset(self) -> None:
-        """Initial weights again from the seed, epoch 0, history cleared (reproduces the run exactly)."""
+        """Pause; initial weights again from the seed, epoch 0, history cleared (reproduces the run exactly)."""
         with self.lock:
+            self._playing = False
             self.model.initialize(self.config.seed)
             self._reset_history()
 
@@ -202,14 +249,82 @@ class Session:
             next_seed = (self.config.data.seed + 1) % (MAX_SEED + 1) if seed is None else seed
             self.update({"data": {"seed": next_seed}})
 
-    def train(self, epochs: int, max_seconds: float | None = None, until: dict | None = None) -> dict:
-        """Train up to ``epochs`` epochs or ``max_seconds``, or until every rule of ``until`` (a StopRule's
-        rules) holds at the end of an epoch; returns what happened in this call (status: a TrainStatus)."""
+    def set_weights(self, layers: list[dict]) -> None:
+        """Set W and b of every layer by hand (e.g. the chapter's Fig. 3-13 values): ``layers`` as
+        [{"W": ..., "b": ...}, ...], first hidden layer first."""
+        with self.lock:
+            flat = []
+            for layer in layers:
+                flat += [layer["W"], layer["b"]]
+            try:
+                self.model.set_weights(flat)
+            except ValueError as exc:
+                raise SessionError("weights.invalid", reason=str(exc)) from None
+            self.version += 1
+
+    def set_weight(self, layer: int, row: int, col: int | None, value: float) -> None:
+        """Change one weight W(layer)[row, col] (or the bias b(layer)[row] when ``col`` is None), keeping every
+        other value exactly."""
+        with self.lock:
+            layers = self.model.layers
+            if not 1 <= layer <= len(layers):
+                raise SessionError("weights.layer", last=len(layers))
+            target = layers[layer - 1]
+            if not 0 <= row < target.units:
+                raise SessionError("weights.row", layer=layer, last=target.units - 1)
+            if col is not None and not 0 <= col < target.input_dim:
+                raise SessionError("weights.col", layer=layer, last=target.input_dim - 1)
+            try:
+                self.model.set_weight(layer, row, col, value)
+            except ValueError as exc:
+                raise SessionError("weights.invalid", reason=str(exc)) from None
+            self.version += 1
+
+    def load_model(self, model_document: dict) -> None:
+        """Put an exported model's weights (and epoch count) into this session, built from the same config."""
+        with self.lock:
+            # Compare the architecture before building anything: a forged document could ask for huge layers.
+            ours = [{"units": layer.units, "activation": layer.activation.name} for layer in self.model.layers]
+            theirs = model_document.get("layers")
+            if theirs != ours or model_document.get("input_dim") != self.model.input_dim:
+                raise SessionError("document.layers")
+            try:
+                model = serialization.model_from_dict(model_document)
+            except ValueError as exc:
+                raise SessionError("document.model", reason=str(exc)) from None
+            self.model.set_weights(model.get_weights())
+            self.model.epoch = model.epoch
+            self.version += 1
+
+    def play_slice(self, seconds: float) -> bool:
+        """One slice of continuous training (at most ``seconds``, at least one epoch) if the session is playing.
+
+        Returns False at once, training nothing, when another call holds the session (the trainer then
+        serves the next one). A slice that fails pauses the session before the error goes on.
+        """
+        if not self.lock.acquire(blocking=False):
+            return False
+        try:
+            if self.status == SessionStatus.playing:
+                try:
+                    self.train_for(1_000_000, seconds)
+                except Exception:
+                    self.pause()
+                    raise
+        finally:
+            self.lock.release()
+        return True
+
+    def train_for(self, epochs: int, seconds: float | None = None, until: dict | None = None) -> dict:
+        """Train up to ``epochs`` epochs or ``seconds``, or until every rule of ``until`` (a StopRule's rules)
+        holds at the end of an epoch. Returns what happened in this call: epochs_run, status (a TrainStatus),
+        message, and history, the epochs it ran (keyed like the session's history)."""
         with self.lock:
             goal = self._goal(until) if until else None
-            if self.status == DIVERGED:
-                return {"epochs_run": 0, "status": TrainStatus.diverged, "message": self.message}
-            deadline = None if max_seconds is None else time.monotonic() + max_seconds
+            if self._diverged:
+                return {"epochs_run": 0, "status": TrainStatus.diverged, "message": self.message,
+                        "history": {key: [] for key in HISTORY_KEYS}}
+            deadline = None if seconds is None else time.monotonic() + seconds
 
             def out_of_time(epoch: int, logs: dict) -> bool:
                 return deadline is None or time.monotonic() < deadline
@@ -217,14 +332,14 @@ class Session:
             validation = (self.X_test, self.y_test) if self.test_set.n_points else None
             history = self.model.fit(self.X_train, self.y_train, epochs=epochs, batch_size=self.config.batch_size,
                                      validation_data=validation, callback=out_of_time, stop_when=goal)
-            self._record(history)
+            ran = self._record(history)
             self.version += 1
             status, message = TRAIN_STATUS[history.status], history.message
             if status == TrainStatus.time_limit:
                 message = f"stopped at the time limit after {len(history.epochs)} epochs"
             elif status == TrainStatus.goal_reached:
                 message = self._goal_message(until)
-            return {"epochs_run": len(history.epochs), "status": status, "message": message}
+            return {"epochs_run": len(history.epochs), "status": status, "message": message, "history": ran}
 
     def _goal(self, until: dict) -> Callable[[dict], bool]:
         """The engine's stop predicate for a goal: every rule holds on the epoch's own metrics (no extra pass)."""
@@ -253,18 +368,22 @@ class Session:
             parts.append(f"{key} {self.history[key][-1]:.4g} {'<' if below else '>='} {value:g}")
         return f"reached the goal at epoch {self.model.epoch}: " + ", ".join(parts)
 
-    def _record(self, history) -> None:
-        h, n = self.history, len(history.epochs)
-        h["epoch"] += history.epochs
-        h["train_loss"] += history.loss
-        h["test_loss"] += history.val_loss or [None] * n
-        h["train_accuracy"] += history.accuracy or [None] * n
-        h["test_accuracy"] += history.val_accuracy or [None] * n
+    def _record(self, history) -> dict[str, list]:
+        """Add one fit's epochs to the session's history; those epochs, keyed like it."""
+        n = len(history.epochs)
+        ran = {"epoch": list(history.epochs), "train_loss": list(history.loss),
+               "test_loss": list(history.val_loss) or [None] * n,
+               "train_accuracy": list(history.accuracy) or [None] * n,
+               "test_accuracy": list(history.val_accuracy) or [None] * n}
+        h = self.history
+        for key in HISTORY_KEYS:
+            h[key] += ran[key]
         if len(h["epoch"]) > HISTORY_LIMIT:
             for key in h:
                 del h[key][: len(h[key]) - HISTORY_LIMIT]
         if history.status == DIVERGED:
-            self.status, self.message, self.playing = DIVERGED, history.message, False
+            self._diverged, self.message, self._playing = True, history.message, False
+        return ran
 
     def metrics(self) -> dict:
         """Epoch, status, train/test loss and accuracy now."""
@@ -273,7 +392,7 @@ class Session:
             test = self.model.evaluate(self.X_test, self.y_test) if self.test_set.n_points else {}
             return {
                 "epoch": self.model.epoch,
-                "status": "playing" if self.playing and self.status != DIVERGED else self.status,
+                "status": self.status,
                 "message": self.message,
                 "train_loss": _finite(train["loss"]),
                 "test_loss": _finite(test.get("loss")),

@@ -41,7 +41,7 @@ def take(session: Session, output_resolution: int, neuron_resolution: int) -> Sn
             "type": "frame",
             "version": session.version,
             "epoch": model.epoch,
-            "status": "playing" if session.playing and session.status != "diverged" else session.status,
+            "status": session.status,
             "message": session.message,
             "learning_rate": model.optimizer.learning_rate,
             "train_loss": last["train_loss"],

@@ -11,7 +11,7 @@ import numpy as np
 from app.core.errors import SessionError
 from app.core.figure_limits import SAMPLES_MAX, SWEEP_MAX_EPOCHS, SWEEP_MAX_WIDTHS
 from app.host.inspection import finite_list
-from app.host.session import Session
+from app.host.session import TRAIN_STATUS, Session
 from engine import Dense, Sequential
 from engine.grid import NeuronGrid
 
@@ -49,7 +49,7 @@ def sweep(session: Session, widths: list[int], epochs: int) -> dict:
             test = net.evaluate(X_test, y_test) if len(X_test) else {}
             out = grid.evaluate(net)[-1]
             results.append({
-                "width": width, "parameters": net.n_params, "status": history.status,
+                "width": width, "parameters": net.n_params, "status": TRAIN_STATUS[history.status],
                 "train_loss": train["loss"], "test_loss": test.get("loss"),
                 "train_accuracy": train.get("accuracy"), "test_accuracy": test.get("accuracy"),
                 "output": _output_map(out),

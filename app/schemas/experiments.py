@@ -8,6 +8,7 @@ from pydantic import Field
 
 from app.schemas.answer import Answer, Number
 from app.schemas.network import UnitMap
+from app.schemas.status import TrainStatus
 
 TASK = "classification or regression (the session's data)"
 OUTPUT_MAP = "The output layer's map per output unit over the data's domain, rounded to 4 decimals."
@@ -18,7 +19,7 @@ class WidthResult(Answer):
 
     width: int
     parameters: int
-    status: str = Field(..., description="How its training ended: completed or diverged.")
+    status: TrainStatus = Field(..., description="How its training ended: completed or diverged.")
     train_loss: Number
     test_loss: Number = Field(..., description="Null without test points.")
     train_accuracy: Number = Field(..., description="Null for regression.")

@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.schemas.status import SessionStatus
 from app.schemas.types import Coordinate, Float, Int, Point, one_of
 from engine import activations, datasets, features, initializers, losses, optimizers
 from engine.datasets import MAX_USER_POINTS
@@ -134,7 +135,7 @@ class SessionMetrics(BaseModel):
     """Where training stands."""
 
     epoch: int
-    status: str = Field(..., description="idle, playing, diverged")
+    status: SessionStatus = Field(..., description="idle, playing or diverged.")
     message: str = ""
     train_loss: float | None = Field(..., description="None when it overflows (hand-set huge weights).")
     test_loss: float | None

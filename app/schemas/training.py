@@ -1,21 +1,11 @@
 """Request and response bodies for training over REST: how long, until what, and how it ended."""
 
-from enum import StrEnum
-
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.schemas.answer import NETWORK_DTYPE, NETWORK_NUMBERS, Answer
 from app.schemas.session import SessionMetrics
+from app.schemas.status import TrainStatus
 from app.schemas.types import Float, Int
-
-
-class TrainStatus(StrEnum):
-    """How a training call ended (the one vocabulary for /train, /step and the session's trainer)."""
-
-    completed = "completed"  # ran every epoch asked for
-    goal_reached = "goal_reached"  # every rule of `until` held at the end of an epoch
-    time_limit = "time_limit"  # the server's time per call ran out; call again to continue
-    diverged = "diverged"  # the loss stopped being a finite number; the last good weights are in place
 
 
 def _one_rule_at_least(schema: dict) -> None:

@@ -56,6 +56,23 @@ def test_set_weights_explains_what_is_wrong_and_changes_nothing():
         np.testing.assert_array_equal(got, expected)
 
 
+def test_set_weight_changes_one_value_and_refuses_what_does_not_fit():
+    model = Sequential([Dense(2, "tanh", input_dim=2), Dense(1, "sigmoid")])
+    before = model.get_weights()
+    model.set_weight(2, 0, 1, 0.5)
+    model.set_weight(1, 1, None, -3.0)
+    after = model.get_weights()
+    assert after[2][0, 1] == 0.5 and after[1][1] == -3.0
+    before[2][0, 1], before[1][1] = 0.5, -3.0
+    for got, expected in zip(after, before, strict=True):
+        np.testing.assert_array_equal(got, expected)
+    for args in ((0, 0, 0), (3, 0, 0), (1, 2, 0), (1, 0, 2)):
+        with pytest.raises(IndexError):
+            model.set_weight(*args, 1.0)
+    with pytest.raises(ValueError, match="finite float32"):
+        model.set_weight(1, 0, 0, 1e39)
+
+
 @pytest.mark.parametrize("layers, message", [
     ([], "at least one layer"),
     ([Dense(2, "tanh")], "needs input_dim"),

@@ -1,0 +1,23 @@
+"""The status vocabularies shared by the host and the web side: one StrEnum per concept.
+
+Their values are the strings the JSON answers and the stream's frames carry.
+"""
+
+from enum import StrEnum
+
+
+class SessionStatus(StrEnum):
+    """Where a session stands (the `status` of its metrics and of every stream frame)."""
+
+    idle = "idle"  # not training (paused, or never played)
+    playing = "playing"  # the host's trainer trains it while someone watches
+    diverged = "diverged"  # training stopped on a non-finite loss; a reset or a live change lets it train again
+
+
+class TrainStatus(StrEnum):
+    """How a training call ended (the one vocabulary for /train, /step, the session's trainer and the sweep)."""
+
+    completed = "completed"  # ran every epoch asked for
+    goal_reached = "goal_reached"  # every rule of `until` held at the end of an epoch
+    time_limit = "time_limit"  # the server's time per call ran out; call again to continue
+    diverged = "diverged"  # the loss stopped being a finite number; the last good weights are in place

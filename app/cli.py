@@ -1,6 +1,7 @@
 """The `nnplay` command: `nnplay serve --host 127.0.0.1 --port 8000`."""
 
 import argparse
+import os
 
 from app.core.config import get_settings
 
@@ -17,9 +18,15 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "serve":
         import uvicorn
 
+        from app.web.header_timeout import with_timeouts
+
+        # The app reads where it listens from its settings (the Host names it answers to): the command line wins.
+        os.environ.update(NNPLAY_HOST=args.host, NNPLAY_PORT=str(args.port))
+        get_settings.cache_clear()
         # Frames are compressed already: per-message deflate would spend CPU compressing them again.
         # Forwarded headers are believed only from the configured proxies (uvicorn trusts 127.0.0.1 by default).
         trusted = settings.trusted_proxies
         uvicorn.run("app.main:app", host=args.host, port=args.port, ws_max_size=settings.max_ws_message_bytes,
                     ws_per_message_deflate=False, proxy_headers=bool(trusted),
+                    http=with_timeouts(settings.header_timeout_seconds),
                     forwarded_allow_ips=list(trusted) if trusted else None)

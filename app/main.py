@@ -13,7 +13,9 @@ from fastapi.staticfiles import StaticFiles
 import engine
 from app.core.config import Settings, get_settings
 from app.web.api import errors, openapi
+from app.web.api.allowed_hosts import AllowedHosts
 from app.web.api.limits import BodySizeLimit
+from app.web.api.media_type import JsonBodiesOnly
 from app.web.api.routes import (
     catalogue,
     datasets,
@@ -76,9 +78,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    surface):
         app.include_router(module.router, prefix="/api")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(JsonBodiesOnly)
     if settings.allowed_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_methods=["*"],
                            allow_headers=["*"])
+    app.add_middleware(AllowedHosts, listen_host=settings.host, extra=settings.allowed_hosts)  # outermost
 
     app.include_router(pages.router)
     docs.install(app)

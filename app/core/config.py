@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = Field(
         default_factory=list, description="Origins allowed besides the server's own (WebSocket and CORS)."
     )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Names (or addresses) the Host header may carry besides those the server listens on, e.g. "
+                    "[\"nnplay.school\"] for a DNS name of this machine; [\"*\"] turns the check off. Any other "
+                    "Host gets 400, so a web page cannot reach the server through a name it controls (DNS rebinding).",
+    )
 
     # Sessions
     max_sessions: int = Field(500, ge=1, description="Live sessions on this server at most.")
@@ -41,6 +47,11 @@ class Settings(BaseSettings):
     # Requests and streams
     max_body_bytes: int = Field(2_000_000, ge=1024, description="Largest request body accepted.")
     max_ws_message_bytes: int = Field(16_384, ge=256, description="Largest WebSocket control message.")
+    header_timeout_seconds: float = Field(
+        10.0, gt=0, description="Time a client has to send a request's headers (counted from connecting, or from the "
+                                "previous answer), and the longest silence while it sends a body; then the "
+                                "connection is closed.",
+    )
     max_viewers_per_session: int = Field(8, ge=1, description="Open streams on one session at most.")
     max_neuron_resolution: int = Field(64, ge=2, le=200, description="Largest neuron thumbnail a stream may ask for.")
     max_grid_values: int = Field(

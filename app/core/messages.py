@@ -19,9 +19,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "request.not_found": {"en": "nothing here: {path}", "zh": "没有这个地址：{path}"},
     "request.method_not_allowed": {"en": "{method} is not allowed here", "zh": "这里不能用 {method}"},
     "request.error": {"en": "{reason}", "zh": "请求未完成：{reason}"},
+    "request.media_type": {
+        "en": "this call takes a JSON body (Content-Type: application/json), not {media_type}",
+        "zh": "这个操作只接受 JSON 内容（Content-Type: application/json），而不是 {media_type}"},
+    "request.host": {
+        "en": "this server does not answer to the name {host} "
+              "(whoever runs it can add the name to NNPLAY_ALLOWED_HOSTS)",
+        "zh": "这台服务器不接受地址 {host}（管理员可以把它加入 NNPLAY_ALLOWED_HOSTS）"},
     # Who may use a session
     "session.not_found": {"en": "no session {session_id!r} (it was deleted, or it expired after inactivity)",
                           "zh": "找不到网络 {session_id}（已删除，或长时间未使用已过期）"},
+    "session.lost": {"en": "the server lost session {session_id!r} when its training process stopped; "
+                            "create a new one (reload the page)",
+                     "zh": "训练进程意外停止，服务器丢失了网络 {session_id}；请新建一个（刷新页面）"},
     "auth.missing": {"en": "this call needs the session's token (Authorization: Bearer <token>)",
                      "zh": "这个操作需要网络的令牌（Authorization: Bearer <token>）"},
     "auth.wrong": {"en": "this token does not belong to this session", "zh": "这个令牌不属于这个网络"},

@@ -10,7 +10,8 @@ from app.main import create_app
 @pytest.fixture
 def settings() -> Settings:
     return Settings(workers=0, max_sessions=6, max_sessions_per_client=4, max_points=1000, max_epochs_per_call=2000,
-                    max_body_bytes=50_000, max_ws_message_bytes=2048, default_fps=60, max_fps=120)
+                    max_body_bytes=50_000, max_ws_message_bytes=2048, default_fps=60, max_fps=120,
+                    allowed_hosts=["testserver"])  # the Host the TestClient sends
 
 
 @pytest.fixture

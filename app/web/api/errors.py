@@ -1,6 +1,8 @@
 """How errors become HTTP answers: a status, a stable code with its parameters, and a sentence in the
 reader's language (Accept-Language). Never a 500 for bad input."""
 
+import json
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -32,6 +34,17 @@ def error_body(request: Request, code: str, params: dict, **extra) -> dict:
     """The JSON of an error answer (app/schemas/errors.py's ErrorBody)."""
     language = language_of(request.headers.get("accept-language"))
     return {"detail": render(code, params, language), "code": code, "params": params, **extra}
+
+
+async def send_error(scope, send, status: int, code: str, params: dict) -> None:
+    """An error answer from a pure ASGI middleware, before any route runs: the same body, for an HTTP request or
+    (as the HTTP answer to its handshake) a WebSocket."""
+    accept = dict(scope.get("headers", ())).get(b"accept-language", b"").decode("latin-1")
+    body = json.dumps({"detail": render(code, params, language_of(accept)), "code": code, "params": params}).encode()
+    prefix = "websocket.http" if scope["type"] == "websocket" else "http"
+    await send({"type": f"{prefix}.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": f"{prefix}.response.body", "body": body})
 
 
 def status_of(exc: AppError) -> int:

@@ -9,10 +9,13 @@ MEANINGS: dict[int, str] = {
     400: "The body cannot be read as JSON (code request.bad_json; `params` say where: line, column).",
     401: "No token: send the session's token as `Authorization: Bearer <token>` (code auth.missing).",
     403: "The token is not this session's (code auth.wrong).",
-    404: "Not found: no such session (never created, deleted, or expired after inactivity), or no such "
-         "lesson, task or experiment; `code` says which.",
+    404: "Not found: no such session (never created, deleted, or expired after inactivity: code "
+         "session.not_found; lost when its training process died: code session.lost, create a new one), or no "
+         "such lesson, task or experiment; `code` says which.",
     409: "Clashes with what is going on now: an experiment is already running on this session.",
     413: "The request body is larger than the server's limit (code request.too_large; `params.most` bytes).",
+    415: "The body is not declared as JSON: send it with `Content-Type: application/json` (code "
+         "request.media_type; refused before it is read).",
     422: "Not valid: a field of the wrong type or out of range (code request.invalid, each field in `errors`), "
          "or something the server cannot do as asked, such as a size above its limits (`code` says what).",
     429: "The server, or this client, already holds as many sessions as allowed (code limit.*).",
@@ -27,11 +30,11 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 SESSION_ERRORS = error_responses(401, 403, 404, 422, 503)
 """Any operation on an existing session (token checked, run in its host)."""
-SESSION_BODY_ERRORS = error_responses(400, 401, 403, 404, 413, 422, 503)
+SESSION_BODY_ERRORS = error_responses(400, 401, 403, 404, 413, 415, 422, 503)
 """An operation on a session that takes a JSON body."""
-CREATE_ERRORS = error_responses(400, 413, 422, 429, 503)
+CREATE_ERRORS = error_responses(400, 413, 415, 422, 429, 503)
 """Creating a session (directly or by import)."""
-BODY_ERRORS = error_responses(400, 413, 422)
+BODY_ERRORS = error_responses(400, 413, 415, 422)
 """An operation without a session that takes a JSON body."""
 NOT_FOUND = error_responses(404, 422)
 """Reading one thing by name."""

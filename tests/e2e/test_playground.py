@@ -75,7 +75,9 @@ def test_adding_a_layer_changes_the_diagram(playground):
     nodes = page.locator("#network canvas").count()
     page.get_by_role("button", name="Add a hidden layer").first.click()  # headless Chromium speaks English
     page.wait_for_function(f"document.querySelectorAll('#network canvas').length > {nodes}", timeout=10000)
-    assert "layers=4%2C2%2C2" in page.url or "layers=4,2,2" in page.url
+    # The shared URL follows once the server has the new structure: wait for it rather than read it at once.
+    page.wait_for_function("location.hash.includes('layers=4%2C2%2C2') || location.hash.includes('layers=4,2,2')",
+                           timeout=10000)
     assert page.errors == []
 
 

@@ -27,7 +27,7 @@ def _sample(session: Session, row, target) -> tuple[np.ndarray, np.ndarray]:
     return features, np.array([float(target)])
 
 
-def check(session: Session, row, target) -> dict:
+def check(session: Session, row: list[float], target: float) -> dict:
     """Per layer: the analytic and the numerical gradient of W and b, and the largest difference."""
     with session.lock:
         document = serialization.model_to_dict(session.model)

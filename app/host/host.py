@@ -6,7 +6,7 @@ every core despite the GIL) or, for tests and tiny setups, in a thread of the we
 code either way.
 
 Messages in:  ("create", request_id, session_id, token, owner, config_dict)
-              ("call", request_id, session_id, op, args)       op: a name from app/host/ops.py
+              ("call", request_id, session_id, op, args)       op: an Op name (app/core/host_api.py)
               ("delete", session_id)
               ("watch", viewer_id, session_id) / ("unwatch", viewer_id)
               ("want", viewer_id, output_resolution, neuron_resolution)  # the viewer is ready for a frame

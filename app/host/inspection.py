@@ -59,7 +59,7 @@ def predict_nodes(session: Session, rows) -> dict:
         }
 
 
-def backprop(session: Session, row, target) -> dict:
+def backprop(session: Session, row: list[float], target: float) -> dict:
     """One sample's backward pass: dl/dy, each layer's delta and dl/dh, and every parameter's gradient."""
     with session.lock:
         X = _raw_inputs(session, [row])

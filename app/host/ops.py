@@ -1,7 +1,8 @@
-"""The operations a session host carries out on one of its sessions, as one table (name -> function).
+"""The operations a session host carries out on one of its sessions, as one table (Op -> function).
 
-Every function takes the Session first and returns plain, picklable data: the host may be another
-process. Routers name an operation and its arguments; nothing here knows about HTTP. Nothing here changes
+The operations are app/core/host_api.py's SessionOps: each function here takes the Session, then that
+method's arguments, and returns plain, picklable data (the host may be another process). Nothing here
+knows about HTTP. Nothing here changes
 a session either: that is Session's own methods' work (app/host/session.py); these call them, apply the
 server's per-call limits and shape the answers.
 """
@@ -10,6 +11,7 @@ import time
 from collections.abc import Callable
 
 from app.core.errors import SessionError
+from app.core.host_api import Op
 from app.host import experiment, gradcheck, inspection, sweep
 from app.host import lesson_checks as checks
 from app.host.session import HISTORY_KEYS, Session
@@ -126,34 +128,34 @@ def stream_step(session: Session) -> None:
     session.step()
 
 
-OPS: dict[str, Callable] = {
-    "describe": Session.describe,
-    "data": Session.data,
-    "update": update,
-    "reset": reset,
-    "regenerate": regenerate,
-    "history": history,
-    "train": train,
-    "step": step,
-    "weights": inspection.weights,
-    "set_weights": set_weights,
-    "set_weight": Session.set_weight,
-    "predict": predict,
-    "backprop": inspection.backprop,
-    "grid": grid,
-    "export": inspection.export,
-    "load_model": Session.load_model,
-    "stream_info": stream_info,
-    "lesson_check": checks.run,
-    "gradient_check": gradcheck.check,
-    "sweep": sweep.sweep,
-    "samples": sweep.samples,
-    "experiment_start": experiment.start,
-    "experiment_status": experiment.status,
-    "experiment_cancel": experiment.cancel,
-    "play": Session.play,
-    "pause": Session.pause,
-    "stream_step": stream_step,
-    "stream_reset": Session.reset,
-    "set_live": Session.set_live,
+OPS: dict[Op, Callable] = {
+    Op.describe: Session.describe,
+    Op.data: Session.data,
+    Op.update: update,
+    Op.reset: reset,
+    Op.regenerate: regenerate,
+    Op.history: history,
+    Op.train: train,
+    Op.step: step,
+    Op.weights: inspection.weights,
+    Op.set_weights: set_weights,
+    Op.set_weight: Session.set_weight,
+    Op.predict: predict,
+    Op.backprop: inspection.backprop,
+    Op.grid: grid,
+    Op.export: inspection.export,
+    Op.load_model: Session.load_model,
+    Op.stream_info: stream_info,
+    Op.lesson_check: checks.run,
+    Op.gradient_check: gradcheck.check,
+    Op.sweep: sweep.sweep,
+    Op.samples: sweep.samples,
+    Op.experiment_start: experiment.start,
+    Op.experiment_status: experiment.status,
+    Op.experiment_cancel: experiment.cancel,
+    Op.play: Session.play,
+    Op.pause: Session.pause,
+    Op.stream_step: stream_step,
+    Op.stream_reset: Session.reset,
+    Op.set_live: Session.set_live,
 }

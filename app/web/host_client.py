@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from app.core.config import Settings
 from app.core.errors import HostUnavailable, transported
+from app.core.host_api import Op
 from app.host.host import SessionHost, run_host
 
 STOP_TIMEOUT_SECONDS = 5
@@ -117,9 +118,9 @@ class HostClient:
         """Build a session on this host; its description."""
         return await self._request(("create", next(self._ids), session_id, token, owner, config))
 
-    async def call(self, session_id: str, op: str, *args) -> object:
-        """Run operation ``op`` (app/host/ops.py) on a session; its result, or its error raised here."""
-        return await self._request(("call", next(self._ids), session_id, op, args))
+    async def call(self, session_id: str, op: Op, *args) -> object:
+        """Run operation ``op`` (app/core/host_api.py) on a session; its result, or its error raised here."""
+        return await self._request(("call", next(self._ids), session_id, str(op), args))
 
     def delete(self, session_id: str) -> None:
         """Drop a session; its viewers get closed."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from app.core.config import Settings
 from app.core.errors import Forbidden, HostUnavailable, LimitReached, NotAuthenticated, SessionNotFound
+from app.core.host_api import Op, RemoteOps
 from app.schemas.session import SessionConfig
 from app.web.host_client import HostClient
 
@@ -163,8 +164,8 @@ class SessionManager:
         if record is None:  # its host died right after creating it
             raise SessionNotFound("session.lost", session_id=created["id"])
         try:
-            await self.call(record, "load_model", model)
-            described = await self.call(record, "describe")
+            await self.ops(record).load_model(model)
+            described = await self.ops(record).describe()
         except BaseException:
             self.delete(record.id)
             raise
@@ -184,8 +185,14 @@ class SessionManager:
         record.touched = self.clock()
         return record
 
-    async def call(self, record: SessionRecord, op: str, *args) -> object:
-        """Run operation ``op`` on the session where it lives (``session.lost`` if its host died meanwhile)."""
+    def ops(self, record: SessionRecord) -> "SessionProxy":
+        """The operations of ``record``'s session (app/core/host_api.py's SessionOps), run where it lives:
+        ``await manager.ops(record).weights()``."""
+        return SessionProxy(self, record)
+
+    async def call(self, record: SessionRecord, op: Op, *args) -> object:
+        """Run operation ``op`` on the session where it lives (``session.lost`` if its host died meanwhile);
+        routes use ``ops(record)``, which names ``op`` and its arguments."""
         try:
             return await record.host.call(record.id, op, *args)
         except HostUnavailable:
@@ -216,3 +223,13 @@ class SessionManager:
         for sid in stale:
             self.delete(sid)
         return stale
+
+
+class SessionProxy(RemoteOps):
+    """One session's SessionOps, each sent to its host as ("call", request_id, session_id, op, args)."""
+
+    def __init__(self, manager: SessionManager, record: SessionRecord):
+        self.manager, self.record = manager, record
+
+    async def _send(self, op: Op, args: tuple) -> object:
+        return await self.manager.call(self.record, op, *args)

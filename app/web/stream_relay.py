@@ -19,12 +19,14 @@ from fastapi.encoders import jsonable_encoder
 from app.core.config import Settings
 from app.core.errors import AppError, SessionNotFound
 from app.core.messages import language_of
-from app.web.sessions import SessionManager, SessionRecord
+from app.web.sessions import SessionManager, SessionProxy, SessionRecord
 
 CLOSE_TOO_BIG, CLOSE_SESSION_ENDED, CLOSE_TOO_MANY = 1009, 4410, 4429
 MIN_FPS = 1
 DEFAULT_OUTPUT_RESOLUTION, DEFAULT_NEURON_RESOLUTION = 64, 20
-SIMPLE_COMMANDS = {"play": "play", "pause": "pause", "step": "stream_step", "reset": "stream_reset"}
+# The control messages that are one operation without arguments: type -> that SessionOps method.
+SIMPLE_COMMANDS = {"play": SessionProxy.play, "pause": SessionProxy.pause, "step": SessionProxy.stream_step,
+                   "reset": SessionProxy.stream_reset}
 _viewer_ids = itertools.count(1)
 
 
@@ -69,7 +71,7 @@ class StreamPlayer:
         record.viewers += 1
         try:
             host.watch(self.viewer_id, record.id, self._on_frame, self._on_closed)
-            info = await self.manager.call(record, "stream_info")
+            info = await self.manager.ops(record).stream_info()
             await self.ws.send_json(jsonable_encoder({
                 "type": "hello", "protocol": 1, **info, "fps": self.fps,
                 "output_resolution": self.output_resolution, "neuron_resolution": self.neuron_resolution}))
@@ -170,9 +172,9 @@ class StreamPlayer:
         kind = command.get("type")
         self.record.touched = self.manager.clock()
         if kind in SIMPLE_COMMANDS:
-            await self.manager.call(self.record, SIMPLE_COMMANDS[kind])
+            await SIMPLE_COMMANDS[kind](self.manager.ops(self.record))
         elif kind == "set":
-            await self.manager.call(self.record, "set_live", {k: v for k, v in command.items() if k != "type"})
+            await self.manager.ops(self.record).set_live({k: v for k, v in command.items() if k != "type"})
         elif kind == "fps":
             value = command.get("value")
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \

@@ -237,7 +237,7 @@ def test_a_call_waiting_on_a_host_that_dies_says_lost(settings):
         host = record.host
 
         async def train_while_the_host_dies():
-            call = asyncio.ensure_future(manager.call(record, "train", 300))  # far longer than the next line
+            call = asyncio.ensure_future(manager.ops(record).train(300))  # far longer than the next line
             await asyncio.sleep(0)
             host._post(("stop",))
             try:

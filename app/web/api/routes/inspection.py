@@ -16,38 +16,38 @@ router = APIRouter(prefix=f"/sessions/{SESSION_ID}", tags=["inspection"])
 @router.get("/weights", response_model=Weights, responses=SESSION_ERRORS)
 async def read_weights(session: SessionDep, manager: ManagerDep) -> dict:
     """Every layer's W (units k x units k-1), b and activation."""
-    return await manager.call(session, "weights")
+    return await manager.ops(session).weights()
 
 
 @router.put("/weights", response_model=Weights, responses=SESSION_BODY_ERRORS)
 async def write_weights(session: SessionDep, manager: ManagerDep, body: WeightsIn) -> dict:
     """Set every weight by hand, e.g. the chapter's Fig. 3-13 network."""
-    return await manager.call(session, "set_weights", [layer.model_dump() for layer in body.layers])
+    return await manager.ops(session).set_weights([layer.model_dump() for layer in body.layers])
 
 
 @router.patch("/weights", response_model=WeightEdited, responses=SESSION_BODY_ERRORS)
 async def edit_weight(session: SessionDep, manager: ManagerDep, body: WeightEdit) -> dict:
     """Change one weight or bias, e.g. after clicking a link in the diagram; the others stay exactly."""
-    await manager.call(session, "set_weight", body.layer, body.row, body.col, body.value)
+    await manager.ops(session).set_weight(body.layer, body.row, body.col, body.value)
     return {"ok": True}
 
 
 @router.post("/predict", response_model=NodeValues, responses=SESSION_BODY_ERRORS)
 async def predict(session: SessionDep, manager: ManagerDep, body: PredictRequest) -> dict:
     """Every node's linear input a(k) and output h(k) for the given raw inputs."""
-    return await manager.call(session, "predict", body.inputs)
+    return await manager.ops(session).predict(body.inputs)
 
 
 @router.post("/backprop", response_model=BackwardPass, responses=SESSION_BODY_ERRORS)
 async def backprop(session: SessionDep, manager: ManagerDep, body: BackpropRequest) -> dict:
     """One sample's backward pass: each layer's deltas and every parameter's gradient (eq. 3.15-3.27)."""
-    return await manager.call(session, "backprop", body.input, body.target)
+    return await manager.ops(session).backprop(body.input, body.target)
 
 
 @router.post("/gradient-check", response_model=GradientCheck, responses=SESSION_BODY_ERRORS)
 async def gradient_check(session: SessionDep, manager: ManagerDep, body: BackpropRequest) -> dict:
     """Backpropagation's gradients for one sample next to finite differences, on a float64 copy."""
-    return await manager.call(session, "gradient_check", body.input, body.target)
+    return await manager.ops(session).gradient_check(body.input, body.target)
 
 
 @router.get("/grid", response_model=Grid, responses=SESSION_ERRORS)
@@ -55,4 +55,4 @@ async def grid(session: SessionDep, manager: ManagerDep,
                resolution: Annotated[int, Query(ge=2)] = 50) -> Response:
     """The output and every neuron on a resolution x resolution grid over the data (JSON; the stream
     sends the same maps compactly as binary)."""
-    return trusted_json(await manager.call(session, "grid", resolution))
+    return trusted_json(await manager.ops(session).grid(resolution))

@@ -27,4 +27,4 @@ def read_lesson(lesson_id: str) -> dict:
              responses=SESSION_ERRORS)
 async def check_task(session: SessionDep, manager: ManagerDep, lesson_id: str, task: int) -> dict:
     """Check task number `task` (from 0) of a lesson on this session; every condition with its measured value."""
-    return await manager.call(session, "lesson_check", catalog.task_conditions(lesson_id, task))
+    return await manager.ops(session).lesson_check(catalog.task_conditions(lesson_id, task))

@@ -15,7 +15,7 @@ router = APIRouter(tags=["models"])
 @router.get(f"/sessions/{SESSION_ID}/model", response_model=SessionDocument, responses=SESSION_ERRORS)
 async def export_model(session: SessionDep, manager: ManagerDep) -> dict:
     """The session's config and its model (architecture, weights, compile settings) as versioned JSON."""
-    return await manager.call(session, "export")
+    return await manager.ops(session).export()
 
 
 @router.post("/sessions/import", status_code=status.HTTP_201_CREATED, response_model=SessionCreated,

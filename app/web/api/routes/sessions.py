@@ -28,7 +28,7 @@ async def create_session(request: Request, manager: ManagerDep,
 @router.get(f"/{SESSION_ID}", response_model=SessionOut, responses=SESSION_ERRORS)
 async def read_session(session: SessionDep, manager: ManagerDep) -> dict:
     """The session's config and where its training stands."""
-    return await manager.call(session, "describe")
+    return await manager.ops(session).describe()
 
 
 @router.patch(f"/{SESSION_ID}", response_model=SessionOut, responses=SESSION_BODY_ERRORS)
@@ -37,20 +37,20 @@ async def update_session(session: SessionDep, manager: ManagerDep,
                          ) -> dict:
     """Change part of the config. Learning rate, regularization, batch size and optimizer change live;
     data changes regenerate the data; structure changes rebuild the network from its seed."""
-    return await manager.call(session, "update", changes)
+    return await manager.ops(session).update(changes)
 
 
 @router.post(f"/{SESSION_ID}/reset", response_model=SessionOut, responses=SESSION_ERRORS)
 async def reset_session(session: SessionDep, manager: ManagerDep) -> dict:
     """Back to the initial weights of the seed (the same weights every time), epoch 0."""
-    return await manager.call(session, "reset")
+    return await manager.ops(session).reset()
 
 
 @router.post(f"/{SESSION_ID}/regenerate", response_model=SessionOut, responses=SESSION_ERRORS)
 async def regenerate_data(session: SessionDep, manager: ManagerDep,
                           seed: Annotated[int | None, Query(ge=0, le=MAX_SEED)] = None) -> dict:
     """New data (the next seed, or the one given), keeping the network."""
-    return await manager.call(session, "regenerate", seed)
+    return await manager.ops(session).regenerate(seed)
 
 
 @router.delete(f"/{SESSION_ID}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
@@ -64,10 +64,10 @@ async def delete_session(session: SessionDep, manager: ManagerDep) -> Response:
 @router.get(f"/{SESSION_ID}/data", response_model=DataView, responses=SESSION_ERRORS)
 async def read_data(session: SessionDep, manager: ManagerDep) -> dict:
     """The training and test points."""
-    return await manager.call(session, "data")
+    return await manager.ops(session).data()
 
 
 @router.get(f"/{SESSION_ID}/history", response_model=LossHistory, responses=SESSION_ERRORS)
 async def read_history(session: SessionDep, manager: ManagerDep) -> dict:
     """Loss and accuracy per epoch since the last reset (the most recent 20,000 epochs)."""
-    return await manager.call(session, "history")
+    return await manager.ops(session).history()

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from app.core.config import Settings
 from app.core.errors import AppError
 from app.host import snapshot
-from app.host.frames import FrameEncoder
+from app.host.frames import FrameEncoder, Snapshot
 from app.host.ops import OPS
 from app.host.session import Session
 from app.schemas.session import SessionConfig
@@ -52,6 +52,34 @@ class Viewer:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+class Shots:
+    """One session's snapshots of its latest version, one per view (output, neuron resolution), shared by
+    its viewers: the expensive part of a frame is built once per session, version and view.
+
+    Holds at most ``most`` views (least recently used dropped first); a newer version replaces them all.
+    """
+
+    def __init__(self, most: int):
+        self.most = most
+        self.version = -1
+        self.by_view: dict[tuple[int, int], Snapshot] = {}  # insertion order = least recently used first
+        self.lock = threading.Lock()  # one take at a time per session: viewers at the same view wait for it
+
+    def get(self, session: Session, output_resolution: int, neuron_resolution: int) -> Snapshot:
+        view = (output_resolution, neuron_resolution)
+        with self.lock:
+            shot = self.by_view.pop(view, None) if session.version == self.version else None
+            if shot is None:
+                shot = snapshot.take(session, output_resolution, neuron_resolution)  # under the session's lock
+                version = shot.header["version"]
+                if version != self.version:
+                    self.version, self.by_view = version, {}
+            self.by_view[view] = shot
+            while len(self.by_view) > self.most:
+                del self.by_view[next(iter(self.by_view))]
+            return shot
+
+
 class SessionHost:
     """Serves one connection until it closes or says stop."""
 
@@ -60,6 +88,8 @@ class SessionHost:
         self.connection = connection
         self.sessions: dict[str, Session] = {}
         self.viewers: dict[int, Viewer] = {}
+        self.shots: dict[str, Shots] = {}  # by session id: the snapshots its viewers share
+        self._shots_lock = threading.Lock()
         self._send_lock = threading.Lock()
         self._changed = threading.Condition()  # wakes the trainer when a session starts playing
         # Operations run here, off the reader thread; several, so a long one never holds up the others.
@@ -102,7 +132,9 @@ class SessionHost:
             with self._changed:  # a playing session may have just got its first viewer back
                 self._changed.notify_all()
         elif kind == "unwatch":
-            self.viewers.pop(message[1], None)
+            viewer = self.viewers.pop(message[1], None)
+            if viewer is not None and not any(v.session_id == viewer.session_id for v in list(self.viewers.values())):
+                self._drop_shots(viewer.session_id)  # nobody left to share them
         elif kind == "want":
             _, viewer_id, output_resolution, neuron_resolution = message
             viewer = self.viewers.get(viewer_id)
@@ -152,12 +184,27 @@ class SessionHost:
         session = self.sessions.pop(session_id, None)
         if session is not None:
             session.close()
+        self._drop_shots(session_id)
         for viewer_id, viewer in list(self.viewers.items()):
             if viewer.session_id == session_id:
                 self.viewers.pop(viewer_id, None)
                 self._send(("closed", viewer_id))
 
     # ----- frames --------------------------------------------------------------------------------
+    def _shots_of(self, session: Session) -> Shots:
+        """The session's shared snapshots; a deleted session's are not kept (a fresh, unlisted set)."""
+        with self._shots_lock:
+            if self.sessions.get(session.id) is not session:
+                return Shots(1)
+            shots = self.shots.get(session.id)
+            if shots is None:
+                shots = self.shots[session.id] = Shots(self.settings.max_viewers_per_session)
+            return shots
+
+    def _drop_shots(self, session_id: str) -> None:
+        with self._shots_lock:
+            self.shots.pop(session_id, None)
+
     def _serve_viewers(self, session: Session) -> None:
         """Send a frame to each viewer of ``session`` that waits for one and has not seen this version."""
         for viewer_id, viewer in list(self.viewers.items()):
@@ -167,9 +214,9 @@ class SessionHost:
                 version = session.version
                 if not viewer.waiting or version == viewer.sent_version:
                     continue
-                shot = snapshot.take(session, viewer.output_resolution, viewer.neuron_resolution)
-                frame = viewer.encoder.encode(shot)
-                viewer.waiting, viewer.sent_version = False, version
+                shot = self._shots_of(session).get(session, viewer.output_resolution, viewer.neuron_resolution)
+                frame = viewer.encoder.encode(shot)  # this viewer's own deltas and byte budget
+                viewer.waiting, viewer.sent_version = False, shot.header["version"]
             self._send(("frame", viewer_id, frame))
 
     # ----- training ------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Fixtures shared by every test folder: a real server process on a free loopback port."""
 
+import asyncio
+import concurrent.futures
 import contextlib
 import os
 import socket
@@ -51,3 +53,11 @@ def live_server():
     """A real uvicorn process on a free loopback port; yields its base URL."""
     with serving(max_sessions_per_client="200", max_sessions="300") as base:
         yield base
+
+
+def run_in_own_loop(coroutine):
+    """Run ``coroutine`` on a fresh event loop in its own thread; its result. The main thread may already
+    have a loop running (Playwright's sync API keeps one while the browser is open), and in a random test
+    order a browser test may come first, so tests never call asyncio.run() in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=120)

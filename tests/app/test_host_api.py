@@ -3,7 +3,6 @@ the list of names and the web side's proxy name the same operations with the sam
 fails here and a misspelt operation in a route fails when it is looked up, not as a string sent to a host."""
 
 import ast
-import asyncio
 import inspect
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from app.core.host_api import Op, RemoteOps, SessionOps
 from app.host.ops import OPS
 from app.web.sessions import SessionProxy
+from tests.conftest import run_in_own_loop
 
 APP = Path(__file__).resolve().parents[2] / "app"
 
@@ -56,11 +56,11 @@ def test_a_proxy_sends_the_op_and_every_argument_positionally():
         return [await ops.weights(), await ops.train(5), await ops.train(epochs=5, until={"epoch": 3}),
                 await ops.set_weight(1, 0, None, 0.5)]
 
-    assert asyncio.run(calls()) == ["answer"] * 4
+    assert run_in_own_loop(calls()) == ["answer"] * 4
     assert sent == [(Op.weights, ()), (Op.train, (5, None)), (Op.train, (5, {"epoch": 3})),
                     (Op.set_weight, (1, 0, None, 0.5))]
     with pytest.raises(TypeError):
-        asyncio.run(Recorder().set_weight(1, 0))  # arguments that do not fit fail here, not in the host
+        run_in_own_loop(Recorder().set_weight(1, 0))  # arguments that do not fit fail here, not in the host
     with pytest.raises(AttributeError):
         Recorder().wieghts  # noqa: B018 - a misspelt operation
 

@@ -1,7 +1,5 @@
 """Regressions from a review of the server: resource limits, recovery, and answers that stay 4xx."""
 
-import asyncio
-import concurrent.futures
 import json
 import threading
 
@@ -16,6 +14,7 @@ from app.host.frames import FrameEncoder, LayerMaps, Snapshot, decode
 from app.schemas.session import SessionConfig
 from app.web.sessions import SessionManager
 from tests.app.test_stream import open_stream
+from tests.conftest import run_in_own_loop
 
 
 def test_forged_import_with_huge_layers_is_refused_before_anything_is_built(client, new_session):
@@ -129,16 +128,8 @@ def test_encoder_forgets_maps_of_an_old_view():
     assert len(encoder.sent_maps) == 1
 
 
-def run_in_own_loop(scenario) -> None:
-    """Run ``scenario()`` (a coroutine function) on a fresh event loop in its own thread. The main thread
-    may already have a loop running (Playwright's sync API keeps one while the browser is open), and in
-    a random test order a browser test may come first."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, scenario()).result(timeout=120)
-
-
 def test_new_sessions_go_to_hosts_that_are_alive():
-    run_in_own_loop(_new_sessions_go_to_hosts_that_are_alive)
+    run_in_own_loop(_new_sessions_go_to_hosts_that_are_alive())
 
 
 async def _new_sessions_go_to_hosts_that_are_alive():

@@ -69,7 +69,7 @@ def test_host_names_are_compared_without_port_case_brackets_or_trailing_dot():
 def test_by_default_the_names_allowed_are_those_the_server_listens_on():
     assert listening_names("127.0.0.1") == {"localhost", "127.0.0.1", "::1"}
     lan = listening_names("0.0.0.0")  # every interface: loopback, each interface address, the host name
-    assert {"localhost", "127.0.0.1", socket.gethostname()} <= lan
+    assert {"localhost", "127.0.0.1", socket.gethostname(), socket.gethostname().split(".")[0] + ".local"} <= lan
     assert "evil.example" not in lan
 
 

@@ -60,8 +60,10 @@ def interface_addresses() -> set[str]:
 
 
 def machine_names() -> set[str]:
-    """This machine's host name and fully qualified name, and the addresses they resolve to."""
-    names = {socket.gethostname(), socket.getfqdn()}
+    """This machine's host name, its mDNS name (``name.local``, how many school LANs reach a laptop), its fully
+    qualified name, and the addresses they resolve to."""
+    hostname = socket.gethostname()
+    names = {hostname, f"{hostname.split('.')[0]}.local", socket.getfqdn()}
     resolved: set[str] = set()
     for name in names:
         try:

@@ -79,5 +79,6 @@ def describe_error(error: dict) -> str:
 
 
 def readable(exc: ValidationError, most: int = 5) -> str:
-    """A validation error as short lines a person can act on."""
+    """A validation error (pydantic's, or FastAPI's RequestValidationError: anything with ``errors()``) as short
+    lines a person can act on."""
     return "; ".join(describe_error(e) for e in exc.errors()[:most]) or "the request is not valid"

@@ -9,7 +9,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.training import TrainRequest  # noqa: F401  (it moved; the old import keeps working)
 from app.schemas.types import Float, Int, Parameter, Point, bounded_int
 
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)

@@ -35,14 +35,19 @@ def close_reason(error: AppError) -> str:
     return error.message("en").encode()[:120].decode(errors="ignore")
 
 
+def error_message(websocket: WebSocket, error: AppError) -> dict:
+    """A stream's error message: the code, its params and the sentence in the language of the handshake's
+    Accept-Language (the page renders the code in its own), as in REST error bodies."""
+    language = language_of(websocket.headers.get("accept-language"))
+    return {"type": "error", "code": error.code, "params": error.params, "message": error.message(language)}
+
+
 async def refuse(websocket: WebSocket, error: AppError, close_code: int) -> None:
     """Say why the stream ends, then end it: an error message with the code, its params and the sentence in
     the language of the handshake's Accept-Language (the page renders the code in its own), then the close
     (its reason is the short English sentence)."""
-    language = language_of(websocket.headers.get("accept-language"))
     try:
-        await websocket.send_json({"type": "error", "code": error.code, "params": error.params,
-                                   "message": error.message(language)})
+        await websocket.send_json(error_message(websocket, error))
     except (WebSocketDisconnect, ConnectionError, RuntimeError):
         return  # the client has gone already
     await websocket.close(close_code, close_reason(error))
@@ -162,9 +167,7 @@ class StreamPlayer:
         """An error message: the sentence (in the language of the handshake's Accept-Language), and for
         the server's own errors their code and parameters, as in REST error bodies."""
         if isinstance(error, AppError):
-            language = language_of(self.ws.headers.get("accept-language"))
-            await self.ws.send_json({"type": "error", "code": error.code, "params": error.params,
-                                     "message": error.message(language)})
+            await self.ws.send_json(error_message(self.ws, error))
         else:
             await self.ws.send_json({"type": "error", "message": str(error)})
 

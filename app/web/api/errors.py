@@ -19,7 +19,7 @@ from app.core.errors import (
     NotFound,
     SessionError,
     SessionNotFound,
-    describe_error,
+    readable,
 )
 from app.core.messages import language_of, render
 
@@ -30,17 +30,21 @@ STATUS: dict[type[AppError], int] = {
 HTTP_CODES = {404: "request.not_found", 405: "request.method_not_allowed"}
 
 
+def _body(accept_language: str | None, code: str, params: dict, **extra) -> dict:
+    """The JSON of an error answer (app/schemas/errors.py's ErrorBody), its sentence in the asked language."""
+    return {"detail": render(code, params, language_of(accept_language)), "code": code, "params": params, **extra}
+
+
 def error_body(request: Request, code: str, params: dict, **extra) -> dict:
-    """The JSON of an error answer (app/schemas/errors.py's ErrorBody)."""
-    language = language_of(request.headers.get("accept-language"))
-    return {"detail": render(code, params, language), "code": code, "params": params, **extra}
+    """The JSON of an error answer to ``request``."""
+    return _body(request.headers.get("accept-language"), code, params, **extra)
 
 
 async def send_error(scope, send, status: int, code: str, params: dict) -> None:
     """An error answer from a pure ASGI middleware, before any route runs: the same body, for an HTTP request or
     (as the HTTP answer to its handshake) a WebSocket."""
     accept = dict(scope.get("headers", ())).get(b"accept-language", b"").decode("latin-1")
-    body = json.dumps({"detail": render(code, params, language_of(accept)), "code": code, "params": params}).encode()
+    body = json.dumps(_body(accept, code, params)).encode()
     prefix = "websocket.http" if scope["type"] == "websocket" else "http"
     await send({"type": f"{prefix}.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
@@ -77,7 +81,7 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
     broken = next((e for e in errors if e.get("type") == "json_invalid"), None)
     if broken is not None:
         return JSONResponse(error_body(request, "request.bad_json", bad_json(broken, exc.body)), status_code=400)
-    problems = "; ".join(describe_error(e) for e in errors[:5]) or "the request is not valid"
+    problems = readable(exc)
     fields = [{"loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())], "msg": str(e.get("msg"))}
               for e in errors[:20]]
     return JSONResponse(error_body(request, "request.invalid", {"problems": problems}, errors=fields),

@@ -1,8 +1,6 @@
 """A pure ASGI middleware that refuses request bodies above the configured size with 413."""
 
-import json
-
-from app.core.messages import language_of, render
+from app.web.api.errors import send_error
 
 
 class BodySizeLimit:
@@ -40,10 +38,4 @@ class BodySizeLimit:
         await self.app(scope, counted_receive, guarded_send)
 
     async def _refuse(self, send, scope):
-        params = {"most": self.max_bytes}
-        accept = dict(scope.get("headers", ())).get(b"accept-language", b"").decode("latin-1")
-        detail = render("request.too_large", params, language_of(accept))
-        body = json.dumps({"detail": detail, "code": "request.too_large", "params": params}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await send_error(scope, send, 413, "request.too_large", {"most": self.max_bytes})

@@ -31,7 +31,8 @@ class JsonBodiesOnly:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["path"].startswith(API_PREFIX):
             headers = dict(scope.get("headers", ()))
-            if has_body(headers) and media_type(headers) != JSON:
+            declared = media_type(headers)
+            if declared != JSON and has_body(headers):
                 return await send_error(scope, send, 415, "request.media_type",
-                                        {"media_type": media_type(headers) or "no Content-Type", "expected": JSON})
+                                        {"media_type": declared or "no Content-Type", "expected": JSON})
         await self.app(scope, receive, send)

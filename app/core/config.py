@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     max_epochs_per_call: int = Field(5000, ge=1, description="Epochs one REST training call may run.")
     max_seconds_per_call: float = Field(20.0, gt=0, description="Wall time one REST training call may take.")
     max_grid: int = Field(200, ge=2, le=200, description="Heatmap resolution at most (R for R x R).")
+    max_heavy_calls: int = Field(
+        2, ge=1, description="Calls that train or compute for long (train, step, sweep, grid, predict, checks) one "
+                             "user may have under way at once; more get 429. Each runs in fair turns, within "
+                             "max_seconds_per_call.",
+    )
+    max_jobs: int = Field(8, ge=1, description="Background experiments running at once on one session host.")
+    max_job_seconds: float = Field(600.0, gt=0, description="Wall time one background experiment may take.")
     max_predict_rows: int = Field(10_000, ge=1, description="Rows one predict call may send.")
 
     # Requests and streams

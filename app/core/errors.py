@@ -52,7 +52,13 @@ class Forbidden(AppError, PermissionError):
 
 
 class LimitReached(AppError):
-    """The server or this client holds as many sessions as allowed (429)."""
+    """The server, this client or this user already has as many sessions, calls or jobs as allowed (429)."""
+
+
+class TimeLimit(AppError):
+    """A heavy call could not finish within the per-call time limit, waiting for its turn included (503)."""
+
+    default_code = "call.time_limit"
 
 
 class HostUnavailable(AppError, RuntimeError):
@@ -62,7 +68,8 @@ class HostUnavailable(AppError, RuntimeError):
 
 
 # How an error crosses from a host to the web process: its class's name, code and params.
-TRANSPORTED = {cls.__name__: cls for cls in (SessionError, Conflict, SessionNotFound, NotFound, HostUnavailable)}
+TRANSPORTED = {cls.__name__: cls for cls in (SessionError, Conflict, SessionNotFound, NotFound, LimitReached,
+                                             TimeLimit, HostUnavailable)}
 
 
 def transported(kind: str, code: str, params: dict) -> AppError:

@@ -50,6 +50,13 @@ class Op(StrEnum):
     set_live = "set_live"
 
 
+HEAVY_OPS = frozenset({Op.train, Op.step, Op.stream_step, Op.predict, Op.grid, Op.gradient_check, Op.sweep,
+                       Op.samples, Op.lesson_check})
+"""The operations whose cost grows with what they are asked for (epochs, rows, resolution, widths): a host runs
+them one at a time in fair turns (app/host/fair_share.py), each within the per-call time limit, and a principal
+may have at most Settings.max_heavy_calls of them under way. The others take a few milliseconds at most."""
+
+
 class SessionOps(Protocol):
     """The operations on one session. Each runs under the session's lock, where the session lives."""
 

@@ -60,6 +60,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "zh": "这里网格的分辨率最多为 {most}"},
     "host.unavailable": {"en": "the training process has stopped; reload the page or restart the server",
                          "zh": "训练进程已停止；请刷新页面或重启程序"},
+    "call.time_limit": {"en": "the server could not finish this within {seconds} s (it is shared fairly, and busy); "
+                              "try again, or ask for less",
+                        "zh": "服务器未能在 {seconds} 秒内完成（它被公平地分享，现在很忙）；请重试，或减少请求的量"},
+    "limit.heavy_calls": {"en": "at most {most} long calls (training, sweeps, grids, checks) at once; wait for one to "
+                                "finish",
+                          "zh": "同时最多 {most} 个耗时的请求（训练、扫描、网格、检查）；请等其中一个完成"},
+    "limit.jobs": {"en": "the server runs its maximum of {most} experiments at once; try again later",
+                   "zh": "服务器同时运行的实验已达上限 {most} 个；请稍后再试"},
     "host.timeout": {"en": "the training process did not answer in time; try again",
                      "zh": "训练进程没有及时回应；请重试"},
     # Config and data

@@ -2,7 +2,9 @@
 
 The job trains, one after another, a deep k x n network and its matching shallow 1 x m network for each
 depth k, on a copy of the session's data with the session's settings and seed. It runs on its own thread
-in the session's host, reports progress, can be cancelled, and keeps its result in the session.
+in the session's host, in fair turns of the session's principal (app/host/fair_share.py) with a checkpoint
+every epoch; it reports progress, stops when cancelled, when its session is deleted or at the server's time
+per job, and keeps its result in the session.
 """
 
 import threading
@@ -10,7 +12,10 @@ import time
 
 from app.core.errors import Conflict, NotFound, SessionError
 from app.core.figure_limits import EXPERIMENT_MAX_DEPTH, EXPERIMENT_MAX_EPOCHS
+from app.host import fair_share
+from app.host.fair_share import Cancelled, PastDeadline, Work
 from app.host.session import Session
+from app.schemas.status import JobStatus
 from engine import Dense, Sequential
 from engine.compare import plan
 
@@ -33,11 +38,20 @@ class Experiment:
         output = self.settings["output"]
         self.plan = plan(self.settings["inputs"], output.units, width, depths)
         self.epochs = epochs
-        self.status, self.done_epochs, self.rows, self.message = "running", 0, [], ""
+        self.status, self.done_epochs, self.rows, self.message = JobStatus.running, 0, [], ""
         self.cancelled = threading.Event()
         self.started = time.monotonic()
+        self.share = session.share
+        self.work = Work(session.principal, self.share.clock() + session.settings.max_job_seconds,
+                         lambda: self.cancelled.is_set() or session.closed)
+        self.limit_seconds = session.settings.max_job_seconds
         self.thread = threading.Thread(target=self._run, name="nnplay-experiment", daemon=True)
         self.thread.start()
+
+    @property
+    def running(self) -> bool:
+        """Whether it still runs (or waits for its turn)."""
+        return self.status == JobStatus.running
 
     def _train(self, hidden: list[int]) -> dict:
         s, (X, y, X_test, y_test) = self.settings, self.data
@@ -49,7 +63,8 @@ class Experiment:
 
         def progress(epoch: int, logs: dict) -> bool:
             self.done_epochs += 1
-            return not self.cancelled.is_set()
+            fair_share.checkpoint()  # raises when it should stop; lets others go first
+            return True
 
         validation = (X_test, y_test) if len(X_test) else None
         history = model.fit(X, y, epochs=self.epochs, batch_size=s["batch_size"], validation_data=validation,
@@ -63,16 +78,20 @@ class Experiment:
 
     def _run(self) -> None:
         try:
-            for row in self.plan:
-                deep = self._train(row["deep"])
-                shallow = self._train(row["shallow"])
-                if self.cancelled.is_set():
-                    self.status, self.message = "cancelled", "cancelled by the learner"
-                    return
-                self.rows.append({"depth": row["depth"], "deep": deep, "shallow": shallow})
-            self.status = "done"
+            with self.share.turn(self.work):
+                for row in self.plan:
+                    deep = self._train(row["deep"])
+                    shallow = self._train(row["shallow"])
+                    self.rows.append({"depth": row["depth"], "deep": deep, "shallow": shallow})
+            self.status = JobStatus.done
+        except Cancelled:
+            why = "cancelled by the learner" if self.cancelled.is_set() else "its session was deleted"
+            self.status, self.message = JobStatus.cancelled, why
+        except PastDeadline:
+            self.status = JobStatus.time_limit
+            self.message = f"stopped at the server's time limit of {self.limit_seconds:g} s per experiment"
         except Exception as exc:  # a failed job says why instead of vanishing
-            self.status, self.message = "failed", f"{type(exc).__name__}: {exc}"
+            self.status, self.message = JobStatus.failed, f"{type(exc).__name__}: {exc}"
 
     def report(self) -> dict:
         """Status, progress from 0 to 1, the plan and the rows finished so far."""
@@ -91,8 +110,7 @@ def start(session: Session, width: int, depths: list[int], epochs: int) -> dict:
         raise SessionError("experiment.plan", units=units, most=EXPERIMENT_MAX_DEPTH)
     if not 1 <= epochs <= EXPERIMENT_MAX_EPOCHS:
         raise SessionError("sweep.epochs", most=EXPERIMENT_MAX_EPOCHS)
-    current = getattr(session, "experiment", None)
-    if current is not None and current.status == "running":
+    if session.job_running:
         raise Conflict("experiment.running")
     session.experiment = Experiment(session, width, sorted(set(depths)), epochs)
     return session.experiment.report()
@@ -100,17 +118,17 @@ def start(session: Session, width: int, depths: list[int], epochs: int) -> dict:
 
 def status(session: Session) -> dict:
     """The current or last experiment's report."""
-    current = getattr(session, "experiment", None)
-    if current is None:
+    if session.experiment is None:
         raise NotFound("experiment.none")
-    return current.report()
+    return session.experiment.report()
 
 
 def cancel(session: Session) -> dict:
     """Ask a running experiment to stop after the current epoch."""
-    current = getattr(session, "experiment", None)
+    current = session.experiment
     if current is not None:
         current.cancelled.set()
+        current.share.wake()  # if it waits for its turn, it stops waiting
         current.thread.join(timeout=5)
     return status(session)
 

@@ -8,6 +8,7 @@ every weight and bias at one sample.
 import numpy as np
 
 from app.core.errors import SessionError
+from app.host import fair_share
 from app.host.session import Session
 from engine import serialization
 from engine.gradcheck import numerical_gradients
@@ -35,7 +36,7 @@ def check(session: Session, row: list[float], target: float) -> dict:
     document["dtype"] = "float64"
     model = serialization.model_from_dict(document)
     analytic = model.gradients(features, y)
-    numeric = numerical_gradients(model, features, y, EPSILON)
+    numeric = numerical_gradients(model, features, y, EPSILON, after_each=fair_share.checkpoint)
     layers, worst = [], 0.0
     for k in range(len(model.layers)):
         diff = max(float(np.abs(analytic[2 * k] - numeric[2 * k]).max()),

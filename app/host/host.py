@@ -5,7 +5,7 @@ pickled tuples. It runs in a worker *process* (one per core, so that training an
 every core despite the GIL) or, for tests and tiny setups, in a thread of the web process: the same
 code either way.
 
-Messages in:  ("create", request_id, session_id, token, owner, config_dict)
+Messages in:  ("create", request_id, session_id, principal, config_dict)
               ("call", request_id, session_id, op, args)       op: an Op name (app/core/host_api.py)
               ("delete", session_id)
               ("watch", viewer_id, session_id) / ("unwatch", viewer_id)
@@ -14,6 +14,13 @@ Messages in:  ("create", request_id, session_id, token, owner, config_dict)
 Messages out: ("result", request_id, ok, value)   value: the op's result, or (error class, code, params)
               ("frame", viewer_id, bytes)          # at most one per "want": slow viewers never queue
               ("closed", viewer_id)                # the session was deleted
+
+Who gets the CPU: light operations (a few milliseconds at most) run at once on a small pool. Everything heavy
+runs in fair turns of the host's FairShare (app/host/fair_share.py), keyed by each session's principal: heavy
+operations (app/core/host_api.py HEAVY_OPS) each on a thread of their own, within the per-call time limit;
+experiments on theirs; and the *trainer*, one thread that gives the due sessions (playing and watched, or with
+a viewer waiting for a frame of a newer version) a training slice and their frames, always taking the due
+session whose principal has used the least. Deleting a session cancels all of its work at once.
 """
 
 import logging
@@ -25,8 +32,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from app.core.config import Settings
-from app.core.errors import AppError
-from app.host import snapshot
+from app.core.errors import AppError, LimitReached, SessionNotFound, TimeLimit
+from app.core.host_api import HEAVY_OPS, Op
+from app.host import fair_share, snapshot
+from app.host.fair_share import Cancelled, FairShare, PastDeadline, Work
 from app.host.frames import FrameEncoder, Snapshot
 from app.host.ops import OPS
 from app.host.session import Session
@@ -35,7 +44,8 @@ from app.schemas.status import SessionStatus
 
 log = logging.getLogger("nnplay.host")
 MIN_SLICE_SECONDS = 0.0002  # shorter than any epoch: a slice is then exactly one epoch
-OP_THREADS = 4
+LIGHT_THREADS = 4
+HEAVY_THREADS = 32  # heavy calls waiting for or holding a turn; the web side caps them per principal too
 BUSY_WAIT_SECONDS = 0.001
 
 
@@ -83,17 +93,19 @@ class Shots:
 class SessionHost:
     """Serves one connection until it closes or says stop."""
 
-    def __init__(self, settings: Settings, connection):
+    def __init__(self, settings: Settings, connection, share: FairShare | None = None):
         self.settings = settings
         self.connection = connection
         self.sessions: dict[str, Session] = {}
         self.viewers: dict[int, Viewer] = {}
         self.shots: dict[str, Shots] = {}  # by session id: the snapshots its viewers share
+        self.share = share or FairShare()  # this host's CPU, in fair turns
         self._shots_lock = threading.Lock()
         self._send_lock = threading.Lock()
-        self._changed = threading.Condition()  # wakes the trainer when a session starts playing
-        # Operations run here, off the reader thread; several, so a long one never holds up the others.
-        self._pool = ThreadPoolExecutor(max_workers=OP_THREADS, thread_name_prefix="nnplay-op")
+        self._changed = threading.Condition()  # wakes the trainer when some session may have become due
+        self._repick = threading.Event()  # set when the trainer should choose again while it waits for a turn
+        self._light = ThreadPoolExecutor(max_workers=LIGHT_THREADS, thread_name_prefix="nnplay-op")
+        self._heavy = ThreadPoolExecutor(max_workers=HEAVY_THREADS, thread_name_prefix="nnplay-heavy")
         self._stopping = False
         self._turn = 0
 
@@ -113,24 +125,26 @@ class SessionHost:
                 self._dispatch(message)
         finally:
             self._stopping = True
-            with self._changed:
-                self._changed.notify_all()
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            for session in list(self.sessions.values()):
+                session.close()  # cancels their work
+            self._poke()
+            self._light.shutdown(wait=False, cancel_futures=True)
+            self._heavy.shutdown(wait=False, cancel_futures=True)
             self.connection.close()  # the web process's reader sees the end
 
     def _dispatch(self, message: tuple) -> None:
         kind = message[0]
         if kind == "call":
-            self._pool.submit(self._call, *message[1:])
+            pool = self._heavy if message[3] in HEAVY_OPS else self._light
+            pool.submit(self._call, *message[1:], self.share.clock())
         elif kind == "create":
-            self._pool.submit(self._create, *message[1:])
+            self._light.submit(self._create, *message[1:])
         elif kind == "delete":
             self._delete(message[1])
         elif kind == "watch":
             _, viewer_id, session_id = message
             self.viewers[viewer_id] = Viewer(session_id, FrameEncoder(self.settings.stream_bytes_per_second))
-            with self._changed:  # a playing session may have just got its first viewer back
-                self._changed.notify_all()
+            self._poke()  # a playing session may have just got its first viewer back
         elif kind == "unwatch":
             viewer = self.viewers.pop(message[1], None)
             if viewer is not None and not any(v.session_id == viewer.session_id for v in list(self.viewers.values())):
@@ -143,9 +157,7 @@ class SessionHost:
                     viewer.output_resolution, viewer.neuron_resolution = output_resolution, neuron_resolution
                     viewer.sent_version = -1  # a new view: send even if nothing trained
                 viewer.waiting = True
-                session = self.sessions.get(viewer.session_id)
-                if session is not None and session.version != viewer.sent_version:
-                    self._pool.submit(self._serve_viewers, session)
+                self._poke()
 
     def _send(self, message: tuple) -> None:
         with self._send_lock:
@@ -154,41 +166,64 @@ class SessionHost:
             except (OSError, EOFError):
                 pass  # the web process is gone; serve() ends on the next read
 
+    def _poke(self) -> None:
+        """Some session may have become due (or stopped being so): let the trainer look again."""
+        self._repick.set()
+        with self._changed:
+            self._changed.notify_all()
+        self.share.wake()
+
     # ----- operations ----------------------------------------------------------------------------
-    def _create(self, request_id: int, session_id: str, token: str, owner: str, config: dict) -> None:
+    def _create(self, request_id: int, session_id: str, principal: str, config: dict) -> None:
         try:
-            session = Session(session_id, token, owner, SessionConfig.model_validate(config), self.settings)
+            session = Session(session_id, principal, SessionConfig.model_validate(config), self.settings, self.share)
             self.sessions[session_id] = session
             self._send(("result", request_id, True, session.describe()))
         except Exception as exc:  # never leave the caller waiting
             self._send(("result", request_id, False, _reported(exc, "creating a session")))
 
-    def _call(self, request_id: int, session_id: str, op: str, args: tuple) -> None:
+    def _call(self, request_id: int, session_id: str, op: str, args: tuple, arrived: float) -> None:
         session = self.sessions.get(session_id)
-        if session is None:
-            self._send(("result", request_id, False, ("SessionNotFound", "session.not_found",
-                                                      {"session_id": session_id})))
-            return
+        before = None if session is None else session.version
         try:
-            value = OPS[op](session, *args)
+            if session is None:
+                raise SessionNotFound(session_id=session_id)
+            if op == Op.experiment_start:
+                self._admit_job()
+            if op in HEAVY_OPS:  # its deadline counts from its arrival: waiting for a turn uses it up too
+                work = Work(session.principal, arrived + self.settings.max_seconds_per_call, lambda: session.closed,
+                            session.holds_lock)
+                with self.share.turn(work):
+                    value = OPS[op](session, *args)
+            else:
+                value = OPS[op](session, *args)
             reply = ("result", request_id, True, value)
+        except Cancelled:  # deleted while the call waited or ran
+            reply = ("result", request_id, False, _reported(SessionNotFound(session_id=session_id), op))
+        except PastDeadline:
+            reply = ("result", request_id, False,
+                     _reported(TimeLimit(seconds=self.settings.max_seconds_per_call), op))
         except Exception as exc:
             reply = ("result", request_id, False, _reported(exc, f"operation {op}"))
         self._send(reply)
-        if session.status == SessionStatus.playing:
-            with self._changed:
-                self._changed.notify_all()
-        self._serve_viewers(session)
+        if session is not None and session.version != before:
+            self._poke()  # its viewers are due a frame, or it started playing
+
+    def _admit_job(self) -> None:
+        running = sum(1 for session in list(self.sessions.values()) if session.job_running)
+        if running >= self.settings.max_jobs:
+            raise LimitReached("limit.jobs", most=self.settings.max_jobs)
 
     def _delete(self, session_id: str) -> None:
         session = self.sessions.pop(session_id, None)
         if session is not None:
-            session.close()
+            session.close()  # its calls, slices and jobs stop at their next checkpoint, or at once if waiting
         self._drop_shots(session_id)
         for viewer_id, viewer in list(self.viewers.items()):
             if viewer.session_id == session_id:
                 self.viewers.pop(viewer_id, None)
                 self._send(("closed", viewer_id))
+        self._poke()
 
     # ----- frames --------------------------------------------------------------------------------
     def _shots_of(self, session: Session) -> Shots:
@@ -206,7 +241,8 @@ class SessionHost:
             self.shots.pop(session_id, None)
 
     def _serve_viewers(self, session: Session) -> None:
-        """Send a frame to each viewer of ``session`` that waits for one and has not seen this version."""
+        """Send a frame to each viewer of ``session`` that waits for one and has not seen this version; between
+        two frames, a principal that has used less may go first (the caller holds the session's turn)."""
         for viewer_id, viewer in list(self.viewers.items()):
             if viewer.session_id != session.id or not viewer.waiting:
                 continue
@@ -218,38 +254,67 @@ class SessionHost:
                 frame = viewer.encoder.encode(shot)  # this viewer's own deltas and byte budget
                 viewer.waiting, viewer.sent_version = False, shot.header["version"]
             self._send(("frame", viewer_id, frame))
+            fair_share.checkpoint()
 
     # ----- training ------------------------------------------------------------------------------
-    def _playing(self) -> list[Session]:
-        watched = {viewer.session_id for viewer in list(self.viewers.values())}
-        return [s for s in list(self.sessions.values())
-                if s.status == SessionStatus.playing and s.id in watched]
+    def _due(self) -> tuple[list[Session], int]:
+        """The sessions with work for the trainer, and how many of them play: those playing while watched (a
+        slice, then their frames), then those with a viewer waiting for a version it has not seen (frames)."""
+        seen: dict[str, set[int]] = {}  # session id -> the versions its waiting viewers have seen
+        for viewer in list(self.viewers.values()):
+            versions = seen.setdefault(viewer.session_id, set())
+            if viewer.waiting:
+                versions.add(viewer.sent_version)
+        playing, waiting = [], []
+        for session_id, versions in seen.items():
+            session = self.sessions.get(session_id)
+            if session is None:
+                continue
+            if session.status == SessionStatus.playing:
+                playing.append(session)
+            elif versions - {session.version}:
+                waiting.append(session)
+        return playing + waiting, len(playing)
 
     def _train_forever(self) -> None:
-        """Round-robin over the playing, watched sessions: one short slice each, then their frames.
-
-        The slice shrinks as more sessions play, so that each of them still changes at about the
-        default frame rate; with many sessions a slice is a single epoch.
-        """
+        """Take turns for the due sessions until the host stops; sleep while none is due."""
         while not self._stopping:
             with self._changed:
-                playing = self._playing()
-                while not playing and not self._stopping:
+                while not self._stopping and not self._due()[0]:
                     self._changed.wait(timeout=1.0)
-                    playing = self._playing()
-            if self._stopping:
-                return
-            self._turn = (self._turn + 1) % len(playing)
-            session = playing[self._turn]
-            turn = 1.0 / (len(playing) * self.settings.default_fps)
-            seconds = max(MIN_SLICE_SECONDS, min(self.settings.train_chunk_seconds, turn))
-            try:
-                if not session.play_slice(seconds):
-                    time.sleep(BUSY_WAIT_SECONDS)  # a REST call holds this session: the next one's turn
-                    continue
-            except Exception:  # the session paused itself
-                log.error("training session %s failed:\n%s", session.id, traceback.format_exc())
-            self._serve_viewers(session)
+            if not self._stopping:
+                self.take_turn()
+
+    def take_turn(self) -> bool:
+        """One turn of the trainer: the due session whose principal has used the least gets a training slice
+        (if it plays) and its frames. False if no session was due.
+
+        A slice shrinks as more sessions play, so that each still changes at about the default frame rate;
+        with many sessions a slice is a single epoch. While the trainer waits for the turn, a session that
+        becomes due (a viewer that wants a frame) makes it choose again.
+        """
+        self._repick.clear()
+        due, playing = self._due()
+        if not due:
+            return False
+        self._turn = (self._turn + 1) % len(due)
+        order = due[self._turn:] + due[:self._turn]  # equals take turns
+        session = order[self.share.least_used([s.principal for s in order])]
+        work = Work(session.principal, None, lambda: session.closed or self._repick.is_set(), session.holds_lock)
+        busy = False
+        try:
+            with self.share.turn(work):
+                if session.status == SessionStatus.playing:
+                    turn = 1.0 / (playing * self.settings.default_fps)
+                    busy = not session.play_slice(max(MIN_SLICE_SECONDS, min(self.settings.train_chunk_seconds, turn)))
+                self._serve_viewers(session)
+        except Cancelled:
+            pass  # deleted, or something else became due: choose again
+        except Exception:  # the session paused itself
+            log.error("training session %s failed:\n%s", session.id, traceback.format_exc())
+        if busy:
+            time.sleep(BUSY_WAIT_SECONDS)  # a REST call holds this session: let it have its lock
+        return True
 
 
 def _reported(exc: Exception, doing: str) -> tuple[str, str, dict]:

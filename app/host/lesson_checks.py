@@ -84,7 +84,7 @@ def _descent_converges(session: Session, value: dict) -> tuple[bool, object]:
 
 def _experiment_done(session: Session, value: object) -> tuple[bool, object]:
     """The deep-versus-shallow comparison has finished, every pair with matching parameter counts."""
-    current = getattr(session, "experiment", None)
+    current = session.experiment
     if current is None:
         return False, "not started"
     report = current.report()

@@ -7,18 +7,16 @@ a session either: that is Session's own methods' work (app/host/session.py); the
 server's per-call limits and shape the answers.
 """
 
-import time
 from collections.abc import Callable
 
 from app.core.errors import SessionError
 from app.core.host_api import Op
-from app.host import experiment, gradcheck, inspection, sweep
+from app.host import experiment, fair_share, gradcheck, inspection, sweep
 from app.host import lesson_checks as checks
 from app.host.session import HISTORY_KEYS, Session
 from app.schemas.status import TrainStatus
 
 REST_SLICE_SECONDS = 0.05  # how long a REST training call holds the session at a time
-REST_PAUSE_SECONDS = 0.001
 
 
 def update(session: Session, changes: dict) -> dict:
@@ -49,17 +47,20 @@ def train(session: Session, epochs: int, until: dict | None = None) -> dict:
     """Train up to ``epochs`` within the server's per-call limits, or until every rule of ``until`` holds
     (see Session.train_for); how it ended (a TrainStatus), metrics, this call's history.
 
-    It trains in short slices, taking the session's lock for each, so that other calls on the same
-    session (and its stream) are served in between; the call's history is its slices' histories merged.
+    It trains in short slices, taking the session's lock for each, with a checkpoint between them (other
+    calls on the same session, its stream's frames and other users go in between); the call's history is its
+    slices' histories merged. Its time runs from when the host received it (fair_share.current().deadline).
     """
     limits = session.settings
     if epochs > limits.max_epochs_per_call:
         raise SessionError("limit.epochs_per_call", most=limits.max_epochs_per_call)
-    deadline = time.monotonic() + limits.max_seconds_per_call
+    clock, work = session.share.clock, fair_share.current()
+    deadline = work.deadline if work is not None and work.deadline is not None else \
+        clock() + limits.max_seconds_per_call
     done, result = 0, {"epochs_run": 0, "status": TrainStatus.completed, "message": ""}
     history: dict[str, list] = {key: [] for key in HISTORY_KEYS}
     while done < epochs:
-        left = deadline - time.monotonic()
+        left = deadline - clock()
         if left <= 0:
             result = {"status": TrainStatus.time_limit, "message": f"stopped at the time limit after {done} epochs"}
             break
@@ -69,7 +70,10 @@ def train(session: Session, epochs: int, until: dict | None = None) -> dict:
             history[key] += result["history"][key]
         if result["status"] not in (TrainStatus.completed, TrainStatus.time_limit):
             break  # the goal was reached, or training diverged
-        time.sleep(REST_PAUSE_SECONDS)  # a lock is not fair: give waiting calls their turn
+        try:
+            fair_share.checkpoint()
+        except fair_share.PastDeadline:
+            continue  # the loop's own test reports the time limit
     if result["status"] == TrainStatus.completed or (result["status"] == TrainStatus.time_limit and done == epochs):
         result = {"status": TrainStatus.completed, "message": f"trained {done} epochs"}
     return {"status": result["status"], "message": result["message"], "epochs_run": done,

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from app.core.config import Settings
 from app.core.errors import SessionError, readable
 from app.host import data
+from app.host.fair_share import FairShare
 from app.schemas.session import MAX_SEED, SessionConfig
 from app.schemas.status import SessionStatus, TrainStatus
 from engine import Dense, Sequential, features, losses, serialization
@@ -42,9 +43,13 @@ GOAL_RULES = {"train_loss_below": ("train_loss", "loss", True), "test_loss_below
 class Session:
     """One playground: config -> dataset (train/test split) -> features -> Sequential model."""
 
-    def __init__(self, session_id: str, token: str, owner: str, config: SessionConfig, settings: Settings):
-        self.id, self.token, self.owner = session_id, token, owner
+    def __init__(self, session_id: str, principal: str, config: SessionConfig, settings: Settings,
+                 share: FairShare | None = None):
+        self.id = session_id
+        self.principal = principal  # on whose behalf its work runs: its turns and caps are this one's
         self.settings = settings
+        self.share = share or FairShare()  # the CPU of the host it lives in (its background jobs take turns of it)
+        self.experiment = None  # the current or last background experiment (app/host/experiment.py)
         self.lock = threading.RLock()
         self.version = 0  # bumped on every change a viewer should see
         self._playing = False  # the learner pressed play (a diverged session still does not train)
@@ -176,8 +181,18 @@ class Session:
             self.version += 1
             return self.train_for(1)
 
+    def holds_lock(self) -> bool:
+        """Whether the calling thread holds this session's lock."""
+        return self.lock._is_owned()  # the lock's own record (threading.Condition asks it the same way)
+
+    @property
+    def job_running(self) -> bool:
+        """Whether a background experiment of this session is running."""
+        return self.experiment is not None and self.experiment.running
+
     def close(self) -> None:
-        """The session was deleted or evicted: it stops playing for good."""
+        """The session was deleted or evicted: it stops playing for good, and its work stops at its next
+        checkpoint (app/host/fair_share.py)."""
         with self.lock:
             self._playing, self.closed = False, True
             self.version += 1

@@ -2,13 +2,12 @@
 deep-versus-shallow experiment. Their networks are fresh engine networks in the session's dtype, so their
 numbers are float32 unless the session's dtype is float64; a loss or map value that overflowed is null."""
 
-from typing import Literal
 
 from pydantic import Field
 
 from app.schemas.answer import Answer, Number
 from app.schemas.network import UnitMap
-from app.schemas.status import TrainStatus
+from app.schemas.status import JobStatus, TrainStatus
 
 TASK = "classification or regression (the session's data)"
 OUTPUT_MAP = "The output layer's map per output unit over the data's domain, rounded to 4 decimals."
@@ -89,8 +88,8 @@ class PairResult(Answer):
 class ExperimentReport(Answer):
     """Where the deep-versus-shallow comparison (Table 3-2) stands."""
 
-    status: Literal["running", "done", "cancelled", "failed"]
-    message: str = Field(..., description="Why it was cancelled or failed; empty otherwise.")
+    status: JobStatus
+    message: str = Field(..., description="Why it was cancelled, stopped at the time limit or failed; empty otherwise.")
     progress: float = Field(..., description="0 to 1.")
     task: str = Field(..., description=TASK)
     epochs: int

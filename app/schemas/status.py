@@ -21,3 +21,13 @@ class TrainStatus(StrEnum):
     goal_reached = "goal_reached"  # every rule of `until` held at the end of an epoch
     time_limit = "time_limit"  # the server's time per call ran out; call again to continue
     diverged = "diverged"  # the loss stopped being a finite number; the last good weights are in place
+
+
+class JobStatus(StrEnum):
+    """Where a background job (the deep-versus-shallow experiment) stands."""
+
+    running = "running"
+    done = "done"
+    cancelled = "cancelled"  # by the learner, or because its session was deleted
+    time_limit = "time_limit"  # the server's time per job ran out
+    failed = "failed"  # an error stopped it; the message says which

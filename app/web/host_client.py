@@ -114,9 +114,9 @@ class HostClient:
             return value
         raise transported(*value)
 
-    async def create(self, session_id: str, token: str, owner: str, config: dict) -> dict:
-        """Build a session on this host; its description."""
-        return await self._request(("create", next(self._ids), session_id, token, owner, config))
+    async def create(self, session_id: str, principal: str, config: dict) -> dict:
+        """Build a session on this host, its work done on behalf of ``principal``; its description."""
+        return await self._request(("create", next(self._ids), session_id, principal, config))
 
     async def call(self, session_id: str, op: Op, *args) -> object:
         """Run operation ``op`` (app/core/host_api.py) on a session; its result, or its error raised here."""

@@ -2,7 +2,14 @@
 
 The sessions themselves live in session hosts (app/host/): worker processes, one per core, or a
 thread of this process when ``workers`` is 0. The manager keeps only each session's record (id, token,
-owner, host, last use), so that checking a token or a limit never waits for a busy host.
+owner, principal, host, last use), so that checking a token or a limit never waits for a busy host.
+
+Who is who. The *principal* of a session is the one on whose behalf its work runs, the key of every cap,
+queue and budget: today the session itself (its token; the record's id stands for it, which is not secret);
+once classes exist, the student or teacher it belongs to. Its caps are counted here, across all hosts: at
+most ``max_heavy_calls`` heavy calls (app/core/host_api.py HEAVY_OPS) under way at once. In the hosts its work
+takes fair turns (app/host/fair_share.py). The *owner*, the client's network address (after the trusted-proxy
+rule), is used for one thing only: how many sessions anonymous clients at one address may create.
 
 A host that dies (its process killed or crashed) takes its sessions with it. The manager then drops their
 records at once, so that limits count only live sessions, remembers their ids as lost (the newest
@@ -21,7 +28,7 @@ from dataclasses import dataclass
 
 from app.core.config import Settings
 from app.core.errors import Forbidden, HostUnavailable, LimitReached, NotAuthenticated, SessionNotFound
-from app.core.host_api import Op, RemoteOps
+from app.core.host_api import HEAVY_OPS, Op, RemoteOps
 from app.schemas.session import SessionConfig
 from app.web.host_client import HostClient
 
@@ -44,10 +51,15 @@ class SessionRecord:
 
     id: str
     token: str
-    owner: str
+    owner: str  # the creating client's address (caps anonymous creation only)
     host: HostClient
     touched: float  # when it was last used, on the manager's clock
     viewers: int = 0
+
+    @property
+    def principal(self) -> str:
+        """On whose behalf its work runs (see the module's docstring): today the session itself."""
+        return self.id
 
 
 class SessionManager:
@@ -62,6 +74,7 @@ class SessionManager:
         self._stopped = False
         self._replacing: set[asyncio.Task] = set()
         self._starting: set[HostClient] = set()  # replacements being started (in a thread)
+        self.heavy_calls: dict[str, int] = {}  # principal -> heavy calls under way, over all hosts
         count = max(1, settings.workers)
         self.hosts = [self._new_host() for _ in range(count)]
 
@@ -149,7 +162,7 @@ class SessionManager:
             self.records[record.id] = record  # reserved now, so that concurrent creates count it
             record.host.sessions += 1
         try:
-            described = await record.host.create(record.id, record.token, owner, config.model_dump())
+            described = await record.host.create(record.id, record.principal, config.model_dump())
         except BaseException:
             self.delete(record.id)  # also on the host, in case it built the session after we gave up
             raise
@@ -192,13 +205,24 @@ class SessionManager:
 
     async def call(self, record: SessionRecord, op: Op, *args) -> object:
         """Run operation ``op`` on the session where it lives (``session.lost`` if its host died meanwhile);
-        routes use ``ops(record)``, which names ``op`` and its arguments."""
+        routes use ``ops(record)``, which names ``op`` and its arguments. A heavy op counts against its
+        principal's cap while it is under way."""
+        principal = record.principal
+        if op in HEAVY_OPS:
+            if self.heavy_calls.get(principal, 0) >= self.settings.max_heavy_calls:
+                raise LimitReached("limit.heavy_calls", most=self.settings.max_heavy_calls)
+            self.heavy_calls[principal] = self.heavy_calls.get(principal, 0) + 1
         try:
             return await record.host.call(record.id, op, *args)
         except HostUnavailable:
             if record.id in self.lost:
                 raise SessionNotFound("session.lost", session_id=record.id) from None
             raise
+        finally:
+            if op in HEAVY_OPS:
+                left = self.heavy_calls.pop(principal) - 1
+                if left:
+                    self.heavy_calls[principal] = left
 
     def _forget(self, session_id: str) -> SessionRecord | None:
         with self._lock:

@@ -1,6 +1,13 @@
 """Sessions over REST: create, read, change, reset, regenerate, delete, and who may do it."""
 
+import asyncio
+
 import pytest
+
+from app.core.errors import LimitReached
+from app.schemas.session import SessionConfig
+from app.web.sessions import SessionManager
+from tests.conftest import run_in_own_loop
 
 XOR = {"data": {"name": "xor", "n_points": 200, "noise": 0.0}, "hidden_layers": [4, 2], "learning_rate": 0.03}
 
@@ -215,3 +222,31 @@ def test_an_import_whose_host_fails_while_loading_is_deleted(client, new_session
     monkeypatch.undo()
     for _ in range(settings.max_sessions_per_client):
         new_session()
+
+
+def test_heavy_calls_are_capped_per_principal_and_light_ones_are_not(settings):
+    """A user's third concurrent training call is refused at once (429), while another user's is not; light
+    calls are never counted; the count goes back down as calls end."""
+    config = SessionConfig.model_validate({"data": {"name": "xor", "n_points": 40}, "hidden_layers": [3]})
+
+    async def scenario():
+        manager = SessionManager(settings.model_copy(update={"max_heavy_calls": 2}))
+        manager.start()
+        try:
+            mine = manager.records[(await manager.create(config, "school"))["id"]]
+            theirs = manager.records[(await manager.create(config, "school"))["id"]]
+            calls = [manager.ops(mine).train(5), manager.ops(mine).step(), manager.ops(mine).train(5),
+                     manager.ops(theirs).train(5), manager.ops(mine).describe()]
+            outcomes = await asyncio.gather(*calls, return_exceptions=True)
+            after = await manager.ops(mine).train(5)  # the first two have ended: room again
+            return outcomes, after, dict(manager.heavy_calls)
+        finally:
+            manager.stop()
+
+    outcomes, after, left = run_in_own_loop(scenario())
+    refused = [i for i, outcome in enumerate(outcomes) if isinstance(outcome, Exception)]
+    assert refused == [2]
+    assert isinstance(outcomes[2], LimitReached) and outcomes[2].code == "limit.heavy_calls"
+    assert outcomes[2].params == {"most": 2}
+    assert outcomes[3]["epochs_run"] == 5 and outcomes[4]["metrics"]["epoch"] >= 0
+    assert after["epochs_run"] == 5 and left == {}

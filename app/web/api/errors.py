@@ -19,13 +19,15 @@ from app.core.errors import (
     NotFound,
     SessionError,
     SessionNotFound,
+    TimeLimit,
     readable,
 )
 from app.core.messages import language_of, render
+from app.web.api.request_head import head_of
 
 STATUS: dict[type[AppError], int] = {
     SessionNotFound: 404, NotFound: 404, NotAuthenticated: 401, Forbidden: 403, LimitReached: 429,
-    SessionError: 422, Conflict: 409, HostUnavailable: 503, AppError: 500,
+    SessionError: 422, Conflict: 409, TimeLimit: 503, HostUnavailable: 503, AppError: 500,
 }
 HTTP_CODES = {404: "request.not_found", 405: "request.method_not_allowed"}
 
@@ -43,8 +45,7 @@ def error_body(request: Request, code: str, params: dict, **extra) -> dict:
 async def send_error(scope, send, status: int, code: str, params: dict) -> None:
     """An error answer from a pure ASGI middleware, before any route runs: the same body, for an HTTP request or
     (as the HTTP answer to its handshake) a WebSocket."""
-    accept = dict(scope.get("headers", ())).get(b"accept-language", b"").decode("latin-1")
-    body = json.dumps(_body(accept, code, params)).encode()
+    body = json.dumps(_body(head_of(scope).accept_language, code, params)).encode()
     prefix = "websocket.http" if scope["type"] == "websocket" else "http"
     await send({"type": f"{prefix}.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})

@@ -23,7 +23,7 @@ def make(settings):
     """Build a Session in this process (no host) from config keywords."""
 
     def build(**config) -> Session:
-        return Session("s" * 12, "token", "owner", SessionConfig.model_validate({**SMALL, **config}), settings)
+        return Session("s" * 12, "principal", SessionConfig.model_validate({**SMALL, **config}), settings)
 
     return build
 

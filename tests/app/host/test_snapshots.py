@@ -32,16 +32,6 @@ class Connection:
         return out
 
 
-class InPlace:
-    """An executor that runs what it is given at once, so each "want" is served before the next message."""
-
-    def submit(self, fn, *args):
-        fn(*args)
-
-    def shutdown(self, **kwargs):
-        pass
-
-
 @pytest.fixture
 def takes(monkeypatch):
     """Count snapshot.take calls by view."""
@@ -57,11 +47,9 @@ def takes(monkeypatch):
 
 @pytest.fixture
 def host(settings):
-    host = SessionHost(settings, Connection())
-    host._pool = InPlace()
-    host.sessions[SID] = Session(SID, "token", "owner", SessionConfig.model_validate(SMALL), settings)
-    yield host
-    host._pool.shutdown()
+    host = SessionHost(settings, Connection())  # not serving: the tests take the trainer's turns themselves
+    host.sessions[SID] = Session(SID, "principal", SessionConfig.model_validate(SMALL), settings, host.share)
+    return host
 
 
 def watch(host, viewers: dict[int, tuple[int, int]]) -> None:
@@ -70,8 +58,13 @@ def watch(host, viewers: dict[int, tuple[int, int]]) -> None:
 
 
 def want(host, viewers: dict[int, tuple[int, int]]) -> None:
+    """Each viewer asks for a frame, and the trainer serves it before the next one asks."""
     for viewer_id, (output_resolution, neuron_resolution) in viewers.items():
         host._dispatch(("want", viewer_id, output_resolution, neuron_resolution))
+        turns = 0
+        while host.take_turn():
+            turns += 1
+            assert turns < 10, "a paused session stays due"
 
 
 def alone(session: Session, output_resolution: int, neuron_resolution: int, settings) -> bytes:

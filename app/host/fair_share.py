@@ -1,0 +1,182 @@
+"""A host's CPU, shared fairly between principals: one piece of heavy work at a time, the next one granted to
+the principal that has used the least lately.
+
+A host is one process (one core, one GIL): two heavy things at once only make both slower. So every CPU-heavy
+piece of work (a training slice, a stream frame, a REST training call, a sweep, an experiment) runs inside a
+*turn* of its principal, the one on whose behalf it runs: today a session (its token); once classes exist, a
+student or a teacher. Turns are granted one at a time, to the waiting principal whose recent use (the seconds
+its turns lasted, halved every ``half_life`` seconds) is the smallest. Long work calls :func:`checkpoint` between
+steps (epochs, frames), which gives the CPU up to a waiting principal that has used less, and ends the work if
+it was cancelled (its session deleted) or its deadline has passed.
+
+So a learner who asks for a frame ten times a second waits at most for one step of whatever else runs (an
+epoch, one frame), however many heavy calls others make; and they share what is left equally.
+"""
+
+import itertools
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+HALF_LIFE_SECONDS = 2.0
+
+
+class Cancelled(Exception):
+    """The work's session was deleted (or its job cancelled) while it ran or waited."""
+
+
+class PastDeadline(Exception):
+    """The work's deadline passed while it ran or waited for its turn."""
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: each piece of work is its own
+class Work:
+    """On whose behalf work runs, until when at most, and how to tell that it is no longer wanted."""
+
+    principal: str
+    deadline: float | None = None  # on the FairShare's clock; None: no deadline (the trainer's slices)
+    is_cancelled: Callable[[], bool] = lambda: False
+    # Whether it holds something another turn of its principal may wait for (its session's lock): then it
+    # must not give way, or that turn would wait for it while it waits for the turn.
+    holds_lock: Callable[[], bool] = lambda: False
+
+    def check(self, now: float) -> None:
+        """Raise Cancelled or PastDeadline if the work should stop."""
+        if self.is_cancelled():
+            raise Cancelled()
+        if self.deadline is not None and now >= self.deadline:
+            raise PastDeadline()
+
+
+_held = threading.local()  # this thread's (FairShare, Work) while it holds a turn
+
+
+class FairShare:
+    """One host's CPU: turns granted one at a time, least recent use first."""
+
+    def __init__(self, half_life: float = HALF_LIFE_SECONDS, clock: Callable[[], float] = time.monotonic):
+        self.half_life = half_life
+        self.clock = clock  # seconds; injected by tests
+        self._changed = threading.Condition()
+        self._holder: Work | None = None
+        self._since = 0.0  # when the holder's turn (or its last charge) began
+        self._waiting: list[tuple[int, Work]] = []
+        self._tickets = itertools.count()
+        self._use: dict[str, tuple[float, float]] = {}  # principal -> (seconds used, as of when)
+
+    # ----- use ---------------------------------------------------------------------------------------
+    def use(self, principal: str) -> float:
+        """The principal's recent use in seconds (each second of the past counts half per ``half_life``)."""
+        with self._changed:
+            return self._use_now(principal, self.clock())
+
+    def _use_now(self, principal: str, now: float) -> float:
+        seconds, at = self._use.get(principal, (0.0, now))
+        return seconds * 0.5 ** ((now - at) / self.half_life)
+
+    def _charge(self, now: float) -> None:
+        principal = self._holder.principal
+        self._use[principal] = (self._use_now(principal, now) + now - self._since, now)
+        self._since = now
+        if len(self._use) > 4 * (len(self._waiting) + 64):  # forget principals whose use has decayed away
+            self._use = {p: u for p, u in self._use.items() if self._use_now(p, now) > 1e-3 or p == principal}
+
+    def least_used(self, principals: list[str]) -> int:
+        """The index of the principal in ``principals`` with the smallest recent use (the first of equals)."""
+        with self._changed:
+            now = self.clock()
+            return min(range(len(principals)), key=lambda i: self._use_now(principals[i], now))
+
+    # ----- turns -------------------------------------------------------------------------------------
+    @contextmanager
+    def turn(self, work: Work) -> Iterator[None]:
+        """Hold the CPU for ``work`` (waiting for it fairly); raises Cancelled or PastDeadline instead if the
+        work stops being wanted while it waits. Inside a turn on the same thread, nested work runs in it."""
+        if getattr(_held, "turn", None) is not None:
+            yield
+            return
+        self._acquire(work)
+        _held.turn = (self, work)
+        try:
+            yield
+        finally:
+            _held.turn = None
+            with self._changed:
+                if self._holder is work:  # not when it gave way and then stopped waiting (Cancelled, PastDeadline)
+                    self._charge(self.clock())
+                    self._holder = None
+                    self._changed.notify_all()
+
+    def _next(self) -> tuple[int, Work] | None:
+        now = self.clock()
+        return min(self._waiting, key=lambda entry: (self._use_now(entry[1].principal, now), entry[0]),
+                   default=None)
+
+    def _acquire(self, work: Work) -> None:
+        with self._changed:
+            entry = (next(self._tickets), work)
+            self._waiting.append(entry)
+            try:
+                while True:
+                    now = self.clock()
+                    work.check(now)
+                    if self._holder is None and self._next() is entry:
+                        break
+                    # Woken by every release and by wake(); the deadline needs no one to wake it.
+                    self._changed.wait(None if work.deadline is None else max(0.0, work.deadline - now))
+            finally:
+                self._waiting.remove(entry)
+                self._changed.notify_all()  # if this waiter gave up, the next may go
+            self._holder, self._since = work, self.clock()
+
+    def yield_if_due(self, work: Work) -> None:
+        """Give the CPU to a waiting principal that has used less than ``work``'s, then wait for it again."""
+        with self._changed:
+            now = self.clock()
+            self._charge(now)
+            waiting = self._next()
+            # Give way to one that has used less, or to the principal's own other work (its stream's frames
+            # during its long call), so that its pieces of work take turns too.
+            if waiting is None or (self._use_now(waiting[1].principal, now) >= self._use_now(work.principal, now)
+                                   and waiting[1].principal != work.principal):
+                return
+            self._holder = None
+            self._changed.notify_all()
+        self._acquire(work)
+
+    def wake(self) -> None:
+        """Make every waiter look again at whether its work is still wanted (after a session was deleted)."""
+        with self._changed:
+            self._changed.notify_all()
+
+    @property
+    def queued(self) -> int:
+        """How many pieces of work wait for a turn."""
+        with self._changed:
+            return len(self._waiting)
+
+    @property
+    def busy(self) -> bool:
+        """Whether some work holds the CPU or waits for it."""
+        with self._changed:
+            return self._holder is not None or bool(self._waiting)
+
+
+def current() -> Work | None:
+    """The work this thread holds a turn for, if any."""
+    held = getattr(_held, "turn", None)
+    return None if held is None else held[1]
+
+
+def checkpoint() -> None:
+    """Between two steps of long work: stop it (Cancelled, PastDeadline) if it is no longer wanted, and let a
+    principal that has used less go first. Outside a turn (e.g. a unit test calling an op), nothing happens."""
+    held = getattr(_held, "turn", None)
+    if held is None:
+        return
+    share, work = held
+    work.check(share.clock())
+    if not work.holds_lock():
+        share.yield_if_due(work)

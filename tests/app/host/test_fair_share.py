@@ -1,0 +1,244 @@
+"""A host's CPU in fair turns: one holder at a time, the least-used principal next, work that stops when it is
+cancelled or past its deadline. Time is a fake clock moved by the tests; threads are waited on by condition."""
+
+import threading
+import time
+
+import pytest
+
+from app.host import fair_share
+from app.host.fair_share import Cancelled, FairShare, PastDeadline, Work
+
+DEADLINE_SECONDS = 10
+
+
+class FakeClock:
+    """Seconds that pass only when a test says so."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def wait_until(condition, what: str) -> None:
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {DEADLINE_SECONDS} s: {what}"
+        time.sleep(0.001)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def share(clock) -> FairShare:
+    return FairShare(half_life=2.0, clock=clock)
+
+
+def waiter(share: FairShare, work: Work, order: list, name: str) -> threading.Thread:
+    """A thread that waits for a turn of ``work``, then notes ``name`` (or the exception's name) in ``order``."""
+
+    def run():
+        try:
+            with share.turn(work):
+                order.append(name)
+        except (Cancelled, PastDeadline) as exc:
+            order.append(type(exc).__name__)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def hold(share: FairShare, clock: FakeClock, principal: str, seconds: float) -> None:
+    """``principal`` holds the CPU for ``seconds`` of the fake clock."""
+    with share.turn(Work(principal)):
+        clock.now += seconds
+
+
+def test_use_is_the_time_held_and_halves_every_half_life(share, clock):
+    hold(share, clock, "a", 4.0)
+    assert share.use("a") == pytest.approx(4.0)
+    assert share.use("b") == 0.0
+    clock.now += 2.0
+    assert share.use("a") == pytest.approx(2.0)
+    clock.now += 4.0
+    assert share.use("a") == pytest.approx(0.5)
+
+
+def test_the_least_used_waiter_goes_first_whatever_the_order_of_arrival(share, clock):
+    hold(share, clock, "heavy", 5.0)
+    order: list[str] = []
+    with share.turn(Work("holder")):
+        threads = [waiter(share, Work("heavy"), order, "heavy")]
+        wait_until(lambda: share.queued == 1, "the heavy principal waits")
+        threads.append(waiter(share, Work("light"), order, "light"))
+        wait_until(lambda: share.queued == 2, "both wait")
+    for thread in threads:
+        thread.join(DEADLINE_SECONDS)
+    assert order == ["light", "heavy"]
+
+
+def test_equals_are_served_in_order_of_arrival(share, clock):
+    order: list[str] = []
+    with share.turn(Work("holder")):
+        threads = []
+        for name in "abc":
+            threads.append(waiter(share, Work(name), order, name))
+            count = len(threads)
+            wait_until(lambda n=count: share.queued == n, f"{name} waits")
+    for thread in threads:
+        thread.join(DEADLINE_SECONDS)
+    assert order == ["a", "b", "c"]
+
+
+def test_only_one_holds_the_cpu_at_a_time(share, clock):
+    inside, most = [0], [0]
+    lock = threading.Lock()
+
+    def work(principal):
+        for _ in range(20):
+            with share.turn(Work(principal)):
+                with lock:
+                    inside[0] += 1
+                    most[0] = max(most[0], inside[0])
+                time.sleep(0)  # let the others try to get in
+                with lock:
+                    inside[0] -= 1
+
+    threads = [threading.Thread(target=work, args=(name,)) for name in "abcd"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(DEADLINE_SECONDS)
+    assert most[0] == 1 and not share.busy
+
+
+def test_a_checkpoint_gives_way_to_a_principal_that_has_used_less(share, clock):
+    order: list[str] = []
+    with share.turn(Work("long")):
+        clock.now += 3.0  # the long call has used 3 s so far
+        thread = waiter(share, Work("short"), order, "short")
+        wait_until(lambda: share.queued == 1, "the short call waits")
+        fair_share.checkpoint()  # gives way, and returns once the short call is done
+        order.append("long goes on")
+    thread.join(DEADLINE_SECONDS)
+    assert order == ["short", "long goes on"]
+
+
+def test_a_checkpoint_keeps_the_cpu_when_the_waiter_has_used_more(share, clock):
+    hold(share, clock, "busy", 10.0)
+    order: list[str] = []
+    with share.turn(Work("long")):
+        clock.now += 1.0
+        thread = waiter(share, Work("busy"), order, "busy")
+        wait_until(lambda: share.queued == 1, "the busy one waits")
+        fair_share.checkpoint()
+        order.append("long goes on")
+    thread.join(DEADLINE_SECONDS)
+    assert order == ["long goes on", "busy"]
+
+
+def test_a_checkpoint_lets_the_same_principals_other_work_in(share, clock):
+    """A long call of one user does not starve that user's own stream frames."""
+    order: list[str] = []
+    with share.turn(Work("user")):
+        clock.now += 1.0
+        thread = waiter(share, Work("user"), order, "frame")
+        wait_until(lambda: share.queued == 1, "the frame waits")
+        fair_share.checkpoint()
+        order.append("call goes on")
+    thread.join(DEADLINE_SECONDS)
+    assert order == ["frame", "call goes on"]
+
+
+def test_work_that_holds_its_session_lock_never_gives_way(share, clock):
+    order: list[str] = []
+    with share.turn(Work("long", holds_lock=lambda: True)):
+        clock.now += 3.0
+        thread = waiter(share, Work("short"), order, "short")
+        wait_until(lambda: share.queued == 1, "the short call waits")
+        fair_share.checkpoint()
+        order.append("long goes on")
+    thread.join(DEADLINE_SECONDS)
+    assert order == ["long goes on", "short"]
+
+
+def test_cancelled_work_stops_waiting_when_woken_and_at_its_checkpoint(share, clock):
+    cancelled = threading.Event()
+    order: list[str] = []
+    with share.turn(Work("holder")):
+        thread = waiter(share, Work("deleted", is_cancelled=cancelled.is_set), order, "ran")
+        wait_until(lambda: share.queued == 1, "it waits")
+        cancelled.set()
+        share.wake()
+        thread.join(DEADLINE_SECONDS)
+        assert order == ["Cancelled"] and share.queued == 0
+    later = threading.Event()
+    with share.turn(Work("deleted later", is_cancelled=later.is_set)):
+        fair_share.checkpoint()
+        later.set()
+        with pytest.raises(Cancelled):
+            fair_share.checkpoint()
+    assert not share.busy
+
+
+def test_work_past_its_deadline_stops_waiting_and_at_its_checkpoint(share, clock):
+    order: list[str] = []
+    with share.turn(Work("holder")):
+        thread = waiter(share, Work("late", deadline=clock.now + 5), order, "ran")
+        wait_until(lambda: share.queued == 1, "it waits")
+        clock.now += 5
+        share.wake()
+        thread.join(DEADLINE_SECONDS)
+    assert order == ["PastDeadline"]
+    with share.turn(Work("call", deadline=clock.now + 1)):
+        fair_share.checkpoint()  # in time
+        clock.now += 1
+        with pytest.raises(PastDeadline):
+            fair_share.checkpoint()
+
+
+def test_giving_way_and_then_being_cancelled_leaves_the_cpu_to_the_others(share, clock):
+    cancelled = threading.Event()
+    order: list[str] = []
+    second = threading.Event()
+
+    def short():
+        with share.turn(Work("short")):
+            order.append("short")
+            cancelled.set()  # the long call's session is deleted while it waits to go on
+            share.wake()
+        second.set()
+
+    with pytest.raises(Cancelled):
+        with share.turn(Work("long", is_cancelled=cancelled.is_set)):
+            clock.now += 3.0
+            threading.Thread(target=short, daemon=True).start()
+            wait_until(lambda: share.queued == 1, "the short call waits")
+            fair_share.checkpoint()
+    second.wait(DEADLINE_SECONDS)
+    assert order == ["short"] and not share.busy
+    hold(share, clock, "next", 0.0)  # the CPU is free
+
+
+def test_nested_turns_on_one_thread_run_inside_the_outer_one(share, clock):
+    with share.turn(Work("a")):
+        with share.turn(Work("a")):
+            assert fair_share.current().principal == "a"
+    assert fair_share.current() is None and not share.busy
+
+
+def test_a_checkpoint_outside_any_turn_does_nothing():
+    fair_share.checkpoint()
+    assert fair_share.current() is None
+
+
+def test_least_used_picks_the_first_of_equals(share, clock):
+    hold(share, clock, "b", 1.0)
+    assert share.least_used(["b", "a", "c"]) == 1
+    assert share.least_used(["c", "a"]) == 0

@@ -1,0 +1,203 @@
+"""What a host guarantees about its work: light calls never wait for heavy ones, heavy calls take fair turns
+within their deadline, deleting a session stops all of its work at once, background jobs are capped, and the
+trainer serves the least-used principal first. A host here is not serving: each test sends it messages and
+takes the trainer's turns itself; a fake clock stands for time."""
+
+import threading
+import time
+
+import pytest
+
+from app.core.host_api import Op
+from app.host.fair_share import FairShare, Work
+from app.host.host import SessionHost
+from app.host.session import Session
+from app.schemas.session import SessionConfig
+from app.schemas.status import JobStatus
+
+SMALL = {"data": {"name": "xor", "n_points": 40, "noise": 0.0}, "hidden_layers": [3], "batch_size": 40}
+DEADLINE_SECONDS = 20
+
+
+class Connection:
+    """The web process's end as the host sees it: records what the host sends."""
+
+    def __init__(self):
+        self.sent: list[tuple] = []
+
+    def send(self, message: tuple) -> None:
+        self.sent.append(message)
+
+    def result(self, request_id: int) -> tuple | None:
+        """(ok, value) of a call's answer, or None while there is none."""
+        return next(((m[2], m[3]) for m in self.sent if m[0] == "result" and m[1] == request_id), None)
+
+
+class FakeClock:
+    """Seconds that pass when a test says so, or by ``tick`` at every reading."""
+
+    def __init__(self, tick: float = 0.0):
+        self.now, self.tick = 1000.0, tick
+
+    def __call__(self) -> float:
+        self.now += self.tick
+        return self.now
+
+
+def wait_for(condition, what: str):
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"not within {DEADLINE_SECONDS} s: {what}"
+        time.sleep(0.002)
+    return value
+
+
+def make_host(settings, clock: FakeClock | None = None, sessions: tuple[str, ...] = ("a" * 12,)) -> SessionHost:
+    host = SessionHost(settings, Connection(), FairShare(clock=clock or FakeClock()))
+    for session_id in sessions:
+        host.sessions[session_id] = Session(session_id, session_id, SessionConfig.model_validate(SMALL), settings,
+                                            host.share)
+    return host
+
+
+def call(host: SessionHost, request_id: int, session_id: str, op: Op, *args) -> None:
+    host._dispatch(("call", request_id, session_id, str(op), args))
+
+
+def answer(host: SessionHost, request_id: int) -> tuple:
+    return wait_for(lambda: host.connection.result(request_id), f"the answer to call {request_id}")
+
+
+@pytest.fixture
+def host(settings):
+    host = make_host(settings)
+    yield host
+    host._light.shutdown(wait=True)
+    host._heavy.shutdown(wait=True)
+
+
+def test_light_calls_are_answered_while_the_cpu_is_held_and_heavy_ones_wait(host):
+    sid = "a" * 12
+    with host.share.turn(Work("somebody else")):
+        call(host, 1, sid, Op.step)  # heavy: waits for a turn
+        wait_for(lambda: host.share.queued == 1, "the step waits for its turn")
+        call(host, 2, sid, Op.describe)  # light: answered at once
+        ok, described = answer(host, 2)
+        assert ok and described["id"] == sid
+        assert host.connection.result(1) is None
+    ok, stepped = answer(host, 1)
+    assert ok and stepped["epochs_run"] == 1
+
+
+def test_deleting_a_session_cancels_its_waiting_heavy_calls(host):
+    sid = "a" * 12
+    with host.share.turn(Work("somebody else")):
+        call(host, 1, sid, Op.sweep, [4, 8], 2000)
+        wait_for(lambda: host.share.queued == 1, "the sweep waits")
+        host._dispatch(("delete", sid))
+        ok, error = answer(host, 1)
+    assert not ok and error[:2] == ("SessionNotFound", "session.not_found")
+    assert not host.share.busy
+
+
+def test_deleting_a_session_stops_its_running_sweep_at_the_next_epoch(settings):
+    sid = "a" * 12
+    host = make_host(settings)
+    started = threading.Event()
+    session = host.sessions[sid]
+    original = session.settings
+
+    class Noting:  # the sweep reads max_units from its session's settings when it starts
+        def __getattr__(self, name):
+            started.set()
+            return getattr(original, name)
+
+    session.settings = Noting()
+    call(host, 1, sid, Op.sweep, [8] * 8, 2000)  # far more epochs than run before the delete
+    started.wait(DEADLINE_SECONDS)
+    host._dispatch(("delete", sid))
+    ok, error = answer(host, 1)
+    assert not ok and error[1] == "session.not_found"
+    wait_for(lambda: not host.share.busy, "the CPU is free again")
+
+
+def test_a_heavy_call_that_waits_past_its_deadline_is_refused_with_the_time_limit(settings):
+    clock = FakeClock()
+    host = make_host(settings, clock)
+    sid = "a" * 12
+    with host.share.turn(Work("somebody else")):
+        call(host, 1, sid, Op.grid, 20)
+        wait_for(lambda: host.share.queued == 1, "the grid waits")
+        clock.now += settings.max_seconds_per_call
+        host.share.wake()
+        ok, error = answer(host, 1)
+    assert not ok and error[:3] == ("TimeLimit", "call.time_limit", {"seconds": settings.max_seconds_per_call})
+
+
+def test_a_running_sweep_stops_at_its_deadline(settings):
+    host = make_host(settings, FakeClock(tick=0.5))  # every reading of the clock is half a second later
+    call(host, 1, "a" * 12, Op.sweep, [8] * 8, 2000)
+    ok, error = answer(host, 1)
+    assert not ok and error[1] == "call.time_limit"
+
+
+def test_rest_training_stops_at_its_deadline_with_time_limit(settings):
+    host = make_host(settings, FakeClock(tick=1.0))  # every reading of the clock is a second later
+    slow = {**SMALL, "data": {"name": "xor", "n_points": 1000}, "batch_size": 1}  # 2000 epochs: a million steps
+    host.sessions["a" * 12].update(slow)
+    call(host, 1, "a" * 12, Op.train, 2000)
+    ok, result = answer(host, 1)
+    assert ok and result["status"] == "time_limit" and 0 < result["epochs_run"] < 2000
+    assert len(result["history"]["epoch"]) == result["epochs_run"]
+
+
+def test_deleting_a_session_cancels_its_experiment(host):
+    sid = "a" * 12
+    with host.share.turn(Work("somebody else")):
+        call(host, 1, sid, Op.experiment_start, 4, [1, 2], 1000)
+        ok, report = answer(host, 1)
+        assert ok and report["status"] == JobStatus.running
+        experiment = host.sessions[sid].experiment
+        host._dispatch(("delete", sid))
+        experiment.thread.join(DEADLINE_SECONDS)
+    assert experiment.status == JobStatus.cancelled and experiment.message == "its session was deleted"
+    assert not host.share.busy
+
+
+def test_an_experiment_stops_at_the_time_per_job(settings):
+    host = make_host(settings, FakeClock(tick=1.0))
+    sid = "a" * 12
+    call(host, 1, sid, Op.experiment_start, 4, [1, 2, 3], 1000)
+    assert answer(host, 1)[0]
+    experiment = host.sessions[sid].experiment
+    experiment.thread.join(DEADLINE_SECONDS)
+    assert experiment.status == JobStatus.time_limit and "time limit" in experiment.message
+
+
+def test_background_jobs_are_capped_per_host(settings):
+    settings = settings.model_copy(update={"max_jobs": 1})
+    host = make_host(settings, sessions=("a" * 12, "b" * 12))
+    with host.share.turn(Work("somebody else")):  # the first job waits for its turn: it still runs
+        call(host, 1, "a" * 12, Op.experiment_start, 4, [1], 1000)
+        assert answer(host, 1)[0]
+        call(host, 2, "b" * 12, Op.experiment_start, 4, [1], 1000)
+        ok, error = answer(host, 2)
+        assert not ok and error[:3] == ("LimitReached", "limit.jobs", {"most": 1})
+        call(host, 3, "a" * 12, Op.experiment_cancel)
+        assert answer(host, 3)[1]["status"] == JobStatus.cancelled
+    call(host, 4, "b" * 12, Op.experiment_start, 4, [1], 5)  # room again
+    assert answer(host, 4)[0]
+
+
+def test_the_trainer_serves_the_least_used_principal_first(settings):
+    clock = FakeClock()
+    host = make_host(settings, clock, sessions=("a" * 12, "b" * 12))
+    with host.share.turn(Work("a" * 12)):  # principal a has used 5 s lately
+        clock.now += 5
+    for viewer_id, session_id in ((1, "a" * 12), (2, "b" * 12)):
+        host._dispatch(("watch", viewer_id, session_id))
+        host._dispatch(("want", viewer_id, 32, 8))
+    served = []
+    while host.take_turn():
+        served += [m[1] for m in host.connection.sent if m[0] == "frame" and m[1] not in served]
+    assert served == [2, 1]

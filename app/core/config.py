@@ -40,12 +40,14 @@ class Settings(BaseSettings):
     max_hidden_layers: int = Field(8, ge=0, description="Hidden layers at most.")
     max_units: int = Field(32, ge=1, description="Neurons in one hidden layer at most.")
     max_epochs_per_call: int = Field(5000, ge=1, description="Epochs one REST training call may run.")
-    max_seconds_per_call: float = Field(20.0, gt=0, description="Wall time one REST training call may take.")
+    max_seconds_per_call: float = Field(
+        20.0, gt=0, description="Wall time one heavy call (training, sweep, grid, predict, checks) may take, its "
+                                "wait for a turn of the host's CPU included.",
+    )
     max_grid: int = Field(200, ge=2, le=200, description="Heatmap resolution at most (R for R x R).")
     max_heavy_calls: int = Field(
-        2, ge=1, description="Calls that train or compute for long (train, step, sweep, grid, predict, checks) one "
-                             "user may have under way at once; more get 429. Each runs in fair turns, within "
-                             "max_seconds_per_call.",
+        2, ge=1, description="Heavy calls (train, step, sweep, grid, predict, checks) one principal (today: one "
+                             "session) may have under way at once, over all hosts; more get 429.",
     )
     max_jobs: int = Field(8, ge=1, description="Background experiments running at once on one session host.")
     max_job_seconds: float = Field(600.0, gt=0, description="Wall time one background experiment may take.")

@@ -28,13 +28,13 @@ import os
 import threading
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from app.core.config import Settings
 from app.core.errors import AppError, LimitReached, SessionNotFound, TimeLimit
 from app.core.host_api import HEAVY_OPS, Op
 from app.host import fair_share, snapshot
+from app.host.fair_pool import FairPool
 from app.host.fair_share import Cancelled, FairShare, PastDeadline, Work
 from app.host.frames import FrameEncoder, Snapshot
 from app.host.ops import OPS
@@ -104,8 +104,10 @@ class SessionHost:
         self._send_lock = threading.Lock()
         self._changed = threading.Condition()  # wakes the trainer when some session may have become due
         self._repick = threading.Event()  # set when the trainer should choose again while it waits for a turn
-        self._light = ThreadPoolExecutor(max_workers=LIGHT_THREADS, thread_name_prefix="nnplay-op")
-        self._heavy = ThreadPoolExecutor(max_workers=HEAVY_THREADS, thread_name_prefix="nnplay-heavy")
+        # Calls wait per principal, served in turn (app/host/fair_pool.py): light ones run at once, heavy ones
+        # then wait for a turn of the CPU, so they have threads of their own.
+        self._light = FairPool(LIGHT_THREADS, "nnplay-op")
+        self._heavy = FairPool(HEAVY_THREADS, "nnplay-heavy")
         self._stopping = False
         self._turn = 0
 
@@ -128,17 +130,20 @@ class SessionHost:
             for session in list(self.sessions.values()):
                 session.close()  # cancels their work
             self._poke()
-            self._light.shutdown(wait=False, cancel_futures=True)
-            self._heavy.shutdown(wait=False, cancel_futures=True)
+            self._light.shutdown()
+            self._heavy.shutdown()
             self.connection.close()  # the web process's reader sees the end
 
     def _dispatch(self, message: tuple) -> None:
         kind = message[0]
         if kind == "call":
-            pool = self._heavy if message[3] in HEAVY_OPS else self._light
-            pool.submit(self._call, *message[1:], self.share.clock())
+            _, request_id, session_id, op, args = message
+            session = self.sessions.get(session_id)
+            principal = session.principal if session is not None else session_id
+            pool = self._heavy if op in HEAVY_OPS else self._light
+            pool.submit(principal, self._call, request_id, session_id, op, args, self.share.clock())
         elif kind == "create":
-            self._light.submit(self._create, *message[1:])
+            self._light.submit(message[3], self._create, *message[1:])
         elif kind == "delete":
             self._delete(message[1])
         elif kind == "watch":

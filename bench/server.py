@@ -19,12 +19,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(env: dict | None = None, seconds: float = 20):
-    """Start the server on a free 127.0.0.1 port; yield (base URL, process); stop it afterwards."""
+def running_server(env: dict | None = None, seconds: float = 20, log: str | None = None):
+    """Start the server on a free 127.0.0.1 port (its output into file ``log`` if given); yield (base URL,
+    process); stop it afterwards (killed if it has not stopped 10 s after being asked to)."""
     port = free_port()
+    output = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     process = subprocess.Popen([sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port)],
-                               env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+                               env={**os.environ, **(env or {})}, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + seconds
@@ -39,7 +40,13 @@ def running_server(env: dict | None = None, seconds: float = 20):
         yield base, process
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        if log:
+            output.close()
 
 
 def report(results: dict, path: str | None) -> None:

@@ -24,7 +24,6 @@ session whose principal has used the least. Deleting a session cancels all of it
 """
 
 import logging
-import os
 import threading
 import time
 import traceback
@@ -335,7 +334,4 @@ def run_host(settings: dict, connection) -> None:
     import sys
 
     sys.setswitchinterval(settings.get("gil_switch_seconds", 0.005))
-    # Training soaks up every idle cycle; the web process, which answers requests and sends frames,
-    # must not wait behind it.
-    os.nice(settings.get("host_niceness", 0))
     SessionHost(Settings(**settings), connection).serve()

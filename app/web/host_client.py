@@ -10,6 +10,7 @@ the viewers are closed, so that whoever owns the host can tell them the truth (a
 import asyncio
 import itertools
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -60,6 +61,11 @@ class HostClient:
         self._worker.start()
         if not self.in_process:
             theirs.close()
+            # Training soaks up every idle cycle; the web process, which answers requests and sends frames, must
+            # not wait behind it. Lowered from here, at once, so that a new host's start (its imports) already
+            # runs at the lower priority and does not slow the other hosts.
+            os.setpriority(os.PRIO_PROCESS, self._worker.pid,
+                           os.getpriority(os.PRIO_PROCESS, 0) + self.settings.host_niceness)
         self._connection = ours
         self._alive = True
         self._reader = threading.Thread(target=self._read_forever, name="nnplay-host-reader", daemon=True)

@@ -1,0 +1,23 @@
+"""Starting a session host process from the web process."""
+
+import asyncio
+import os
+
+from app.core.config import Settings
+from app.web.host_client import HostClient
+from tests.conftest import run_in_own_loop
+
+
+def test_a_host_process_runs_at_lower_priority_from_its_start():
+    settings = Settings(workers=1, host_niceness=3)
+
+    async def started_niceness() -> tuple[int, int]:
+        host = HostClient(settings)
+        host.start(asyncio.get_running_loop())
+        try:
+            return os.getpriority(os.PRIO_PROCESS, host._worker.pid), os.getpriority(os.PRIO_PROCESS, 0)
+        finally:
+            await asyncio.to_thread(host.stop)
+
+    host_nice, own_nice = run_in_own_loop(started_niceness())
+    assert host_nice == min(19, own_nice + 3)

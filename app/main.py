@@ -33,6 +33,8 @@ from app.web.api.routes import (
 )
 from app.web.sessions import SessionManager
 
+API_ROUTERS = (health, catalogue, datasets, sessions, training, inspection, models, stream, lessons, neuron, surface)
+"""The modules whose routers are served under /api."""
 EVICTION_PERIOD_SECONDS = 30
 log = logging.getLogger("nnplay")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -74,8 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = SessionManager(settings)
     errors.install(app)
     openapi.install(app, settings)
-    for module in (health, catalogue, datasets, sessions, training, inspection, models, stream, lessons, neuron,
-                   surface):
+    for module in API_ROUTERS:
         app.include_router(module.router, prefix="/api")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(JsonBodiesOnly)

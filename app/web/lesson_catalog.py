@@ -2,6 +2,7 @@
 checks run on the learner's own session (app/host/lesson_checks.py). Numbers shown come from the engine."""
 
 from app.core.errors import NotFound
+from app.schemas.lessons import Lesson, LessonSummary
 from app.schemas.session import SessionConfig
 
 LESSONS: list[dict] = [
@@ -288,27 +289,33 @@ LESSONS.append({
 BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 
 
-def get(lesson_id: str) -> dict:
-    """The lesson ``lesson_id``; NotFound (404) names the lesson otherwise."""
-    lesson = BY_ID.get(lesson_id)
+def _described(lesson: dict) -> Lesson:
+    """A lesson as the API answers it: its full starting config (defaults filled in), validated."""
+    return Lesson.model_validate({**lesson, "config": SessionConfig.model_validate(lesson["config"]).model_dump()})
+
+
+# Validated once, here: a lesson that does not fit its schema stops the import (and every test), and no request
+# validates a lesson again. The routes serve these objects; FastAPI only serializes them.
+DESCRIBED: dict[str, Lesson] = {lesson["id"]: _described(lesson) for lesson in LESSONS}
+SUMMARIES: list[LessonSummary] = [LessonSummary.model_validate({key: lesson[key] for key in LessonSummary.model_fields})
+                                  for lesson in LESSONS]
+PAGES: dict[str, dict] = {lesson_id: lesson.model_dump(mode="json", exclude_unset=True)
+                          for lesson_id, lesson in DESCRIBED.items()}
+"""Each lesson as the page boots with it (the same JSON as GET /api/lessons/{id})."""
+
+
+def get(lesson_id: str) -> Lesson:
+    """The lesson ``lesson_id``, validated; NotFound (404) names the lesson otherwise."""
+    lesson = DESCRIBED.get(lesson_id)
     if lesson is None:
         raise NotFound("lesson.not_found", lesson_id=lesson_id)
     return lesson
 
 
 def task_conditions(lesson_id: str, task: int) -> list:
-    """The conditions of task number ``task`` (from 0) of a lesson; NotFound for a task it does not have."""
-    tasks = get(lesson_id)["tasks"]
+    """The conditions of task number ``task`` (from 0) of a lesson, as plain data for its session's host;
+    NotFound for a lesson or task it does not have."""
+    tasks = BY_ID[get(lesson_id).id]["tasks"]
     if not 0 <= task < len(tasks):
         raise NotFound("lesson.task", lesson_id=lesson_id, last=len(tasks) - 1)
     return tasks[task]["conditions"]
-
-
-def describe(lesson: dict) -> dict:
-    """A lesson with its full starting config (defaults filled in) for the page."""
-    return {**lesson, "config": SessionConfig.model_validate(lesson["config"]).model_dump()}
-
-
-def index() -> list[dict]:
-    """Id, section and title of every lesson, in the chapter's order."""
-    return [{"id": l["id"], "section": l["section"], "figures": l["figures"], "title": l["title"]} for l in LESSONS]

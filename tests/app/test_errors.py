@@ -62,15 +62,19 @@ def test_the_documented_session_id_matches_the_ids_the_server_makes(client, new_
     assert not re.fullmatch(parameter["schema"]["pattern"].strip("^$"), "import")
 
 
-@pytest.mark.parametrize("path", ["/api/sessions", "/api/datasets/preview", f"/api/sessions/{WELL_FORMED_ID}/train"])
-def test_a_body_that_is_not_json_is_a_400_saying_where(client, path):
-    response = client.post(path, content=b'{"epochs": 3,\n "x": }', headers={"content-type": "application/json"})
+@pytest.mark.parametrize("path", ["/api/sessions", "/api/datasets/preview", "/api/sessions/{sid}/train"])
+def test_a_body_that_is_not_json_is_a_400_saying_where(client, new_session, path):
+    # A session's own route checks the session and token first (tests/app/test_checked_route.py), so it needs both.
+    sid, headers, _ = new_session(data={"n_points": 40}) if "{sid}" in path else (None, {}, None)
+    path = path.format(sid=sid)
+    headers = {"content-type": "application/json", **headers}
+    response = client.post(path, content=b'{"epochs": 3,\n "x": }', headers=headers)
     assert response.status_code == 400, response.text
     body = ErrorBody.model_validate(response.json())
     assert body.code == "request.bad_json"
     assert (body.params["line"], body.params["column"]) == (2, 7)
     assert "line 2, column 7" in body.detail
-    chinese = client.post(path, content=b"{bad", headers={"content-type": "application/json", "accept-language": "zh"})
+    chinese = client.post(path, content=b"{bad", headers={**headers, "accept-language": "zh"})
     assert chinese.status_code == 400
     assert chinese.json()["detail"] == "请求内容不是有效的 JSON（第 1 行第 2 列有误）"
 

@@ -12,6 +12,7 @@ import socket
 from pathlib import Path
 
 from app.web.api.errors import send_error
+from app.web.api.request_head import head_of
 
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 EVERY_INTERFACE = frozenset({"", "0.0.0.0", "::"})
@@ -91,20 +92,19 @@ class AllowedHosts:
         self.anything = "*" in extra
         self.allowed = frozenset(normalized(name) for name in listening_names(listen_host) | set(extra))
 
-    def allows(self, scope) -> bool:
-        if self.anything:
+    def allows(self, host: str | None, scope) -> bool:
+        """Whether ``host`` (the Host header's value) names this server, for the connection in ``scope``."""
+        if self.anything or host is None:  # HTTP/1.0 without a Host: no name that a page could have rebound
             return True
-        value = dict(scope.get("headers", ())).get(b"host")
-        if value is None:  # HTTP/1.0 without a Host: no name that a page could have rebound
-            return True
-        host = normalized(value.decode("latin-1"))
+        name = normalized(host)
         here = scope.get("server") or ("",)
-        return host in self.allowed or host == normalized(str(here[0]))
+        return name in self.allowed or name == normalized(str(here[0]))
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] in ("http", "websocket") and not self.allows(scope):
-            host = dict(scope["headers"])[b"host"].decode("latin-1")
-            if scope["type"] == "websocket" and "websocket.http.response" not in (scope.get("extensions") or {}):
-                return await send({"type": "websocket.close", "code": 1008})  # the server cannot say 400: 403
-            return await send_error(scope, send, 400, "request.host", {"host": host})
+        if scope["type"] in ("http", "websocket"):
+            host = head_of(scope).host
+            if not self.allows(host, scope):
+                if scope["type"] == "websocket" and "websocket.http.response" not in (scope.get("extensions") or {}):
+                    return await send({"type": "websocket.close", "code": 1008})  # the server cannot say 400: 403
+                return await send_error(scope, send, 400, "request.host", {"host": host})
         await self.app(scope, receive, send)

@@ -1,6 +1,7 @@
 """A pure ASGI middleware that refuses request bodies above the configured size with 413."""
 
 from app.web.api.errors import send_error
+from app.web.api.request_head import head_of
 
 
 class BodySizeLimit:
@@ -13,9 +14,9 @@ class BodySizeLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        for name, value in scope.get("headers", ()):
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                return await self._refuse(send, scope)
+        declared = head_of(scope).declared_length
+        if declared is not None and declared > self.max_bytes:
+            return await self._refuse(send, scope)
         received, refused = 0, False
 
         async def counted_receive():

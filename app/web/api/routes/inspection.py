@@ -6,11 +6,13 @@ from fastapi import APIRouter, Query, Response
 
 from app.schemas.inspection import BackpropRequest, PredictRequest, WeightEdit, WeightsIn
 from app.schemas.network import BackwardPass, GradientCheck, Grid, NodeValues, WeightEdited, Weights
+from app.web.api.body_checks import predict_rows
+from app.web.api.checked_route import CheckedRoute, checked_body
 from app.web.api.deps import SESSION_ID, ManagerDep, SessionDep
 from app.web.api.encoding import trusted_json
 from app.web.api.responses import SESSION_BODY_ERRORS, SESSION_ERRORS
 
-router = APIRouter(prefix=f"/sessions/{SESSION_ID}", tags=["inspection"])
+router = APIRouter(prefix=f"/sessions/{SESSION_ID}", tags=["inspection"], route_class=CheckedRoute)
 
 
 @router.get("/weights", response_model=Weights, responses=SESSION_ERRORS)
@@ -33,9 +35,12 @@ async def edit_weight(session: SessionDep, manager: ManagerDep, body: WeightEdit
 
 
 @router.post("/predict", response_model=NodeValues, responses=SESSION_BODY_ERRORS)
-async def predict(session: SessionDep, manager: ManagerDep, body: PredictRequest) -> dict:
+@checked_body(predict_rows)
+async def predict(session: SessionDep, manager: ManagerDep, body: PredictRequest) -> Response:
     """Every node's linear input a(k) and output h(k) for the given raw inputs."""
-    return await manager.ops(session).predict(body.inputs)
+    # Sent unchecked, as the grid is: up to max_grid_values numbers, whose validation on the event loop cost more
+    # than their serialization (10,000 rows of a 2-4-2-1 network: 86 ms + 80 ms, against 41 ms unchecked).
+    return trusted_json(await manager.ops(session).predict(body.inputs))
 
 
 @router.post("/backprop", response_model=BackwardPass, responses=SESSION_BODY_ERRORS)

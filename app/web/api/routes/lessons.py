@@ -4,23 +4,24 @@ from fastapi import APIRouter
 
 from app.schemas.lessons import Lesson, LessonSummary, TaskCheck
 from app.web import lesson_catalog as catalog
+from app.web.api.checked_route import CheckedRoute
 from app.web.api.deps import SESSION_ID, ManagerDep, SessionDep
 from app.web.api.responses import NOT_FOUND, SESSION_ERRORS
 
-router = APIRouter(tags=["lessons"])
+router = APIRouter(tags=["lessons"], route_class=CheckedRoute)
 
 
 @router.get("/lessons", response_model=list[LessonSummary])
-def list_lessons() -> list[dict]:
+def list_lessons() -> list[LessonSummary]:
     """Every lesson's id, section of the chapter and title (zh, en)."""
-    return catalog.index()
+    return catalog.SUMMARIES
 
 
 @router.get("/lessons/{lesson_id}", response_model=Lesson, response_model_exclude_unset=True,
             responses=NOT_FOUND)
-def read_lesson(lesson_id: str) -> dict:
+def read_lesson(lesson_id: str) -> Lesson:
     """A lesson: its text, starting config and tasks."""
-    return catalog.describe(catalog.get(lesson_id))
+    return catalog.get(lesson_id)
 
 
 @router.post(f"/sessions/{SESSION_ID}/lessons/{{lesson_id}}/tasks/{{task}}/check", response_model=TaskCheck,

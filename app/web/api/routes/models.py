@@ -6,10 +6,11 @@ from app.schemas.document import check_export
 from app.schemas.inspection import ImportRequest
 from app.schemas.models import SessionDocument
 from app.schemas.session import SessionCreated
+from app.web.api.checked_route import CheckedRoute
 from app.web.api.deps import SESSION_ID, ManagerDep, SessionDep, client_of
 from app.web.api.responses import CREATE_ERRORS, SESSION_ERRORS
 
-router = APIRouter(tags=["models"])
+router = APIRouter(tags=["models"], route_class=CheckedRoute)
 
 
 @router.get(f"/sessions/{SESSION_ID}/model", response_model=SessionDocument, responses=SESSION_ERRORS)

@@ -45,12 +45,11 @@ def lesson_index(request: Request) -> HTMLResponse:
 @router.get("/lessons/{lesson_id}", response_class=HTMLResponse)
 def lesson_page(request: Request, lesson_id: str) -> HTMLResponse:
     """One lesson: its text and tasks above the playground, which starts from the lesson's config."""
-    lesson = lesson_catalog.BY_ID.get(lesson_id)
-    if lesson is None:  # a page, so an HTML page (in the reader's language) with a way back, not JSON
+    described = lesson_catalog.PAGES.get(lesson_id)
+    if described is None:  # a page, so an HTML page (in the reader's language) with a way back, not JSON
         sentences = {lang: render("page.lesson_not_found", {"lesson_id": lesson_id}, lang) for lang in LANGUAGES}
         language = language_of(request.headers.get("accept-language"))
         return TEMPLATES.TemplateResponse(request, "not_found.html", {"sentences": sentences, "language": language},
                                           status_code=404)
-    described = lesson_catalog.describe(lesson)
     boot = _boot(request, described["config"], described)
     return TEMPLATES.TemplateResponse(request, "index.html", {"boot": boot, "lesson": described})

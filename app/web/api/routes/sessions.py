@@ -7,10 +7,11 @@ from pydantic import WithJsonSchema
 
 from app.schemas.data import DataView, LossHistory
 from app.schemas.session import MAX_SEED, SessionConfig, SessionCreated, SessionOut
+from app.web.api.checked_route import CheckedRoute
 from app.web.api.deps import SESSION_ID, ManagerDep, SessionDep, client_of
 from app.web.api.responses import CREATE_ERRORS, SESSION_BODY_ERRORS, SESSION_ERRORS
 
-router = APIRouter(prefix="/sessions", tags=["sessions"])
+router = APIRouter(prefix="/sessions", tags=["sessions"], route_class=CheckedRoute)
 # A PATCH body is part of a config: the service merges it into the session's and validates the whole, so its
 # schema is SessionConfig's (every field optional, no others).
 CONFIG_CHANGES = WithJsonSchema({"$ref": "#/components/schemas/SessionConfig"})

@@ -8,10 +8,11 @@ from app.core.figure_limits import SAMPLES_MAX
 from app.schemas.experiments import ExperimentReport, Samples, Sweep
 from app.schemas.inspection import ExperimentRequest, SweepRequest
 from app.schemas.training import StepResult, TrainRequest, TrainResult
+from app.web.api.checked_route import CheckedRoute
 from app.web.api.deps import SESSION_ID, ManagerDep, SessionDep
 from app.web.api.responses import SESSION_BODY_ERRORS, SESSION_ERRORS, error_responses
 
-router = APIRouter(prefix=f"/sessions/{SESSION_ID}", tags=["training"])
+router = APIRouter(prefix=f"/sessions/{SESSION_ID}", tags=["training"], route_class=CheckedRoute)
 
 
 @router.post("/train", response_model=TrainResult, responses=SESSION_BODY_ERRORS)

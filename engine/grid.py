@@ -59,11 +59,12 @@ class NeuronGrid:
         """The input features themselves as maps, shape (features, R, R)."""
         return self.inputs.reshape(self.inputs.shape[0], *self.shape)
 
-    def evaluate(self, model) -> list[Array]:
+    def evaluate(self, model, after_layer: Callable[[], None] | None = None) -> list[Array]:
         """One array per layer, shape (units, R, R) (or (units, R) in 1-D), of each neuron's output h.
 
         The last array is the network's output. Values are always finite (an overflowing linear
-        neuron saturates at the largest float instead of becoming infinite).
+        neuron saturates at the largest float instead of becoming infinite). ``after_layer()`` is called
+        after every layer but the last (e.g. to let other work run during a large grid).
         """
         if self.inputs.shape[0] != model.input_dim:
             raise ValueError(
@@ -80,6 +81,8 @@ class NeuronGrid:
                 else:
                     h = apply_in_place(layer.activation, a)
                 maps.append(h.reshape(layer.units, *self.shape))
+                if after_layer is not None and len(maps) < len(model.layers):
+                    after_layer()
         for m in maps:
             if not np.isfinite(m).all():
                 np.nan_to_num(m, copy=False, nan=0.0)

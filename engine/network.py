@@ -393,12 +393,14 @@ class Sequential:
         stop_at_loss: float | None = None,
         shuffle: bool = True,
         stop_when: Callable[[dict], bool] | None = None,
+        between_steps: Callable[[], None] | None = None,
     ):
         """Train for ``epochs`` passes over (X, y); see :func:`engine.training.fit` for every argument."""
         from engine.training import fit
 
         return fit(self, X, y, epochs=epochs, batch_size=batch_size, validation_data=validation_data, seed=seed,
-                   callback=callback, stop_at_loss=stop_at_loss, shuffle=shuffle, stop_when=stop_when)
+                   callback=callback, stop_at_loss=stop_at_loss, shuffle=shuffle, stop_when=stop_when,
+                   between_steps=between_steps)
 
     def evaluate(self, X, y) -> dict:
         """Loss plus accuracy and confusion matrix (class labels) or RMSE and R^2 (real targets)."""

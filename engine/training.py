@@ -60,6 +60,7 @@ def fit(
     stop_at_loss: float | None = None,
     shuffle: bool = True,
     stop_when: Callable[[dict], bool] | None = None,
+    between_steps: Callable[[], None] | None = None,
 ) -> History:
     """Train ``model`` (compiled) on (X, y) and return a :class:`History`.
 
@@ -72,6 +73,8 @@ def fit(
       metrics the epoch computed anyway: ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``, as
       available); return True to stop with status "reached_goal". It is asked after the callback, and wins
       over it when both stop at the same epoch. It costs no extra pass over the data.
+    - ``between_steps()``: called between two mini-batch steps of an epoch (not after its last one), e.g. to
+      let other work run in the middle of a long epoch; it must not stop the epoch.
     The loss reported per epoch is J (mean, plus penalty) on the whole training set after the epoch.
     """
     model._require_compiled()
@@ -99,14 +102,14 @@ def fit(
     history = History()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence is detected below
         _run_epochs(model, history, X, T, labels, validation, epochs, batch, shuffle, callback, stop_at_loss,
-                    stop_when)
+                    stop_when, between_steps)
     if history.status == COMPLETED:
         history.message = f"trained {len(history.epochs)} epochs"
     return history
 
 
 def _run_epochs(model, history, X, T, labels, validation, epochs, batch, shuffle, callback, stop_at_loss,
-                stop_when) -> None:
+                stop_when, between_steps) -> None:
     """The epoch loop of :func:`fit`, recording into ``history``."""
     n = X.shape[0]
     output = model.output_activation
@@ -122,6 +125,8 @@ def _run_epochs(model, history, X, T, labels, validation, epochs, batch, shuffle
         else:
             order = model.shuffle_rng.permutation(n) if shuffle else np.arange(n)
             for start in range(0, n, batch):
+                if start and between_steps is not None:
+                    between_steps()
                 rows = order[start:start + batch]
                 batch_linear, batch_outputs = forward(X[rows])
                 backward(batch_linear, batch_outputs, T[rows])

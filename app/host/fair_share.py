@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 HALF_LIFE_SECONDS = 2.0
+YIELD_EVERY_SECONDS = 0.002  # a turn shorter than this gives way to nobody: checking costs more than it saves
 
 
 class Cancelled(Exception):
@@ -63,6 +64,7 @@ class FairShare:
         self._holder: Work | None = None
         self._since = 0.0  # when the holder's turn (or its last charge) began
         self._waiting: list[tuple[int, Work]] = []
+        self._resuming: set[Work] = set()  # waiting work that gave way while holding its session's lock
         self._tickets = itertools.count()
         self._use: dict[str, tuple[float, float]] = {}  # principal -> (seconds used, as of when)
 
@@ -109,34 +111,47 @@ class FairShare:
                     self._holder = None
                     self._changed.notify_all()
 
-    def _next(self) -> tuple[int, Work] | None:
+    def _next(self, other_than: str | None = None) -> tuple[int, Work] | None:
         now = self.clock()
-        return min(self._waiting, key=lambda entry: (self._use_now(entry[1].principal, now), entry[0]),
-                   default=None)
+        # Work that gave way while holding its session's lock goes before its own principal's other work,
+        # which may need that lock.
+        resuming = {work.principal: work for _, work in self._waiting if work in self._resuming}
+        return min((entry for entry in self._waiting if entry[1].principal != other_than
+                    and resuming.get(entry[1].principal, entry[1]) is entry[1]),
+                   key=lambda entry: (self._use_now(entry[1].principal, now), entry[0]), default=None)
 
-    def _acquire(self, work: Work) -> None:
+    def _acquire(self, work: Work, stoppable: bool = True, resuming: bool = False) -> None:
         with self._changed:
             entry = (next(self._tickets), work)
             self._waiting.append(entry)
+            if resuming:
+                self._resuming.add(work)
             try:
                 while True:
                     now = self.clock()
-                    work.check(now)
+                    if stoppable:
+                        work.check(now)
                     if self._holder is None and self._next() is entry:
                         break
                     # Woken by every release and by wake(); the deadline needs no one to wake it.
                     self._changed.wait(None if work.deadline is None else max(0.0, work.deadline - now))
             finally:
                 self._waiting.remove(entry)
+                self._resuming.discard(work)
                 self._changed.notify_all()  # if this waiter gave up, the next may go
             self._holder, self._since = work, self.clock()
 
-    def yield_if_due(self, work: Work) -> None:
-        """Give the CPU to a waiting principal that has used less than ``work``'s, then wait for it again."""
+    def yield_if_due(self, work: Work, stoppable: bool = True) -> None:
+        """Give the CPU to a waiting principal that has used less than ``work``'s (or to its own principal's
+        other work), then wait for it again. Work that holds its session's lock gives way to other principals
+        only: its own principal's other work may need that lock."""
         with self._changed:
+            if self._holder is not work or self.clock() - self._since < YIELD_EVERY_SECONDS:
+                return
             now = self.clock()
             self._charge(now)
-            waiting = self._next()
+            locked = work.holds_lock()
+            waiting = self._next(other_than=work.principal if locked else None)
             # Give way to one that has used less, or to the principal's own other work (its stream's frames
             # during its long call), so that its pieces of work take turns too.
             if waiting is None or (self._use_now(waiting[1].principal, now) >= self._use_now(work.principal, now)
@@ -144,7 +159,7 @@ class FairShare:
                 return
             self._holder = None
             self._changed.notify_all()
-        self._acquire(work)
+        self._acquire(work, stoppable, resuming=locked)
 
     def wake(self) -> None:
         """Make every waiter look again at whether its work is still wanted (after a session was deleted)."""
@@ -178,5 +193,12 @@ def checkpoint() -> None:
         return
     share, work = held
     work.check(share.clock())
-    if not work.holds_lock():
-        share.yield_if_due(work)
+    share.yield_if_due(work)
+
+
+def yield_point() -> None:
+    """Inside a step that must finish (an epoch between two of its mini-batches, a frame between two layers):
+    let a principal that has used less go first, then go on; never raises. Outside a turn, nothing happens."""
+    held = getattr(_held, "turn", None)
+    if held is not None:
+        held[0].yield_if_due(held[1], stoppable=False)

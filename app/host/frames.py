@@ -40,6 +40,14 @@ class LayerMaps:
     values: np.ndarray
     value_range: tuple[float, float] | None
     kind: str  # "input", "neuron" or "output"
+    _quantized: tuple | None = field(default=None, repr=False, compare=False)
+
+    def quantized(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(maps as 0..255, per-map lo, per-map hi), computed once and shared by every viewer of the snapshot."""
+        if self._quantized is None:
+            lo, hi = _ranges(self)
+            self._quantized = (quantize(self.values, lo, hi), lo, hi)
+        return self._quantized
 
 
 @dataclass
@@ -114,8 +122,7 @@ class FrameEncoder:
         source = maps.values.base if maps.values.base is not None else maps.values
         if maps.kind == "input" and self._inputs_sent.get(key, _gone)() is source:
             return []  # the same input-feature grid as before: it cannot have changed
-        lo, hi = _ranges(maps)
-        q = quantize(maps.values, lo, hi)
+        q, lo, hi = maps.quantized()
         last = self.sent_maps.get(key)
         if last is None:  # int16 so that "never sent" (-1) differs from every quantized value
             last = self.sent_maps[key] = np.full(q.shape, -1, dtype=np.int16)

@@ -10,14 +10,15 @@ time-boxed slices, so a pause, a reset or a config change waits at most one slic
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 
 import numpy as np
 from pydantic import ValidationError
 
 from app.core.config import Settings
 from app.core.errors import SessionError, readable
-from app.host import data
-from app.host.fair_share import FairShare
+from app.host import data, fair_share
+from app.host.fair_share import FairShare, Work
 from app.schemas.session import MAX_SEED, SessionConfig
 from app.schemas.status import SessionStatus, TrainStatus
 from engine import Dense, Sequential, features, losses, serialization
@@ -50,6 +51,7 @@ class Session:
         self.settings = settings
         self.share = share or FairShare()  # the CPU of the host it lives in (its background jobs take turns of it)
         self.experiment = None  # the current or last background experiment (app/host/experiment.py)
+        self._metrics: tuple[int, dict] | None = None  # (version, metrics) last measured
         self.lock = threading.RLock()
         self.version = 0  # bumped on every change a viewer should see
         self._playing = False  # the learner pressed play (a diverged session still does not train)
@@ -346,7 +348,8 @@ class Session:
 
             validation = (self.X_test, self.y_test) if self.test_set.n_points else None
             history = self.model.fit(self.X_train, self.y_train, epochs=epochs, batch_size=self.config.batch_size,
-                                     validation_data=validation, callback=out_of_time, stop_when=goal)
+                                     validation_data=validation, callback=out_of_time, stop_when=goal,
+                                     between_steps=fair_share.yield_point)  # a long epoch lets others in
             ran = self._record(history)
             self.version += 1
             status, message = TRAIN_STATUS[history.status], history.message
@@ -401,20 +404,29 @@ class Session:
         return ran
 
     def metrics(self) -> dict:
-        """Epoch, status, train/test loss and accuracy now."""
-        with self.lock, np.errstate(all="ignore"):
-            train = self.model.evaluate(self.X_train, self.y_train)
-            test = self.model.evaluate(self.X_test, self.y_test) if self.test_set.n_points else {}
-            return {
-                "epoch": self.model.epoch,
-                "status": self.status,
-                "message": self.message,
-                "train_loss": _finite(train["loss"]),
-                "test_loss": _finite(test.get("loss")),
-                "train_accuracy": train.get("accuracy"),
-                "test_accuracy": test.get("accuracy"),
-                "n_params": self.model.n_params,
-            }
+        """Epoch, status, train/test loss and accuracy now. Computed once per version (a pass over all the
+        data: heavy for a big session), in a turn of the host's CPU unless the caller already has one or holds
+        the lock (a turn is never waited for while holding the lock, which that turn's holder may need)."""
+        cached = self._metrics
+        if cached is not None and cached[0] == self.version:
+            return dict(cached[1])
+        needs_turn = fair_share.current() is None and not self.holds_lock()
+        with self.share.turn(Work(self.principal, None, lambda: self.closed)) if needs_turn else nullcontext():
+            with self.lock, np.errstate(all="ignore"):
+                train = self.model.evaluate(self.X_train, self.y_train)
+                test = self.model.evaluate(self.X_test, self.y_test) if self.test_set.n_points else {}
+                measured = {
+                    "epoch": self.model.epoch,
+                    "status": self.status,
+                    "message": self.message,
+                    "train_loss": _finite(train["loss"]),
+                    "test_loss": _finite(test.get("loss")),
+                    "train_accuracy": train.get("accuracy"),
+                    "test_accuracy": test.get("accuracy"),
+                    "n_params": self.model.n_params,
+                }
+                self._metrics = (self.version, measured)
+                return dict(measured)
 
     def describe(self) -> dict:
         """Id, config, task and current metrics (the body of a session response)."""

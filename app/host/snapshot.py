@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from app.host import fair_share
 from app.host.frames import LayerMaps, Snapshot
 from app.host.session import Session
 
@@ -25,7 +26,7 @@ def take(session: Session, output_resolution: int, neuron_resolution: int) -> Sn
         for index, (layer, values) in enumerate(zip(model.layers, layers, strict=True), 1):
             maps.append(LayerMaps(index, values, _fixed_range(layer.activation), "neuron"))
         big = layers[-1] if output_resolution == neuron_resolution else \
-            session.grid(output_resolution).evaluate(model)[-1]
+            session.grid(output_resolution).evaluate(model, after_layer=fair_share.yield_point)[-1]
         output_range = _fixed_range(model.output_activation)
         if output_range is None and session.dataset.task == "regression":
             targets = session.dataset.y

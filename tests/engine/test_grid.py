@@ -62,3 +62,13 @@ def test_resolution_is_bounded(resolution):
 def test_mismatched_feature_count_is_refused():
     with pytest.raises(ValueError, match="3 input features but the model takes 2"):
         NeuronGrid([(-1, 1), (-1, 1)], 5, transform=lambda P: np.column_stack([P, P[:, :1]])).evaluate(deep_model())
+
+
+def test_after_layer_is_called_between_layers_and_changes_nothing():
+    model = deep_model()
+    grid = NeuronGrid([(-6, 6), (-6, 6)], 20, dtype="float64")
+    calls = []
+    maps = grid.evaluate(model, after_layer=lambda: calls.append(len(calls)))
+    assert calls == list(range(len(model.layers) - 1))
+    for ours, theirs in zip(maps, grid.evaluate(model), strict=True):
+        np.testing.assert_array_equal(ours, theirs)

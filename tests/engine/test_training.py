@@ -189,3 +189,17 @@ def test_regularization_shrinks_weights(regularization):
     with_penalty = penalised.compute_loss(X, y)
     penalised.set_regularization(None, 0.0)  # changes J without touching the weights
     assert penalised.compute_loss(X, y) < with_penalty
+
+
+def test_between_steps_is_called_between_the_mini_batches_of_an_epoch_and_changes_nothing():
+    X, y = xor_points(n=200)
+    calls = []
+    watched, plain = small_model(seed=3), small_model(seed=3)
+    watched.fit(X, y, epochs=4, batch_size=50, between_steps=lambda: calls.append(watched.epoch))
+    plain.fit(X, y, epochs=4, batch_size=50)
+    assert calls == [0] * 3 + [1] * 3 + [2] * 3 + [3] * 3  # 4 batches an epoch: 3 gaps, none after the last
+    for ours, theirs in zip(watched.get_weights(), plain.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    full = small_model(seed=3)
+    full.fit(X, y, epochs=2, between_steps=lambda: calls.append("full batch"))
+    assert "full batch" not in calls  # one step an epoch: no gap inside it

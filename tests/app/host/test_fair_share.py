@@ -156,16 +156,53 @@ def test_a_checkpoint_lets_the_same_principals_other_work_in(share, clock):
     assert order == ["frame", "call goes on"]
 
 
-def test_work_that_holds_its_session_lock_never_gives_way(share, clock):
+def test_work_that_holds_its_session_lock_gives_way_to_other_principals_only(share, clock):
+    """Its own principal's other work may need that lock (a frame of the same session): it waits."""
     order: list[str] = []
-    with share.turn(Work("long", holds_lock=lambda: True)):
+    with share.turn(Work("user", holds_lock=lambda: True)):
+        clock.now += 3.0
+        thread = waiter(share, Work("user"), order, "own frame")
+        wait_until(lambda: share.queued == 1, "the user's frame waits")
+        fair_share.checkpoint()
+        order.append("call goes on")
+        other = waiter(share, Work("someone else"), order, "someone else")
+        wait_until(lambda: share.queued == 2, "someone else waits too")
+        clock.now += 1.0
+        fair_share.yield_point()  # gives way to someone else, never to the waiting frame
+        order.append("call goes on again")
+    thread.join(DEADLINE_SECONDS)
+    other.join(DEADLINE_SECONDS)
+    assert order == ["call goes on", "someone else", "call goes on again", "own frame"]
+
+
+def test_a_yield_point_never_stops_the_step_it_is_in(share, clock):
+    """A mini-batch in the middle of an epoch gives way, then finishes its epoch even if cancelled meanwhile."""
+    cancelled = threading.Event()
+    order: list[str] = []
+    with share.turn(Work("long", is_cancelled=cancelled.is_set)):
         clock.now += 3.0
         thread = waiter(share, Work("short"), order, "short")
         wait_until(lambda: share.queued == 1, "the short call waits")
+        cancelled.set()
+        fair_share.yield_point()
+        order.append("the epoch ends")
+        with pytest.raises(Cancelled):
+            fair_share.checkpoint()  # at the end of the epoch it stops
+    thread.join(DEADLINE_SECONDS)
+    assert order == ["short", "the epoch ends"] and not share.busy
+
+
+def test_a_turn_shorter_than_the_yield_interval_keeps_the_cpu(share, clock):
+    order: list[str] = []
+    with share.turn(Work("long")):
+        hold_before = share.use("long")
+        thread = waiter(share, Work("short"), order, "short")
+        wait_until(lambda: share.queued == 1, "the short call waits")
+        clock.now += fair_share.YIELD_EVERY_SECONDS / 2
         fair_share.checkpoint()
         order.append("long goes on")
     thread.join(DEADLINE_SECONDS)
-    assert order == ["long goes on", "short"]
+    assert order == ["long goes on", "short"] and hold_before == 0.0
 
 
 def test_cancelled_work_stops_waiting_when_woken_and_at_its_checkpoint(share, clock):

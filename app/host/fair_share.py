@@ -120,31 +120,37 @@ class FairShare:
                     and resuming.get(entry[1].principal, entry[1]) is entry[1]),
                    key=lambda entry: (self._use_now(entry[1].principal, now), entry[0]), default=None)
 
-    def _acquire(self, work: Work, stoppable: bool = True, resuming: bool = False) -> None:
+    def _acquire(self, work: Work, stoppable: bool = True) -> None:
         with self._changed:
-            entry = (next(self._tickets), work)
-            self._waiting.append(entry)
-            if resuming:
-                self._resuming.add(work)
-            try:
-                while True:
-                    now = self.clock()
-                    if stoppable:
-                        work.check(now)
-                    if self._holder is None and self._next() is entry:
-                        break
-                    # Woken by every release and by wake(); the deadline needs no one to wake it.
-                    self._changed.wait(None if work.deadline is None else max(0.0, work.deadline - now))
-            finally:
-                self._waiting.remove(entry)
-                self._resuming.discard(work)
-                self._changed.notify_all()  # if this waiter gave up, the next may go
-            self._holder, self._since = work, self.clock()
+            self._wait_for_turn(work, stoppable, resuming=False)
+
+    def _wait_for_turn(self, work: Work, stoppable: bool, resuming: bool) -> None:
+        """Queue ``work`` and wait until it holds the CPU; called holding ``self._changed``, so that work giving
+        way is back in the queue before anyone else can be granted the turn it gave up."""
+        entry = (next(self._tickets), work)
+        self._waiting.append(entry)
+        if resuming:
+            self._resuming.add(work)
+        try:
+            while True:
+                now = self.clock()
+                if stoppable:
+                    work.check(now)
+                if self._holder is None and self._next() is entry:
+                    break
+                self._changed.notify_all()  # the turn may be free for another
+                # Woken by every release and by wake(); the deadline needs no one to wake it.
+                self._changed.wait(None if work.deadline is None else max(0.0, work.deadline - now))
+        finally:
+            self._waiting.remove(entry)
+            self._resuming.discard(work)
+            self._changed.notify_all()  # if this waiter gave up, the next may go
+        self._holder, self._since = work, self.clock()
 
     def yield_if_due(self, work: Work, stoppable: bool = True) -> None:
         """Give the CPU to a waiting principal that has used less than ``work``'s (or to its own principal's
         other work), then wait for it again. Work that holds its session's lock gives way to other principals
-        only: its own principal's other work may need that lock."""
+        only, and goes before its own principal's other work when it resumes: that work may need the lock."""
         with self._changed:
             if self._holder is not work or self.clock() - self._since < YIELD_EVERY_SECONDS:
                 return
@@ -158,8 +164,7 @@ class FairShare:
                                    and waiting[1].principal != work.principal):
                 return
             self._holder = None
-            self._changed.notify_all()
-        self._acquire(work, stoppable, resuming=locked)
+            self._wait_for_turn(work, stoppable, resuming=locked)
 
     def wake(self) -> None:
         """Make every waiter look again at whether its work is still wanted (after a session was deleted)."""

@@ -330,8 +330,12 @@ def _reported(exc: Exception, doing: str) -> tuple[str, str, dict]:
 
 
 def run_host(settings: dict, connection) -> None:
-    """Entry point of a host process."""
+    """Entry point of a host process. ``kill -USR1 <pid>`` prints every thread's stack to its stderr (the
+    server's), to see what a busy or stuck host is doing."""
+    import faulthandler
+    import signal
     import sys
 
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     sys.setswitchinterval(settings.get("gil_switch_seconds", 0.005))
     SessionHost(Settings(**settings), connection).serve()

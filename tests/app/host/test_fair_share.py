@@ -1,6 +1,7 @@
 """A host's CPU in fair turns: one holder at a time, the least-used principal next, work that stops when it is
 cancelled or past its deadline. Time is a fake clock moved by the tests; threads are waited on by condition."""
 
+import sys
 import threading
 import time
 
@@ -279,3 +280,50 @@ def test_least_used_picks_the_first_of_equals(share, clock):
     hold(share, clock, "b", 1.0)
     assert share.least_used(["b", "a", "c"]) == 1
     assert share.least_used(["c", "a"]) == 0
+
+
+def test_lock_holders_that_give_way_never_deadlock_with_their_principals_other_work():
+    """A principal's work that holds its session's lock gives way to others in the middle of a step, while the
+    same principal's other work waits for that lock: every piece still finishes (a stress run, bounded)."""
+    ticking = FakeClock()
+
+    def clock() -> float:
+        ticking.now += 0.01  # every reading is later: every yield point gives way when someone waits
+        return ticking.now
+
+    share = FairShare(clock=clock)
+    session_lock = threading.RLock()
+    finished: list[str] = []
+
+    def stepping():  # a training slice: holds the lock, gives way between mini-batches
+        for _ in range(200):
+            with share.turn(Work("p", holds_lock=session_lock._is_owned)), session_lock:
+                for _ in range(3):
+                    fair_share.yield_point()
+        finished.append("stepping")
+
+    def framing():  # the same principal's frames: need the lock
+        for _ in range(200):
+            with share.turn(Work("p", holds_lock=session_lock._is_owned)), session_lock:
+                pass
+        finished.append("framing")
+
+    def others(name):
+        for _ in range(200):
+            with share.turn(Work(name)):
+                fair_share.yield_point()
+        finished.append(name)
+
+    threads = [threading.Thread(target=stepping, daemon=True), threading.Thread(target=framing, daemon=True),
+               threading.Thread(target=others, args=("q",), daemon=True),
+               threading.Thread(target=others, args=("r",), daemon=True)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: every window between two steps shows
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(DEADLINE_SECONDS)
+    finally:
+        sys.setswitchinterval(interval)
+    assert sorted(finished) == ["framing", "q", "r", "stepping"], "a deadlock: some work never finished"

@@ -143,6 +143,7 @@ class Sequential:
             layer.b[...] = 0
         self.epoch = 0
         self.shuffle_rng = np.random.default_rng([self.seed, 1])
+        self.epoch_in_progress = None  # (sample order, next row) of an epoch that fit paused midway
         if self.optimizer is not None:
             self.optimizer.reset()
 
@@ -394,13 +395,14 @@ class Sequential:
         shuffle: bool = True,
         stop_when: Callable[[dict], bool] | None = None,
         between_steps: Callable[[], None] | None = None,
+        pause_when: Callable[[], bool] | None = None,
     ):
         """Train for ``epochs`` passes over (X, y); see :func:`engine.training.fit` for every argument."""
         from engine.training import fit
 
         return fit(self, X, y, epochs=epochs, batch_size=batch_size, validation_data=validation_data, seed=seed,
                    callback=callback, stop_at_loss=stop_at_loss, shuffle=shuffle, stop_when=stop_when,
-                   between_steps=between_steps)
+                   between_steps=between_steps, pause_when=pause_when)
 
     def evaluate(self, X, y) -> dict:
         """Loss plus accuracy and confusion matrix (class labels) or RMSE and R^2 (real targets)."""

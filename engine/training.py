@@ -15,8 +15,8 @@ from engine import targets
 
 Array = np.ndarray
 
-COMPLETED, REACHED_LOSS, REACHED_GOAL, STOPPED, DIVERGED = (
-    "completed", "reached_loss", "reached_goal", "stopped", "diverged")
+COMPLETED, REACHED_LOSS, REACHED_GOAL, STOPPED, PAUSED, DIVERGED = (
+    "completed", "reached_loss", "reached_goal", "stopped", "paused", "diverged")
 
 
 @dataclass
@@ -26,7 +26,7 @@ class History:
     ``epochs`` are the model's running epoch numbers (they continue across calls to ``fit``).
     ``accuracy`` lists are filled only when y holds class labels; ``val_*`` only with validation data.
     ``status`` is one of "completed", "reached_loss", "reached_goal" (``stop_when`` held), "stopped" (by the
-    callback) or "diverged".
+    callback), "paused" (by ``pause_when``, in the middle of an epoch) or "diverged".
     """
 
     epochs: list[int] = field(default_factory=list)
@@ -61,6 +61,7 @@ def fit(
     shuffle: bool = True,
     stop_when: Callable[[dict], bool] | None = None,
     between_steps: Callable[[], None] | None = None,
+    pause_when: Callable[[], bool] | None = None,
 ) -> History:
     """Train ``model`` (compiled) on (X, y) and return a :class:`History`.
 
@@ -75,6 +76,10 @@ def fit(
       over it when both stop at the same epoch. It costs no extra pass over the data.
     - ``between_steps()``: called between two mini-batch steps of an epoch (not after its last one), e.g. to
       let other work run in the middle of a long epoch; it must not stop the epoch.
+    - ``pause_when()``: asked between two mini-batch steps; True ends this call in the middle of the epoch
+      (status "paused"), and the next call on the model continues that epoch where it stopped, in the same
+      sample order: training in short slices then gives exactly the run of one long call, however long an
+      epoch takes. A paused epoch is not in the history until it ends.
     The loss reported per epoch is J (mean, plus penalty) on the whole training set after the epoch.
     """
     model._require_compiled()
@@ -98,18 +103,21 @@ def fit(
         validation = (X_val, T_val, labels_val) if X_val.shape[0] else None
     if seed is not None:
         model.shuffle_rng = np.random.default_rng([int(seed), 1])
+        model.epoch_in_progress = None
+    if model.epoch_in_progress is not None and (len(model.epoch_in_progress[0]) != n or batch >= n):
+        model.epoch_in_progress = None  # other data, or full batches now: that epoch cannot go on
 
     history = History()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence is detected below
         _run_epochs(model, history, X, T, labels, validation, epochs, batch, shuffle, callback, stop_at_loss,
-                    stop_when, between_steps)
+                    stop_when, between_steps, pause_when)
     if history.status == COMPLETED:
         history.message = f"trained {len(history.epochs)} epochs"
     return history
 
 
 def _run_epochs(model, history, X, T, labels, validation, epochs, batch, shuffle, callback, stop_at_loss,
-                stop_when, between_steps) -> None:
+                stop_when, between_steps, pause_when) -> None:
     """The epoch loop of :func:`fit`, recording into ``history``."""
     n = X.shape[0]
     output = model.output_activation
@@ -123,10 +131,20 @@ def _run_epochs(model, history, X, T, labels, validation, epochs, batch, shuffle
             backward(linear, outputs, T)  # reuses the forward pass done at the end of the last epoch
             step(theta, grad)
         else:
-            order = model.shuffle_rng.permutation(n) if shuffle else np.arange(n)
-            for start in range(0, n, batch):
-                if start and between_steps is not None:
-                    between_steps()
+            if model.epoch_in_progress is not None:
+                order, first = model.epoch_in_progress
+            else:
+                order, first = (model.shuffle_rng.permutation(n) if shuffle else np.arange(n)), 0
+            model.epoch_in_progress = None
+            for start in range(first, n, batch):
+                if start > first:
+                    if pause_when is not None and pause_when():
+                        model.epoch_in_progress = (order, start)
+                        history.status = PAUSED
+                        history.message = f"paused in the middle of epoch {model.epoch + 1}"
+                        return
+                    if between_steps is not None:
+                        between_steps()
                 rows = order[start:start + batch]
                 batch_linear, batch_outputs = forward(X[rows])
                 backward(batch_linear, batch_outputs, T[rows])

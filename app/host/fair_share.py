@@ -166,6 +166,17 @@ class FairShare:
             self._holder = None
             self._wait_for_turn(work, stoppable, resuming=locked)
 
+    def should_give_way(self, work: Work) -> bool:
+        """Whether ``work``, holding the CPU, would give way at a checkpoint now (for work that would rather end
+        its turn early than wait in the middle of it)."""
+        with self._changed:
+            if self._holder is not work:
+                return False
+            now = self.clock()
+            waiting = self._next(other_than=work.principal)
+            return waiting is not None and self._use_now(waiting[1].principal, now) < \
+                self._use_now(work.principal, now) + now - self._since
+
     def wake(self) -> None:
         """Make every waiter look again at whether its work is still wanted (after a session was deleted)."""
         with self._changed:

@@ -245,8 +245,10 @@ class SessionHost:
             self.shots.pop(session_id, None)
 
     def _serve_viewers(self, session: Session) -> None:
-        """Send a frame to each viewer of ``session`` that waits for one and has not seen this version; between
-        two frames, a principal that has used less may go first (the caller holds the session's turn)."""
+        """Send a frame to each viewer of ``session`` that waits for one and has not seen this version (the
+        caller holds the session's turn). When a principal that has used less waits, the turn ends after the
+        frame under way: the trainer never waits in the middle of its turn, where it would hold up every
+        other session's frames."""
         for viewer_id, viewer in list(self.viewers.items()):
             if viewer.session_id != session.id or not viewer.waiting:
                 continue
@@ -254,11 +256,15 @@ class SessionHost:
                 version = session.version
                 if not viewer.waiting or version == viewer.sent_version:
                     continue
-                shot = self._shots_of(session).get(session, viewer.output_resolution, viewer.neuron_resolution)
+                view = snapshot.fitted_view(session, viewer.output_resolution, viewer.neuron_resolution,
+                                            self.settings.max_frame_values)
+                shot = self._shots_of(session).get(session, *view)
                 frame = viewer.encoder.encode(shot)  # this viewer's own deltas and byte budget
                 viewer.waiting, viewer.sent_version = False, shot.header["version"]
             self._send(("frame", viewer_id, frame))
-            fair_share.checkpoint()
+            work = fair_share.current()
+            if work is not None and self.share.should_give_way(work):
+                return  # the rest of its viewers wait for the session's next turn
 
     # ----- training ------------------------------------------------------------------------------
     def _due(self) -> tuple[list[Session], int]:

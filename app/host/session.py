@@ -23,7 +23,7 @@ from app.schemas.session import MAX_SEED, SessionConfig
 from app.schemas.status import SessionStatus, TrainStatus
 from engine import Dense, Sequential, features, losses, serialization
 from engine.grid import NeuronGrid
-from engine.training import COMPLETED, DIVERGED, REACHED_GOAL, STOPPED
+from engine.training import COMPLETED, DIVERGED, PAUSED, REACHED_GOAL, STOPPED
 
 # Config fields that change nothing but the optimizer or the batches: applied without any reset.
 LIVE_FIELDS = {"learning_rate", "regularization", "reg_rate", "batch_size", "optimizer"}
@@ -33,7 +33,7 @@ HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accu
 # How the engine's fit ended -> how a training call ended (the time box is fit's callback saying stop): the
 # one place where the engine's words become TrainStatus (the sweep uses it too).
 TRAIN_STATUS = {COMPLETED: TrainStatus.completed, REACHED_GOAL: TrainStatus.goal_reached,
-                STOPPED: TrainStatus.time_limit, DIVERGED: TrainStatus.diverged}
+                STOPPED: TrainStatus.time_limit, PAUSED: TrainStatus.time_limit, DIVERGED: TrainStatus.diverged}
 # A goal's rules (app/schemas/training.py StopRule) -> (the history key and the engine's per-epoch log it
 # reads, True for "below", False for "at least").
 GOAL_RULES = {"train_loss_below": ("train_loss", "loss", True), "test_loss_below": ("test_loss", "val_loss", True),
@@ -145,6 +145,7 @@ class Session:
         self.X_train = self.feature_map.transform(self.train_set.X, dtype=self.model.dtype)
         self.X_test = self.feature_map.transform(self.test_set.X, dtype=self.model.dtype)
         self.y_train, self.y_test = self._targets(self.train_set), self._targets(self.test_set)
+        self.model.epoch_in_progress = None  # other data: an epoch paused midway cannot go on
         self._grids.clear()
 
     def _targets(self, data) -> np.ndarray:
@@ -311,10 +312,12 @@ class Session:
                 raise SessionError("document.model", reason=str(exc)) from None
             self.model.set_weights(model.get_weights())
             self.model.epoch = model.epoch
+            self.model.epoch_in_progress = None
             self.version += 1
 
     def play_slice(self, seconds: float) -> bool:
-        """One slice of continuous training (at most ``seconds``, at least one epoch) if the session is playing.
+        """One slice of continuous training if the session is playing: about ``seconds`` (at least one
+        mini-batch step; a slice may end in the middle of an epoch, which the next one continues).
 
         Returns False at once, training nothing, when another call holds the session (the trainer then
         serves the next one). A slice that fails pauses the session before the error goes on.
@@ -324,7 +327,7 @@ class Session:
         try:
             if self.status == SessionStatus.playing:
                 try:
-                    self.train_for(1_000_000, seconds)
+                    self.train_for(1_000_000, seconds, within_epoch=True)
                 except Exception:
                     self.pause()
                     raise
@@ -332,10 +335,15 @@ class Session:
             self.lock.release()
         return True
 
-    def train_for(self, epochs: int, seconds: float | None = None, until: dict | None = None) -> dict:
+    def train_for(self, epochs: int, seconds: float | None = None, until: dict | None = None,
+                  within_epoch: bool = False) -> dict:
         """Train up to ``epochs`` epochs or ``seconds``, or until every rule of ``until`` (a StopRule's rules)
         holds at the end of an epoch. Returns what happened in this call: epochs_run, status (a TrainStatus),
-        message, and history, the epochs it ran (keyed like the session's history)."""
+        message, and history, the epochs it ran (keyed like the session's history).
+
+        ``within_epoch``: the time may run out between two mini-batches (the trainer's slices, which must be
+        short whatever an epoch costs); otherwise it is checked after each epoch, and a long epoch lets other
+        principals' work in between its mini-batches (app/host/fair_share.py)."""
         with self.lock:
             goal = self._goal(until) if until else None
             if self._diverged:
@@ -347,9 +355,10 @@ class Session:
                 return deadline is None or time.monotonic() < deadline
 
             validation = (self.X_test, self.y_test) if self.test_set.n_points else None
+            pause = (lambda: not out_of_time(0, {})) if within_epoch and deadline is not None else None
             history = self.model.fit(self.X_train, self.y_train, epochs=epochs, batch_size=self.config.batch_size,
                                      validation_data=validation, callback=out_of_time, stop_when=goal,
-                                     between_steps=fair_share.yield_point)  # a long epoch lets others in
+                                     between_steps=None if pause else fair_share.yield_point, pause_when=pause)
             ran = self._record(history)
             self.version += 1
             status, message = TRAIN_STATUS[history.status], history.message

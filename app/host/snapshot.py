@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from app.host import fair_share
 from app.host.frames import LayerMaps, Snapshot
 from app.host.session import Session
 
@@ -10,6 +9,26 @@ from app.host.session import Session
 def _fixed_range(activation) -> tuple[float, float] | None:
     lo, hi = activation.output_range
     return (lo, hi) if np.isfinite(lo) and np.isfinite(hi) else None
+
+
+def fitted_view(session: Session, output_resolution: int, neuron_resolution: int, most_values: int) -> tuple[int, int]:
+    """The view a frame is built at: the one asked for, or, when its heatmaps would compute more than
+    ``most_values`` values (grid cells x neurons) for this network, both resolutions scaled down alike to fit
+    (at least 2). So the cost of one frame is bounded whatever the network; frames say their shapes."""
+    with session.lock:
+        units = session.feature_map.n_features + sum(layer.units for layer in session.model.layers)
+        dims = session.dataset.dims
+
+    def cost(output: int, neuron: int) -> int:
+        return (output ** dims + (neuron ** dims if neuron != output else 0)) * units
+
+    if cost(output_resolution, neuron_resolution) <= most_values:
+        return output_resolution, neuron_resolution
+    scale = (most_values / cost(output_resolution, neuron_resolution)) ** (1 / dims)
+    output, neuron = max(2, int(output_resolution * scale)), max(2, int(neuron_resolution * scale))
+    while cost(output, neuron) > most_values and (output > 2 or neuron > 2):
+        output, neuron = max(2, output - 1), max(2, neuron - 1)
+    return output, neuron
 
 
 def take(session: Session, output_resolution: int, neuron_resolution: int) -> Snapshot:
@@ -26,7 +45,7 @@ def take(session: Session, output_resolution: int, neuron_resolution: int) -> Sn
         for index, (layer, values) in enumerate(zip(model.layers, layers, strict=True), 1):
             maps.append(LayerMaps(index, values, _fixed_range(layer.activation), "neuron"))
         big = layers[-1] if output_resolution == neuron_resolution else \
-            session.grid(output_resolution).evaluate(model, after_layer=fair_share.yield_point)[-1]
+            session.grid(output_resolution).evaluate(model)[-1]
         output_range = _fixed_range(model.output_activation)
         if output_range is None and session.dataset.task == "regression":
             targets = session.dataset.y

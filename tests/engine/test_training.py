@@ -203,3 +203,38 @@ def test_between_steps_is_called_between_the_mini_batches_of_an_epoch_and_change
     full = small_model(seed=3)
     full.fit(X, y, epochs=2, between_steps=lambda: calls.append("full batch"))
     assert "full batch" not in calls  # one step an epoch: no gap inside it
+
+
+def test_an_epoch_paused_between_mini_batches_goes_on_in_the_next_call_as_one_long_run():
+    X, y = xor_points(n=200)
+    whole, sliced = small_model(seed=5), small_model(seed=5)
+    expected = whole.fit(X, y, epochs=3, batch_size=10)
+    steps = [0]
+
+    def every_seventh_step() -> bool:
+        steps[0] += 1
+        return steps[0] % 7 == 0
+
+    losses, calls = [], 0
+    while sliced.epoch < 3:
+        history = sliced.fit(X, y, epochs=3 - sliced.epoch, batch_size=10, pause_when=every_seventh_step)
+        losses += history.loss
+        calls += 1
+        assert history.status in ("paused", "completed")
+    assert calls > 3  # 20 steps an epoch, paused every 7th: epochs were cut in the middle
+    assert losses == expected.loss
+    for ours, theirs in zip(sliced.get_weights(), whole.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    assert sliced.epoch_in_progress is None
+
+
+def test_a_paused_epoch_is_dropped_by_a_reset_and_by_other_data():
+    X, y = xor_points(n=200)
+    model = small_model(seed=5)
+    history = model.fit(X, y, epochs=1, batch_size=10, pause_when=lambda: True)
+    assert history.status == "paused" and history.epochs == [] and model.epoch_in_progress is not None
+    model.initialize()
+    assert model.epoch_in_progress is None
+    model.fit(X, y, epochs=1, batch_size=10, pause_when=lambda: True)
+    X2, y2 = xor_points(n=100, seed=3)
+    assert model.fit(X2, y2, epochs=1, batch_size=10).epochs == [1]  # a whole new epoch on the new data

@@ -9,7 +9,9 @@ import time
 import pytest
 
 from app.core.host_api import Op
+from app.host import snapshot
 from app.host.fair_share import FairShare, Work
+from app.host.frames import decode
 from app.host.host import SessionHost
 from app.host.session import Session
 from app.schemas.session import SessionConfig
@@ -201,3 +203,47 @@ def test_the_trainer_serves_the_least_used_principal_first(settings):
     while host.take_turn():
         served += [m[1] for m in host.connection.sent if m[0] == "frame" and m[1] not in served]
     assert served == [2, 1]
+
+
+def test_a_large_view_of_a_large_network_is_built_smaller_to_fit_the_frame_budget(settings):
+    host = make_host(settings)
+    session = host.sessions["a" * 12]
+    assert snapshot.fitted_view(session, 64, 20, settings.max_frame_values) == (64, 20)  # small: as asked
+    session.update({"hidden_layers": [32] * 8, "features": ["x1", "x2", "x1^2", "x2^2", "x1*x2"]})
+    units = 5 + 8 * 32 + 1
+    output, neuron = snapshot.fitted_view(session, 200, 64, 500_000)
+    assert (output ** 2 + neuron ** 2) * units <= 500_000
+    assert output > neuron and output >= 30  # scaled alike, not dropped to nothing
+    assert snapshot.fitted_view(session, 200, 64, 10 ** 9) == (200, 64)
+
+
+def test_a_frame_is_built_at_the_fitted_view(settings):
+    settings = settings.model_copy(update={"max_frame_values": 10_000})
+    host = make_host(settings)
+    host._dispatch(("watch", 1, "a" * 12))
+    host._dispatch(("want", 1, 200, 64))
+    while host.take_turn():
+        pass
+    header, _, _ = decode(next(m[2] for m in host.connection.sent if m[0] == "frame"))
+    output = header["shapes"]["output"][0]
+    assert output < 200 and (output ** 2 + header["shapes"]["neuron"][0] ** 2) * (2 + 3 + 1) <= 10_000
+
+
+def test_the_trainers_slices_end_in_the_middle_of_a_long_epoch_and_others_get_their_frames(settings):
+    """A session whose epoch is thousands of mini-batches trains in short slices; a small session watched
+    next to it gets a frame every turn it is due, not once per long epoch."""
+    host = make_host(settings, sessions=("big" + "a" * 9, "small" + "b" * 7))
+    big, small = host.sessions["big" + "a" * 9], host.sessions["small" + "b" * 7]
+    big.update({"data": {"name": "xor", "n_points": 1000}, "batch_size": 1, "hidden_layers": [8, 8]})
+    for viewer_id, session in ((1, big), (2, small)):
+        host._dispatch(("watch", viewer_id, session.id))
+        session.play()
+    frames_for_small = 0
+    for _ in range(40):
+        host._dispatch(("want", 2, 16, 8))
+        host.take_turn()
+        host.take_turn()
+        frames_for_small = sum(1 for m in host.connection.sent if m[0] == "frame" and m[1] == 2)
+    assert frames_for_small >= 30
+    # About 40 turns of its own, each a few ms of its 1000-step epochs: they ended in the middle of epochs.
+    assert big.model.epoch < 40 and (big.model.epoch_in_progress is not None or big.model.epoch > 0)

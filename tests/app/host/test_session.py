@@ -11,7 +11,7 @@ from app.host.session import HISTORY_KEYS, TRAIN_STATUS, Session
 from app.schemas.session import SessionConfig
 from app.schemas.status import SessionStatus, TrainStatus
 from engine import serialization
-from engine.training import COMPLETED, DIVERGED, REACHED_GOAL, STOPPED
+from engine.training import COMPLETED, DIVERGED, PAUSED, REACHED_GOAL, STOPPED
 
 SMALL = {"data": {"name": "xor", "n_points": 40, "noise": 0.0}, "hidden_layers": [3], "batch_size": 40}
 DIVERGING = {"data": {"name": "plane", "n_points": 200, "noise": 0.2}, "hidden_layers": [8, 8],
@@ -193,7 +193,8 @@ def test_statuses_are_enum_members_with_the_old_strings(make):
     assert {status.value for status in SessionStatus} == {"idle", "playing", "diverged"}
     assert {status.value for status in TrainStatus} == {"completed", "goal_reached", "time_limit", "diverged"}
     assert TRAIN_STATUS == {COMPLETED: TrainStatus.completed, REACHED_GOAL: TrainStatus.goal_reached,
-                            STOPPED: TrainStatus.time_limit, DIVERGED: TrainStatus.diverged}
+                            STOPPED: TrainStatus.time_limit, PAUSED: TrainStatus.time_limit,
+                            DIVERGED: TrainStatus.diverged}
     session = make()
     assert session.metrics()["status"] is SessionStatus.idle and session.metrics()["status"] == "idle"
     widths = sweep.sweep(session, [1, 2], 2)["results"]

@@ -24,6 +24,7 @@ session whose principal has used the least. Deleting a session cancels all of it
 """
 
 import logging
+import os
 import threading
 import time
 import traceback
@@ -345,3 +346,4 @@ def run_host(settings: dict, connection) -> None:
     faulthandler.register(signal.SIGUSR1, all_threads=True)
     sys.setswitchinterval(settings.get("gil_switch_seconds", 0.005))
     SessionHost(Settings(**settings), connection).serve()
+    os._exit(0)  # the web process is gone or asked us to stop: end now, whatever work is still under way

@@ -195,10 +195,11 @@ class Session:
 
     def close(self) -> None:
         """The session was deleted or evicted: it stops playing for good, and its work stops at its next
-        checkpoint (app/host/fair_share.py)."""
-        with self.lock:
-            self._playing, self.closed = False, True
-            self.version += 1
+        checkpoint (app/host/fair_share.py). Takes no lock: its host's message loop calls it, and must never
+        wait for work that holds the lock while it waits for a turn."""
+        self.closed = True
+        self._playing = False
+        self.version += 1
 
     def update(self, changes: dict) -> None:
         """Apply a partial config. Learning rate, regularization, batch size and optimizer change live;

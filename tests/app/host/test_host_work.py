@@ -247,3 +247,28 @@ def test_the_trainers_slices_end_in_the_middle_of_a_long_epoch_and_others_get_th
     assert frames_for_small >= 30
     # About 40 turns of its own, each a few ms of its 1000-step epochs: they ended in the middle of epochs.
     assert big.model.epoch < 40 and (big.model.epoch_in_progress is not None or big.model.epoch > 0)
+
+
+def test_deleting_a_session_never_waits_for_its_lock(host):
+    """The host's message loop deletes sessions: work that holds a session's lock while it waits for a turn
+    must not hold up every other message of the host."""
+    sid = "a" * 12
+    session = host.sessions[sid]
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        with session.lock:
+            held.set()
+            release.wait(DEADLINE_SECONDS)
+
+    thread = threading.Thread(target=holder, daemon=True)
+    thread.start()
+    assert held.wait(DEADLINE_SECONDS)
+    deleting = threading.Thread(target=host._dispatch, args=(("delete", sid),), daemon=True)
+    deleting.start()
+    deleting.join(DEADLINE_SECONDS)
+    try:
+        assert not deleting.is_alive() and session.closed and sid not in host.sessions
+    finally:
+        release.set()
+        thread.join(DEADLINE_SECONDS)

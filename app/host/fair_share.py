@@ -54,24 +54,38 @@ class Work:
 _held = threading.local()  # this thread's (FairShare, Work) while it holds a turn
 
 
+@dataclass(eq=False)
+class _Waiter:
+    """Work waiting for a turn; the turn is handed to it (``granted``) and it alone is woken."""
+
+    ticket: int
+    work: Work
+    wakeup: threading.Condition
+    resuming: bool  # it gave way while holding its session's lock: it goes before its principal's other work
+    granted: bool = False
+
+
 class FairShare:
-    """One host's CPU: turns granted one at a time, least recent use first."""
+    """One host's CPU: turns granted one at a time, least recent use first.
+
+    The turn is handed over explicitly: whoever frees the CPU picks the next waiter and wakes that one only,
+    so a hundred waiters cost nothing while they wait.
+    """
 
     def __init__(self, half_life: float = HALF_LIFE_SECONDS, clock: Callable[[], float] = time.monotonic):
         self.half_life = half_life
         self.clock = clock  # seconds; injected by tests
-        self._changed = threading.Condition()
+        self._lock = threading.Lock()
         self._holder: Work | None = None
         self._since = 0.0  # when the holder's turn (or its last charge) began
-        self._waiting: list[tuple[int, Work]] = []
-        self._resuming: set[Work] = set()  # waiting work that gave way while holding its session's lock
+        self._waiting: list[_Waiter] = []
         self._tickets = itertools.count()
         self._use: dict[str, tuple[float, float]] = {}  # principal -> (seconds used, as of when)
 
     # ----- use ---------------------------------------------------------------------------------------
     def use(self, principal: str) -> float:
         """The principal's recent use in seconds (each second of the past counts half per ``half_life``)."""
-        with self._changed:
+        with self._lock:
             return self._use_now(principal, self.clock())
 
     def _use_now(self, principal: str, now: float) -> float:
@@ -87,7 +101,7 @@ class FairShare:
 
     def least_used(self, principals: list[str]) -> int:
         """The index of the principal in ``principals`` with the smallest recent use (the first of equals)."""
-        with self._changed:
+        with self._lock:
             now = self.clock()
             return min(range(len(principals)), key=lambda i: self._use_now(principals[i], now))
 
@@ -99,59 +113,69 @@ class FairShare:
         if getattr(_held, "turn", None) is not None:
             yield
             return
-        self._acquire(work)
+        with self._lock:
+            self._wait_for_turn(work, stoppable=True, resuming=False)
         _held.turn = (self, work)
         try:
             yield
         finally:
             _held.turn = None
-            with self._changed:
+            with self._lock:
                 if self._holder is work:  # not when it gave way and then stopped waiting (Cancelled, PastDeadline)
                     self._charge(self.clock())
                     self._holder = None
-                    self._changed.notify_all()
+                    self._grant()
 
-    def _next(self, other_than: str | None = None) -> tuple[int, Work] | None:
+    def _next(self, other_than: str | None = None) -> _Waiter | None:
         now = self.clock()
         # Work that gave way while holding its session's lock goes before its own principal's other work,
         # which may need that lock.
-        resuming = {work.principal: work for _, work in self._waiting if work in self._resuming}
-        return min((entry for entry in self._waiting if entry[1].principal != other_than
-                    and resuming.get(entry[1].principal, entry[1]) is entry[1]),
-                   key=lambda entry: (self._use_now(entry[1].principal, now), entry[0]), default=None)
+        resuming = {waiter.work.principal: waiter for waiter in self._waiting if waiter.resuming}
+        return min((waiter for waiter in self._waiting if waiter.work.principal != other_than
+                    and resuming.get(waiter.work.principal, waiter) is waiter),
+                   key=lambda waiter: (self._use_now(waiter.work.principal, now), waiter.ticket), default=None)
 
-    def _acquire(self, work: Work, stoppable: bool = True) -> None:
-        with self._changed:
-            self._wait_for_turn(work, stoppable, resuming=False)
+    def _grant(self) -> None:
+        """If the CPU is free, hand it to the next waiter and wake that one (holding ``self._lock``)."""
+        if self._holder is not None:
+            return
+        waiter = self._next()
+        if waiter is None:
+            return
+        self._waiting.remove(waiter)
+        waiter.granted = True
+        self._holder, self._since = waiter.work, self.clock()
+        waiter.wakeup.notify()
 
     def _wait_for_turn(self, work: Work, stoppable: bool, resuming: bool) -> None:
-        """Queue ``work`` and wait until it holds the CPU; called holding ``self._changed``, so that work giving
-        way is back in the queue before anyone else can be granted the turn it gave up."""
-        entry = (next(self._tickets), work)
-        self._waiting.append(entry)
-        if resuming:
-            self._resuming.add(work)
-        try:
-            while True:
-                now = self.clock()
-                if stoppable:
+        """Queue ``work`` and wait until the turn is handed to it (holding ``self._lock``, so that work giving
+        way is back in the queue before the turn it gave up is handed on)."""
+        waiter = _Waiter(next(self._tickets), work, threading.Condition(self._lock), resuming)
+        self._waiting.append(waiter)
+        self._grant()
+        while not waiter.granted:
+            now = self.clock()
+            if stoppable:
+                try:
                     work.check(now)
-                if self._holder is None and self._next() is entry:
-                    break
-                self._changed.notify_all()  # the turn may be free for another
-                # Woken by every release and by wake(); the deadline needs no one to wake it.
-                self._changed.wait(None if work.deadline is None else max(0.0, work.deadline - now))
-        finally:
-            self._waiting.remove(entry)
-            self._resuming.discard(work)
-            self._changed.notify_all()  # if this waiter gave up, the next may go
-        self._holder, self._since = work, self.clock()
+                except (Cancelled, PastDeadline):
+                    self._waiting.remove(waiter)
+                    raise
+            # Woken when the turn is handed to it, and by wake(); the deadline needs no one to wake it.
+            waiter.wakeup.wait(None if work.deadline is None else max(0.0, work.deadline - now))
+        if stoppable:
+            try:
+                work.check(self.clock())  # it may have been cancelled just before the turn came
+            except (Cancelled, PastDeadline):
+                self._holder = None
+                self._grant()
+                raise
 
     def yield_if_due(self, work: Work, stoppable: bool = True) -> None:
         """Give the CPU to a waiting principal that has used less than ``work``'s (or to its own principal's
         other work), then wait for it again. Work that holds its session's lock gives way to other principals
         only, and goes before its own principal's other work when it resumes: that work may need the lock."""
-        with self._changed:
+        with self._lock:
             if self._holder is not work or self.clock() - self._since < YIELD_EVERY_SECONDS:
                 return
             now = self.clock()
@@ -160,8 +184,8 @@ class FairShare:
             waiting = self._next(other_than=work.principal if locked else None)
             # Give way to one that has used less, or to the principal's own other work (its stream's frames
             # during its long call), so that its pieces of work take turns too.
-            if waiting is None or (self._use_now(waiting[1].principal, now) >= self._use_now(work.principal, now)
-                                   and waiting[1].principal != work.principal):
+            if waiting is None or (self._use_now(waiting.work.principal, now) >= self._use_now(work.principal, now)
+                                   and waiting.work.principal != work.principal):
                 return
             self._holder = None
             self._wait_for_turn(work, stoppable, resuming=locked)
@@ -169,29 +193,30 @@ class FairShare:
     def should_give_way(self, work: Work) -> bool:
         """Whether ``work``, holding the CPU, would give way at a checkpoint now (for work that would rather end
         its turn early than wait in the middle of it)."""
-        with self._changed:
+        with self._lock:
             if self._holder is not work:
                 return False
             now = self.clock()
             waiting = self._next(other_than=work.principal)
-            return waiting is not None and self._use_now(waiting[1].principal, now) < \
+            return waiting is not None and self._use_now(waiting.work.principal, now) < \
                 self._use_now(work.principal, now) + now - self._since
 
     def wake(self) -> None:
         """Make every waiter look again at whether its work is still wanted (after a session was deleted)."""
-        with self._changed:
-            self._changed.notify_all()
+        with self._lock:
+            for waiter in self._waiting:
+                waiter.wakeup.notify()
 
     @property
     def queued(self) -> int:
         """How many pieces of work wait for a turn."""
-        with self._changed:
+        with self._lock:
             return len(self._waiting)
 
     @property
     def busy(self) -> bool:
         """Whether some work holds the CPU or waits for it."""
-        with self._changed:
+        with self._lock:
             return self._holder is not None or bool(self._waiting)
 
 

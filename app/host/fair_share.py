@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 HALF_LIFE_SECONDS = 2.0
 YIELD_EVERY_SECONDS = 0.002  # a turn shorter than this gives way to nobody: checking costs more than it saves
@@ -59,10 +59,11 @@ class _Waiter:
     """Work waiting for a turn; the turn is handed to it (``granted``) and it alone is woken."""
 
     ticket: int
-    work: Work
+    work: Work  # for ``choices``: which principal it was granted for, once granted
     wakeup: threading.Condition
     resuming: bool  # it gave way while holding its session's lock: it goes before its principal's other work
     granted: bool = False
+    choices: Callable[[], list[str]] | None = None  # work for whichever of these is least used when its turn comes
 
 
 class FairShare:
@@ -126,31 +127,69 @@ class FairShare:
                     self._holder = None
                     self._grant()
 
-    def _next(self, other_than: str | None = None) -> _Waiter | None:
+    def _next(self, other_than: str | None = None) -> tuple[_Waiter, str] | None:
+        """The waiter whose turn is next, and the principal it would run for."""
         now = self.clock()
         # Work that gave way while holding its session's lock goes before its own principal's other work,
         # which may need that lock.
-        resuming = {waiter.work.principal: waiter for waiter in self._waiting if waiter.resuming}
-        return min((waiter for waiter in self._waiting if waiter.work.principal != other_than
-                    and resuming.get(waiter.work.principal, waiter) is waiter),
-                   key=lambda waiter: (self._use_now(waiter.work.principal, now), waiter.ticket), default=None)
+        resuming = {waiter.work.principal for waiter in self._waiting if waiter.resuming}
+        best, best_key = None, None
+        for waiter in self._waiting:
+            if waiter.choices is not None:
+                excluded = resuming | {other_than}
+                principal = min((p for p in waiter.choices() if p not in excluded),
+                                key=lambda p: self._use_now(p, now), default=None)
+                if principal is None:
+                    continue  # nothing of its is due (or may run) now
+            else:
+                principal = waiter.work.principal
+                if principal == other_than or (principal in resuming and not waiter.resuming):
+                    continue
+            key = (self._use_now(principal, now), waiter.ticket)
+            if best_key is None or key < best_key:
+                best, best_key = (waiter, principal), key
+        return best
 
     def _grant(self) -> None:
         """If the CPU is free, hand it to the next waiter and wake that one (holding ``self._lock``)."""
         if self._holder is not None:
             return
-        waiter = self._next()
-        if waiter is None:
+        chosen = self._next()
+        if chosen is None:
             return
+        waiter, principal = chosen
         self._waiting.remove(waiter)
+        if waiter.choices is not None:
+            waiter.work = replace(waiter.work, principal=principal)
         waiter.granted = True
         self._holder, self._since = waiter.work, self.clock()
         waiter.wakeup.notify()
 
-    def _wait_for_turn(self, work: Work, stoppable: bool, resuming: bool) -> None:
+    @contextmanager
+    def turn_for_least_used(self, choices: Callable[[], list[str]], is_cancelled: Callable[[], bool]) -> Iterator[str]:
+        """A turn for whichever of ``choices()`` (principals; asked again whenever a turn is handed on) has used
+        the least when it comes: the principal it was granted for. For the trainer, which serves whichever
+        session is due, so that it never waits in line for one while another, less used, is due."""
+        if getattr(_held, "turn", None) is not None:
+            raise RuntimeError("turn_for_least_used inside a turn")
+        with self._lock:
+            work = self._wait_for_turn(Work("", None, is_cancelled), True, False, choices)
+        _held.turn = (self, work)
+        try:
+            yield work.principal
+        finally:
+            _held.turn = None
+            with self._lock:
+                if self._holder is work:
+                    self._charge(self.clock())
+                    self._holder = None
+                    self._grant()
+
+    def _wait_for_turn(self, work: Work, stoppable: bool, resuming: bool,
+                       choices: Callable[[], list[str]] | None = None) -> Work:
         """Queue ``work`` and wait until the turn is handed to it (holding ``self._lock``, so that work giving
-        way is back in the queue before the turn it gave up is handed on)."""
-        waiter = _Waiter(next(self._tickets), work, threading.Condition(self._lock), resuming)
+        way is back in the queue before the turn it gave up is handed on); the work that holds it."""
+        waiter = _Waiter(next(self._tickets), work, threading.Condition(self._lock), resuming, choices=choices)
         self._waiting.append(waiter)
         self._grant()
         while not waiter.granted:
@@ -170,6 +209,7 @@ class FairShare:
                 self._holder = None
                 self._grant()
                 raise
+        return waiter.work
 
     def yield_if_due(self, work: Work, stoppable: bool = True) -> None:
         """Give the CPU to a waiting principal that has used less than ``work``'s (or to its own principal's
@@ -184,8 +224,8 @@ class FairShare:
             waiting = self._next(other_than=work.principal if locked else None)
             # Give way to one that has used less, or to the principal's own other work (its stream's frames
             # during its long call), so that its pieces of work take turns too.
-            if waiting is None or (self._use_now(waiting.work.principal, now) >= self._use_now(work.principal, now)
-                                   and waiting.work.principal != work.principal):
+            if waiting is None or (self._use_now(waiting[1], now) >= self._use_now(work.principal, now)
+                                   and waiting[1] != work.principal):
                 return
             self._holder = None
             self._wait_for_turn(work, stoppable, resuming=locked)
@@ -198,14 +238,16 @@ class FairShare:
                 return False
             now = self.clock()
             waiting = self._next(other_than=work.principal)
-            return waiting is not None and self._use_now(waiting.work.principal, now) < \
+            return waiting is not None and self._use_now(waiting[1], now) < \
                 self._use_now(work.principal, now) + now - self._since
 
     def wake(self) -> None:
-        """Make every waiter look again at whether its work is still wanted (after a session was deleted)."""
+        """Make every waiter look again at whether its work is still wanted (after a session was deleted), and
+        hand a free CPU on (work chosen among principals may have become possible)."""
         with self._lock:
             for waiter in self._waiting:
                 waiter.wakeup.notify()
+            self._grant()
 
     @property
     def queued(self) -> int:

@@ -103,7 +103,6 @@ class SessionHost:
         self._shots_lock = threading.Lock()
         self._send_lock = threading.Lock()
         self._changed = threading.Condition()  # wakes the trainer when some session may have become due
-        self._repick = threading.Event()  # set when the trainer should choose again while it waits for a turn
         # Calls wait per principal, served in turn (app/host/fair_pool.py): light ones run at once, heavy ones
         # then wait for a turn of the CPU, so they have threads of their own.
         self._light = FairPool(LIGHT_THREADS, "nnplay-op")
@@ -173,7 +172,6 @@ class SessionHost:
 
     def _poke(self) -> None:
         """Some session may have become due (or stopped being so): let the trainer look again."""
-        self._repick.set()
         with self._changed:
             self._changed.notify_all()
         self.share.wake()
@@ -287,6 +285,14 @@ class SessionHost:
                 waiting.append(session)
         return playing + waiting, len(playing)
 
+    def _due_principals(self) -> list[str]:
+        """The principals of the due sessions, rotating (the first of equals is served first)."""
+        due = [session.principal for session in self._due()[0]]
+        if not due:
+            return due
+        self._turn = (self._turn + 1) % len(due)
+        return due[self._turn:] + due[:self._turn]
+
     def _train_forever(self) -> None:
         """Take turns for the due sessions until the host stops; sleep while none is due."""
         while not self._stopping:
@@ -297,34 +303,34 @@ class SessionHost:
                 self.take_turn()
 
     def take_turn(self) -> bool:
-        """One turn of the trainer: the due session whose principal has used the least gets a training slice
-        (if it plays) and its frames. False if no session was due.
+        """One turn of the trainer: the due session whose principal has used the least when the turn comes
+        gets a training slice (if it plays) and its frames. False if no session was due.
 
-        A slice shrinks as more sessions play, so that each still changes at about the default frame rate;
-        with many sessions a slice is a single epoch. While the trainer waits for the turn, a session that
-        becomes due (a viewer that wants a frame) makes it choose again.
+        The trainer waits in line for whichever due session is least used at the moment the turn is handed
+        on, so a session that becomes due (a viewer that wants a frame) never waits behind the one the trainer
+        happened to be waiting for. A slice shrinks as more sessions play, so that each still changes at about
+        the default frame rate, and may end between two mini-batches, so a turn is short whatever an epoch
+        costs.
         """
-        self._repick.clear()
-        due, playing = self._due()
-        if not due:
+        if not self._due()[0]:
             return False
-        self._turn = (self._turn + 1) % len(due)
-        order = due[self._turn:] + due[:self._turn]  # equals take turns
-        session = order[self.share.least_used([s.principal for s in order])]
-        work = Work(session.principal, None, lambda: session.closed or self._repick.is_set(), session.holds_lock)
-        busy = False
+        session, busy = None, False
         try:
-            with self.share.turn(work):
+            with self.share.turn_for_least_used(self._due_principals, lambda: self._stopping) as principal:
+                due, playing = self._due()
+                session = next((s for s in due if s.principal == principal), None)
+                if session is None:
+                    return True  # deleted meanwhile
                 if session.status == SessionStatus.playing:
                     turn = 1.0 / (playing * self.settings.default_fps)
                     busy = not session.play_slice(max(MIN_SLICE_SECONDS, min(self.settings.train_chunk_seconds, turn)))
                 self._serve_viewers(session)
         except Cancelled:
-            pass  # deleted, or something else became due: choose again
+            pass  # the host is stopping
         except Exception:  # the session paused itself
-            log.error("training session %s failed:\n%s", session.id, traceback.format_exc())
+            log.error("training session %s failed:\n%s", getattr(session, "id", "?"), traceback.format_exc())
         if busy:
-            time.sleep(BUSY_WAIT_SECONDS)  # a REST call holds this session: let it have its lock
+            time.sleep(BUSY_WAIT_SECONDS)  # a light call holds this session's lock: let it finish
         return True
 
 

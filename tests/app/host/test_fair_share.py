@@ -327,3 +327,39 @@ def test_lock_holders_that_give_way_never_deadlock_with_their_principals_other_w
     finally:
         sys.setswitchinterval(interval)
     assert sorted(finished) == ["framing", "q", "r", "stepping"], "a deadlock: some work never finished"
+
+
+def test_a_turn_for_the_least_used_is_granted_for_whichever_is_least_used_when_it_comes(share, clock):
+    hold(share, clock, "a", 5.0)
+    choices = ["a"]
+    granted: list[str] = []
+
+    def trainer():
+        with share.turn_for_least_used(lambda: list(choices), lambda: False) as principal:
+            granted.append(principal)
+
+    with share.turn(Work("holder")):
+        thread = threading.Thread(target=trainer, daemon=True)
+        thread.start()
+        wait_until(lambda: share.queued == 1, "the trainer waits")
+        choices.append("b")  # b becomes due while it waits, and has used less
+    thread.join(DEADLINE_SECONDS)
+    assert granted == ["b"]
+    assert share.use("b") >= 0.0 and not share.busy
+
+
+def test_a_turn_for_the_least_used_waits_while_nothing_is_possible_and_goes_when_woken(share, clock):
+    choices: list[str] = []
+    granted: list[str] = []
+
+    def trainer():
+        with share.turn_for_least_used(lambda: list(choices), lambda: False) as principal:
+            granted.append(principal)
+
+    thread = threading.Thread(target=trainer, daemon=True)
+    thread.start()
+    wait_until(lambda: share.queued == 1, "the trainer waits though the CPU is free: nothing is due")
+    choices.append("c")
+    share.wake()
+    thread.join(DEADLINE_SECONDS)
+    assert granted == ["c"] and not share.busy

@@ -26,7 +26,9 @@ def main(argv: list[str] | None = None) -> None:
         # Frames are compressed already: per-message deflate would spend CPU compressing them again.
         # Forwarded headers are believed only from the configured proxies (uvicorn trusts 127.0.0.1 by default).
         trusted = settings.trusted_proxies
-        uvicorn.run("app.main:app", host=args.host, port=args.port, ws_max_size=settings.max_ws_message_bytes,
+        # uvicorn's own bound on a WebSocket message is twice the app's, so that a message just over the app's
+        # limit reaches the app, which says why it closes the stream (stream.message_too_large) before it does.
+        uvicorn.run("app.main:app", host=args.host, port=args.port, ws_max_size=2 * settings.max_ws_message_bytes,
                     ws_per_message_deflate=False, proxy_headers=bool(trusted),
                     http=with_timeouts(settings.header_timeout_seconds),
                     forwarded_allow_ips=list(trusted) if trusted else None)

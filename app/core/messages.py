@@ -16,6 +16,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "zh": "请求内容不是有效的 JSON（第 {line} 行第 {column} 列有误）"},
     "request.too_large": {"en": "the request body is larger than {most} bytes",
                           "zh": "请求内容超过 {most} 字节"},
+    "request.nesting": {"en": "the request nests lists or objects too deeply", "zh": "请求中的列表或对象嵌套过深"},
     "request.not_found": {"en": "nothing here: {path}", "zh": "没有这个地址：{path}"},
     "request.method_not_allowed": {"en": "{method} is not allowed here", "zh": "这里不能用 {method}"},
     "request.error": {"en": "{reason}", "zh": "请求未完成：{reason}"},

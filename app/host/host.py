@@ -126,12 +126,13 @@ class SessionHost:
                 self._dispatch(message)
         finally:
             self._stopping = True
+            with self._send_lock:
+                self.connection.close()  # the web process's reader sees the end: its waiting calls fail as lost
             for session in list(self.sessions.values()):
-                session.close()  # cancels their work
+                session.close()  # cancels their work (which can no longer answer)
             self._poke()
             self._light.shutdown()
             self._heavy.shutdown()
-            self.connection.close()  # the web process's reader sees the end
 
     def _dispatch(self, message: tuple) -> None:
         kind = message[0]

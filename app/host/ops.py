@@ -7,6 +7,7 @@ a session either: that is Session's own methods' work (app/host/session.py); the
 server's per-call limits and shape the answers.
 """
 
+import time
 from collections.abc import Callable
 
 from app.core.errors import SessionError
@@ -17,6 +18,7 @@ from app.host.session import HISTORY_KEYS, Session
 from app.schemas.status import TrainStatus
 
 REST_SLICE_SECONDS = 0.05  # how long a REST training call holds the session at a time
+REST_PAUSE_SECONDS = 0.001
 
 
 def update(session: Session, changes: dict) -> dict:
@@ -70,6 +72,7 @@ def train(session: Session, epochs: int, until: dict | None = None) -> dict:
             history[key] += result["history"][key]
         if result["status"] not in (TrainStatus.completed, TrainStatus.time_limit):
             break  # the goal was reached, or training diverged
+        time.sleep(REST_PAUSE_SECONDS)  # a lock is not fair: let calls waiting for this session's lock in
         try:
             fair_share.checkpoint()
         except fair_share.PastDeadline:

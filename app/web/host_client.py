@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 
 from app.core.config import Settings
-from app.core.errors import HostUnavailable, transported
+from app.core.errors import HostUnavailable, SessionError, transported
 from app.core.host_api import Op
 from app.host.host import SessionHost, run_host
 
@@ -104,6 +104,8 @@ class HostClient:
             except (OSError, EOFError, BrokenPipeError):
                 self._alive = False
                 raise HostUnavailable() from None
+            except RecursionError:  # a value nested thousands deep (valid JSON) cannot be pickled for the host
+                raise SessionError("request.nesting") from None
 
     async def _request(self, message: tuple) -> object:
         request_id = message[1]

@@ -10,7 +10,6 @@ ends, the stream says why before it closes: ``stream.session_ended``, or ``sessi
 import asyncio
 import itertools
 import json
-import math
 
 import anyio
 from fastapi import WebSocket, WebSocketDisconnect
@@ -27,7 +26,43 @@ DEFAULT_OUTPUT_RESOLUTION, DEFAULT_NEURON_RESOLUTION = 64, 20
 # The control messages that are one operation without arguments: type -> that SessionOps method.
 SIMPLE_COMMANDS = {"play": SessionProxy.play, "pause": SessionProxy.pause, "step": SessionProxy.stream_step,
                    "reset": SessionProxy.stream_reset}
+MAX_CONTROL_DEPTH = 16
+"""How deeply a control message may nest (a real one nests 1 or 2 levels). Values of ``set`` travel to the
+session's host pickled, and pickle (like the JSON parser) gives up at a few hundred levels."""
 _viewer_ids = itertools.count(1)
+
+
+def nesting_depth(value: object) -> int:
+    """How many levels of objects and arrays ``value`` (parsed JSON) has: 0 for a number, 1 for ``[1]``."""
+    deepest, todo = 0, [(value, 0)]
+    while todo:  # no recursion: the value may nest thousands of levels
+        value, depth = todo.pop()
+        if isinstance(value, dict | list):
+            depth += 1
+            deepest = max(deepest, depth)
+            todo.extend((item, depth) for item in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
+def parse_control(text: str) -> dict:
+    """The JSON object of a control message's text; ValueError (saying why) if the text is not one."""
+    try:
+        command = json.loads(text)
+        too_deep = nesting_depth(command) > MAX_CONTROL_DEPTH
+    except RecursionError:  # the parser's own limit on nesting (a RuntimeError, which would end the stream)
+        too_deep = True
+    if too_deep:
+        raise ValueError(f"a control message may nest at most {MAX_CONTROL_DEPTH} levels deep")
+    if not isinstance(command, dict):
+        raise ValueError("a control message is a JSON object with a 'type'")
+    return command
+
+
+async def send_message(websocket: WebSocket, message: dict) -> None:
+    """Send a JSON text message. Non-ASCII characters go as \\u escapes, which JSON.parse reads as well:
+    an echoed lone surrogate (JSON may carry one, "\\ud800") cannot be encoded as UTF-8, so raw it would end
+    the stream."""
+    await websocket.send_text(json.dumps(message, separators=(",", ":")))
 
 
 def close_reason(error: AppError) -> str:
@@ -47,7 +82,7 @@ async def refuse(websocket: WebSocket, error: AppError, close_code: int) -> None
     the language of the handshake's Accept-Language (the page renders the code in its own), then the close
     (its reason is the short English sentence)."""
     try:
-        await websocket.send_json(error_message(websocket, error))
+        await send_message(websocket, error_message(websocket, error))
     except (WebSocketDisconnect, ConnectionError, RuntimeError):
         return  # the client has gone already
     await websocket.close(close_code, close_reason(error))
@@ -77,7 +112,7 @@ class StreamPlayer:
         try:
             host.watch(self.viewer_id, record.id, self._on_frame, self._on_closed)
             info = await self.manager.ops(record).stream_info()
-            await self.ws.send_json(jsonable_encoder({
+            await send_message(self.ws, jsonable_encoder({
                 "type": "hello", "protocol": 1, **info, "fps": self.fps,
                 "output_resolution": self.output_resolution, "neuron_resolution": self.neuron_resolution}))
             async with anyio.create_task_group() as tasks:
@@ -143,19 +178,17 @@ class StreamPlayer:
                 message = await self.ws.receive()
                 if message["type"] == "websocket.disconnect":
                     break
-                text = message.get("text")
-                if text is None:
-                    await self._error("control messages are JSON text, not binary")
-                    continue
-                if len(text.encode()) > self.settings.max_ws_message_bytes:
+                text, data = message.get("text"), message.get("bytes")
+                size = len(text.encode(errors="surrogatepass")) if text is not None else len(data or b"")
+                if size > self.settings.max_ws_message_bytes:
                     await refuse(self.ws, AppError("stream.message_too_large",
                                                    most=self.settings.max_ws_message_bytes), CLOSE_TOO_BIG)
                     break
+                if text is None:
+                    await self._error("control messages are JSON text, not binary")
+                    continue
                 try:
-                    command = json.loads(text)
-                    if not isinstance(command, dict):
-                        raise ValueError("a control message is a JSON object with a 'type'")
-                    await self._apply(command)
+                    await self._apply(parse_control(text))
                 except (ValueError, TypeError) as exc:  # SessionError is a ValueError
                     await self._error(exc)
         except (WebSocketDisconnect, ConnectionError, LookupError, RuntimeError):
@@ -167,9 +200,9 @@ class StreamPlayer:
         """An error message: the sentence (in the language of the handshake's Accept-Language), and for
         the server's own errors their code and parameters, as in REST error bodies."""
         if isinstance(error, AppError):
-            await self.ws.send_json(error_message(self.ws, error))
+            await send_message(self.ws, error_message(self.ws, error))
         else:
-            await self.ws.send_json({"type": "error", "message": str(error)})
+            await send_message(self.ws, {"type": "error", "message": str(error)})
 
     async def _apply(self, command: dict) -> None:
         kind = command.get("type")
@@ -180,7 +213,9 @@ class StreamPlayer:
             await self.manager.ops(self.record).set_live({k: v for k, v in command.items() if k != "type"})
         elif kind == "fps":
             value = command.get("value")
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+            # The comparisons refuse NaN and the infinities, and are exact for integers past float's range
+            # (which math.isfinite() would not even take).
+            if isinstance(value, bool) or not isinstance(value, int | float) \
                     or not MIN_FPS <= value <= self.settings.max_fps:
                 raise ValueError(f"fps value must be a number from {MIN_FPS} to {self.settings.max_fps:g}")
             self.fps = float(value)

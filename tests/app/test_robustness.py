@@ -171,3 +171,14 @@ def test_a_long_rest_training_call_leaves_room_for_other_calls(live_server):
         answered_during += 0 < epoch < 300 and not finished.is_set()
     worker.join(60)
     assert answered_during == 3  # read the session mid-training: the call trains in slices
+
+
+def test_a_value_nested_thousands_deep_is_refused_not_a_500(client, new_session):
+    """Valid JSON nested too deeply to be handed to the session's host is a 422, whatever field holds it."""
+    sid, headers, _ = new_session()
+    for field in ("learning_rate", "unknown_field"):
+        body = '{"' + field + '": ' + "[" * 600 + "]" * 600 + "}"
+        response = client.patch(f"/api/sessions/{sid}", content=body,
+                                headers={**headers, "content-type": "application/json"})
+        assert response.status_code == 422 and response.json()["code"] == "request.nesting", response.text
+    assert client.get(f"/api/sessions/{sid}", headers=headers).status_code == 200

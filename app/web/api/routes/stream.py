@@ -31,11 +31,13 @@ async def _first_message_token(websocket: WebSocket) -> str | None:
     try:
         text = await asyncio.wait_for(websocket.receive_text(), AUTH_TIMEOUT_SECONDS)
         message = json.loads(text)
-    except (TimeoutError, ValueError, KeyError):
+    except (TimeoutError, ValueError, KeyError, RecursionError):  # RecursionError: JSON nested too deeply
         return None
     if not isinstance(message, dict) or message.get("type") != "auth" or not isinstance(message.get("token"), str):
         return None
-    return message["token"]
+    # JSON may carry a lone surrogate ("\\ud800"), which UTF-8 cannot encode (checking the token encodes it);
+    # no token holds one, so "?" in its place keeps the token wrong.
+    return message["token"].encode(errors="replace").decode()
 
 
 @router.websocket("/sessions/{session_id}/stream")

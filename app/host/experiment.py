@@ -68,7 +68,7 @@ class Experiment:
 
         validation = (X_test, y_test) if len(X_test) else None
         history = model.fit(X, y, epochs=self.epochs, batch_size=s["batch_size"], validation_data=validation,
-                            callback=progress)
+                            callback=progress, between_steps=fair_share.checkpoint)  # its own network
         curve = history.val_loss or history.loss
         step = max(1, len(curve) // CURVE_POINTS)
         result = model.evaluate(*(validation or (X, y)))

@@ -280,8 +280,13 @@ def checkpoint() -> None:
 
 
 def yield_point() -> None:
-    """Inside a step that must finish (an epoch between two of its mini-batches, a frame between two layers):
-    let a principal that has used less go first, then go on; never raises. Outside a turn, nothing happens."""
+    """Inside a step (an epoch between two of its mini-batches, a grid between two layers): let a principal
+    that has used less go first, then go on. Its deadline does not stop the step; its cancellation does
+    (Cancelled: its session was deleted, so what the step would leave half done is never seen). Outside a turn,
+    nothing happens."""
     held = getattr(_held, "turn", None)
     if held is not None:
-        held[0].yield_if_due(held[1], stoppable=False)
+        share, work = held
+        if work.is_cancelled():
+            raise Cancelled()
+        share.yield_if_due(work, stoppable=False)

@@ -66,7 +66,8 @@ def train(session: Session, epochs: int, until: dict | None = None) -> dict:
         if left <= 0:
             result = {"status": TrainStatus.time_limit, "message": f"stopped at the time limit after {done} epochs"}
             break
-        result = session.train_for(epochs - done, seconds=min(REST_SLICE_SECONDS, left), until=until)
+        result = session.train_for(epochs - done, seconds=min(REST_SLICE_SECONDS, left), until=until,
+                                   within_epoch=True)  # a slice is short however long an epoch is
         done += result["epochs_run"]
         for key in HISTORY_KEYS:
             history[key] += result["history"][key]

@@ -52,7 +52,8 @@ def sweep(session: Session, widths: list[int], epochs: int) -> dict:
         net = Sequential([Dense(width, activation, input_dim=input_dim), Dense(output.units, output.activation.name)],
                          seed=cfg.seed, initializer=cfg.initializer, dtype=dtype)
         net.compile(loss=loss, optimizer=cfg.optimizer, **settings)
-        history = net.fit(X, y, epochs=epochs, batch_size=cfg.batch_size, callback=_checkpoint)
+        history = net.fit(X, y, epochs=epochs, batch_size=cfg.batch_size, callback=_checkpoint,
+                          between_steps=fair_share.checkpoint)  # its own network: may stop mid-epoch
         train = net.evaluate(X, y)
         test = net.evaluate(X_test, y_test) if len(X_test) else {}
         out = grid.evaluate(net)[-1]

@@ -115,7 +115,7 @@ def test_a_train_call_merges_its_slices_histories(make, monkeypatch):
     session = make()
     real, slices = session.train_for, []
 
-    def short_slice(epochs, seconds=None, until=None):  # at most 3 epochs a slice, whatever the clock says
+    def short_slice(epochs, seconds=None, until=None, within_epoch=False):  # at most 3 epochs, whatever the clock
         result = real(min(epochs, 3), None, until)
         slices.append(result["epochs_run"])
         return result

@@ -93,6 +93,13 @@ class FairShare:
         seconds, at = self._use.get(principal, (0.0, now))
         return seconds * 0.5 ** ((now - at) / self.half_life)
 
+    def _join(self, principal: str, now: float) -> None:
+        """A principal new to this CPU (or back after its use decayed away) starts level with the least used of
+        those known, as Linux's fair scheduler starts a new task at the smallest runtime of its queue: at 0, a
+        crowd arriving together would go before everyone already there until it had used as much."""
+        if principal not in self._use:
+            self._use[principal] = (min((self._use_now(p, now) for p in self._use), default=0.0), now)
+
     def _charge(self, now: float) -> None:
         principal = self._holder.principal
         self._use[principal] = (self._use_now(principal, now) + now - self._since, now)
@@ -104,6 +111,8 @@ class FairShare:
         """The index of the principal in ``principals`` with the smallest recent use (the first of equals)."""
         with self._lock:
             now = self.clock()
+            for principal in principals:
+                self._join(principal, now)
             return min(range(len(principals)), key=lambda i: self._use_now(principals[i], now))
 
     # ----- turns -------------------------------------------------------------------------------------
@@ -137,8 +146,10 @@ class FairShare:
         for waiter in self._waiting:
             if waiter.choices is not None:
                 excluded = resuming | {other_than}
-                principal = min((p for p in waiter.choices() if p not in excluded),
-                                key=lambda p: self._use_now(p, now), default=None)
+                choices = [p for p in waiter.choices() if p not in excluded]
+                for choice in choices:
+                    self._join(choice, now)
+                principal = min(choices, key=lambda p: self._use_now(p, now), default=None)
                 if principal is None:
                     continue  # nothing of its is due (or may run) now
             else:
@@ -190,6 +201,8 @@ class FairShare:
         """Queue ``work`` and wait until the turn is handed to it (holding ``self._lock``, so that work giving
         way is back in the queue before the turn it gave up is handed on); the work that holds it."""
         waiter = _Waiter(next(self._tickets), work, threading.Condition(self._lock), resuming, choices=choices)
+        if choices is None:
+            self._join(work.principal, self.clock())
         self._waiting.append(waiter)
         self._grant()
         while not waiter.granted:

@@ -72,6 +72,7 @@ def test_use_is_the_time_held_and_halves_every_half_life(share, clock):
 
 
 def test_the_least_used_waiter_goes_first_whatever_the_order_of_arrival(share, clock):
+    hold(share, clock, "light", 0.5)
     hold(share, clock, "heavy", 5.0)
     order: list[str] = []
     with share.turn(Work("holder")):
@@ -132,6 +133,7 @@ def test_a_checkpoint_gives_way_to_a_principal_that_has_used_less(share, clock):
 
 
 def test_a_checkpoint_keeps_the_cpu_when_the_waiter_has_used_more(share, clock):
+    hold(share, clock, "long", 0.0)
     hold(share, clock, "busy", 10.0)
     order: list[str] = []
     with share.turn(Work("long")):
@@ -280,9 +282,26 @@ def test_a_checkpoint_outside_any_turn_does_nothing():
 
 
 def test_least_used_picks_the_first_of_equals(share, clock):
+    hold(share, clock, "a", 0.0)
     hold(share, clock, "b", 1.0)
-    assert share.least_used(["b", "a", "c"]) == 1
+    assert share.least_used(["b", "a", "c"]) == 1  # c is new: it starts level with a, the least used
     assert share.least_used(["c", "a"]) == 0
+
+
+def test_newcomers_start_level_with_the_least_used_not_at_nothing(share, clock):
+    """One user has had the CPU to itself; a crowd arriving together gets no head start over it."""
+    hold(share, clock, "alone", 3.0)
+    order: list[str] = []
+    with share.turn(Work("holder")):
+        threads = []
+        for name in ("crowd 1", "crowd 2", "alone"):
+            threads.append(waiter(share, Work(name), order, name))
+            count = len(threads)
+            wait_until(lambda n=count: share.queued == n, f"{name} waits")
+    for thread in threads:
+        thread.join(DEADLINE_SECONDS)
+    assert share.use("crowd 1") == pytest.approx(share.use("alone"))
+    assert order == ["crowd 1", "crowd 2", "alone"]  # level: in order of arrival
 
 
 def test_lock_holders_that_give_way_never_deadlock_with_their_principals_other_work():
@@ -333,6 +352,7 @@ def test_lock_holders_that_give_way_never_deadlock_with_their_principals_other_w
 
 
 def test_a_turn_for_the_least_used_is_granted_for_whichever_is_least_used_when_it_comes(share, clock):
+    hold(share, clock, "b", 0.0)
     hold(share, clock, "a", 5.0)
     choices = ["a"]
     granted: list[str] = []

@@ -47,6 +47,7 @@ MIN_SLICE_SECONDS = 0.0002  # shorter than any epoch: a slice is then exactly on
 LIGHT_THREADS = 4
 HEAVY_THREADS = 32  # heavy calls waiting for or holding a turn; the web side caps them per principal too
 BUSY_WAIT_SECONDS = 0.001
+FRAMES = "frames:"  # the key a principal's frame building competes for the CPU as (principals hold no colon)
 
 
 @dataclass
@@ -267,28 +268,36 @@ class SessionHost:
                 return  # the rest of its viewers wait for the session's next turn
 
     # ----- training ------------------------------------------------------------------------------
-    def _due(self) -> tuple[list[Session], int]:
-        """The sessions with work for the trainer, and how many of them play: those playing while watched (a
-        slice, then their frames), then those with a viewer waiting for a version it has not seen (frames)."""
-        seen: dict[str, set[int]] = {}  # session id -> the versions its waiting viewers have seen
+    def _due(self) -> tuple[dict[str, Session], int]:
+        """The sessions with work for the trainer, by the key of the turn they compete for, and how many play.
+
+        A session with a viewer waiting for a frame it can be given (the session plays, or has a version that
+        viewer has not seen) competes as ``frames:<principal>``: frame building (with the slice that makes the
+        frame new) is budgeted per principal apart from its other work, so a learner's frames come as soon as
+        asked for, however much CPU others' frames and its own training take. A session that plays with no
+        viewer waiting competes as its principal, for a training slice.
+        """
+        waiting: dict[str, set[int]] = {}  # session id -> the versions its waiting viewers have seen
         for viewer in list(self.viewers.values()):
-            versions = seen.setdefault(viewer.session_id, set())
+            versions = waiting.setdefault(viewer.session_id, set())
             if viewer.waiting:
                 versions.add(viewer.sent_version)
-        playing, waiting = [], []
-        for session_id, versions in seen.items():
+        due, playing = {}, 0
+        for session_id, versions in waiting.items():
             session = self.sessions.get(session_id)
             if session is None:
                 continue
-            if session.status == SessionStatus.playing:
-                playing.append(session)
-            elif versions - {session.version}:
-                waiting.append(session)
-        return playing + waiting, len(playing)
+            plays = session.status == SessionStatus.playing
+            playing += plays
+            if versions and (plays or versions - {session.version}):
+                due[FRAMES + session.principal] = session
+            elif plays:
+                due[session.principal] = session
+        return due, playing
 
-    def _due_principals(self) -> list[str]:
-        """The principals of the due sessions, rotating (the first of equals is served first)."""
-        due = [session.principal for session in self._due()[0]]
+    def _due_keys(self) -> list[str]:
+        """The keys the due sessions compete for, rotating (the first of equals is served first)."""
+        due = list(self._due()[0])
         if not due:
             return due
         self._turn = (self._turn + 1) % len(due)
@@ -317,11 +326,11 @@ class SessionHost:
             return False
         session, busy = None, False
         try:
-            with self.share.turn_for_least_used(self._due_principals, lambda: self._stopping) as principal:
+            with self.share.turn_for_least_used(self._due_keys, lambda: self._stopping) as key:
                 due, playing = self._due()
-                session = next((s for s in due if s.principal == principal), None)
+                session = due.get(key)
                 if session is None:
-                    return True  # deleted meanwhile
+                    return True  # deleted, or served, meanwhile
                 if session.status == SessionStatus.playing:
                     turn = 1.0 / (playing * self.settings.default_fps)
                     busy = not session.play_slice(max(MIN_SLICE_SECONDS, min(self.settings.train_chunk_seconds, turn)))

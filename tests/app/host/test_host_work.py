@@ -12,7 +12,7 @@ from app.core.host_api import Op
 from app.host import snapshot
 from app.host.fair_share import FairShare, Work
 from app.host.frames import decode
-from app.host.host import SessionHost
+from app.host.host import FRAMES, SessionHost
 from app.host.session import Session
 from app.schemas.session import SessionConfig
 from app.schemas.status import JobStatus
@@ -191,18 +191,32 @@ def test_background_jobs_are_capped_per_host(settings):
     assert answer(host, 4)[0]
 
 
-def test_the_trainer_serves_the_least_used_principal_first(settings):
+def served_first(settings, used: dict[str, float]) -> list[int]:
+    """Which viewer (1 on session a, 2 on session b, both waiting) the trainer serves first, after each key in
+    ``used`` has held the CPU for that many (fake) seconds."""
     clock = FakeClock()
     host = make_host(settings, clock, sessions=("a" * 12, "b" * 12))
-    with host.share.turn(Work("a" * 12)):  # principal a has used 5 s lately
-        clock.now += 5
+    for key, seconds in used.items():
+        with host.share.turn(Work(key)):
+            clock.now += seconds
     for viewer_id, session_id in ((1, "a" * 12), (2, "b" * 12)):
         host._dispatch(("watch", viewer_id, session_id))
         host._dispatch(("want", viewer_id, 32, 8))
     served = []
     while host.take_turn():
         served += [m[1] for m in host.connection.sent if m[0] == "frame" and m[1] not in served]
-    assert served == [2, 1]
+    return served
+
+
+def test_the_trainer_serves_the_frames_of_the_principal_whose_frames_used_least_first(settings):
+    assert served_first(settings, {FRAMES + "b" * 12: 0.0, FRAMES + "a" * 12: 5.0}) == [2, 1]
+    assert served_first(settings, {FRAMES + "a" * 12: 0.0, FRAMES + "b" * 12: 5.0}) == [1, 2]
+
+
+def test_frames_are_budgeted_apart_from_the_principals_other_work(settings):
+    """A learner whose training and calls used a lot still gets its frames before another's costly frames."""
+    used = {FRAMES + "a" * 12: 0.0, "a" * 12: 50.0, FRAMES + "b" * 12: 5.0, "b" * 12: 0.0}
+    assert served_first(settings, used) == [1, 2]
 
 
 def test_a_large_view_of_a_large_network_is_built_smaller_to_fit_the_frame_budget(settings):

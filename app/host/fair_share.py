@@ -36,12 +36,19 @@ class PastDeadline(Exception):
 class Work:
     """On whose behalf work runs, until when at most, and how to tell that it is no longer wanted."""
 
-    principal: str
+    principal: str  # whose use it is charged to and ordered by
     deadline: float | None = None  # on the FairShare's clock; None: no deadline (the trainer's slices)
     is_cancelled: Callable[[], bool] = lambda: False
     # Whether it holds something another turn of its principal may wait for (its session's lock): then it
     # must not give way, or that turn would wait for it while it waits for the turn.
     holds_lock: Callable[[], bool] = lambda: False
+    # Whose sessions' locks it may take, when that is not ``principal`` (a principal's frames, budgeted apart).
+    owner: str | None = None
+
+    @property
+    def lock_owner(self) -> str:
+        """The principal whose sessions' locks this work may take."""
+        return self.owner or self.principal
 
     def check(self, now: float) -> None:
         """Raise Cancelled or PastDeadline if the work should stop."""
@@ -63,7 +70,8 @@ class _Waiter:
     wakeup: threading.Condition
     resuming: bool  # it gave way while holding its session's lock: it goes before its principal's other work
     granted: bool = False
-    choices: Callable[[], list[str]] | None = None  # work for whichever of these is least used when its turn comes
+    # Work for whichever of these (key charged, principal whose locks it takes) is least used when its turn comes.
+    choices: Callable[[], list[tuple[str, str]]] | None = None
 
 
 class FairShare:
@@ -136,29 +144,31 @@ class FairShare:
                     self._holder = None
                     self._grant()
 
-    def _next(self, other_than: str | None = None) -> tuple[_Waiter, str] | None:
-        """The waiter whose turn is next, and the principal it would run for."""
+    def _next(self, other_than: str | None = None) -> tuple[_Waiter, str, str] | None:
+        """The waiter whose turn is next, the key it would be charged to, and whose locks it may take (none of
+        ``other_than``'s: the caller holds one of them)."""
         now = self.clock()
         # Work that gave way while holding its session's lock goes before its own principal's other work,
         # which may need that lock.
-        resuming = {waiter.work.principal for waiter in self._waiting if waiter.resuming}
+        resuming = {waiter.work.lock_owner for waiter in self._waiting if waiter.resuming}
         best, best_key = None, None
         for waiter in self._waiting:
             if waiter.choices is not None:
                 excluded = resuming | {other_than}
-                choices = [p for p in waiter.choices() if p not in excluded]
-                for choice in choices:
-                    self._join(choice, now)
-                principal = min(choices, key=lambda p: self._use_now(p, now), default=None)
-                if principal is None:
+                choices = [(key, owner) for key, owner in waiter.choices() if owner not in excluded]
+                for key, _ in choices:
+                    self._join(key, now)
+                chosen = min(choices, key=lambda choice: self._use_now(choice[0], now), default=None)
+                if chosen is None:
                     continue  # nothing of its is due (or may run) now
+                principal, owner = chosen
             else:
-                principal = waiter.work.principal
-                if principal == other_than or (principal in resuming and not waiter.resuming):
+                principal, owner = waiter.work.principal, waiter.work.lock_owner
+                if owner == other_than or (owner in resuming and not waiter.resuming):
                     continue
-            key = (self._use_now(principal, now), waiter.ticket)
-            if best_key is None or key < best_key:
-                best, best_key = (waiter, principal), key
+            order = (self._use_now(principal, now), waiter.ticket)
+            if best_key is None or order < best_key:
+                best, best_key = (waiter, principal, owner), order
         return best
 
     def _grant(self) -> None:
@@ -168,19 +178,21 @@ class FairShare:
         chosen = self._next()
         if chosen is None:
             return
-        waiter, principal = chosen
+        waiter, principal, owner = chosen
         self._waiting.remove(waiter)
         if waiter.choices is not None:
-            waiter.work = replace(waiter.work, principal=principal)
+            waiter.work = replace(waiter.work, principal=principal, owner=owner)
         waiter.granted = True
         self._holder, self._since = waiter.work, self.clock()
         waiter.wakeup.notify()
 
     @contextmanager
-    def turn_for_least_used(self, choices: Callable[[], list[str]], is_cancelled: Callable[[], bool]) -> Iterator[str]:
-        """A turn for whichever of ``choices()`` (principals; asked again whenever a turn is handed on) has used
-        the least when it comes: the principal it was granted for. For the trainer, which serves whichever
-        session is due, so that it never waits in line for one while another, less used, is due."""
+    def turn_for_least_used(self, choices: Callable[[], list[tuple[str, str]]],
+                            is_cancelled: Callable[[], bool]) -> Iterator[str]:
+        """A turn for whichever of ``choices()`` ((key it is charged to, principal whose locks it may take) pairs;
+        asked again whenever a turn is handed on) has used the least when it comes: the key it was granted for.
+        For the trainer, which serves whichever session is due, so that it never waits in line for one while
+        another, less used, is due."""
         if getattr(_held, "turn", None) is not None:
             raise RuntimeError("turn_for_least_used inside a turn")
         with self._lock:
@@ -197,7 +209,7 @@ class FairShare:
                     self._grant()
 
     def _wait_for_turn(self, work: Work, stoppable: bool, resuming: bool,
-                       choices: Callable[[], list[str]] | None = None) -> Work:
+                       choices: Callable[[], list[tuple[str, str]]] | None = None) -> Work:
         """Queue ``work`` and wait until the turn is handed to it (holding ``self._lock``, so that work giving
         way is back in the queue before the turn it gave up is handed on); the work that holds it."""
         waiter = _Waiter(next(self._tickets), work, threading.Condition(self._lock), resuming, choices=choices)
@@ -234,11 +246,11 @@ class FairShare:
             now = self.clock()
             self._charge(now)
             locked = work.holds_lock()
-            waiting = self._next(other_than=work.principal if locked else None)
+            waiting = self._next(other_than=work.lock_owner if locked else None)
             # Give way to one that has used less, or to the principal's own other work (its stream's frames
             # during its long call), so that its pieces of work take turns too.
             if waiting is None or (self._use_now(waiting[1], now) >= self._use_now(work.principal, now)
-                                   and waiting[1] != work.principal):
+                                   and waiting[2] != work.lock_owner):
                 return
             self._holder = None
             self._wait_for_turn(work, stoppable, resuming=locked)
@@ -250,7 +262,7 @@ class FairShare:
             if self._holder is not work:
                 return False
             now = self.clock()
-            waiting = self._next(other_than=work.principal)
+            waiting = self._next(other_than=work.lock_owner)
             return waiting is not None and self._use_now(waiting[1], now) < \
                 self._use_now(work.principal, now) + now - self._since
 

@@ -295,9 +295,10 @@ class SessionHost:
                 due[session.principal] = session
         return due, playing
 
-    def _due_keys(self) -> list[str]:
-        """The keys the due sessions compete for, rotating (the first of equals is served first)."""
-        due = list(self._due()[0])
+    def _due_keys(self) -> list[tuple[str, str]]:
+        """(key, principal) of each due session: the key it competes for and the principal whose session it is
+        (whose lock its turn takes), rotating (the first of equals is served first)."""
+        due = [(key, session.principal) for key, session in self._due()[0].items()]
         if not due:
             return due
         self._turn = (self._turn + 1) % len(due)

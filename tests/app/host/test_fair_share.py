@@ -358,7 +358,7 @@ def test_a_turn_for_the_least_used_is_granted_for_whichever_is_least_used_when_i
     granted: list[str] = []
 
     def trainer():
-        with share.turn_for_least_used(lambda: list(choices), lambda: False) as principal:
+        with share.turn_for_least_used(lambda: [(c, c) for c in choices], lambda: False) as principal:
             granted.append(principal)
 
     with share.turn(Work("holder")):
@@ -376,7 +376,7 @@ def test_a_turn_for_the_least_used_waits_while_nothing_is_possible_and_goes_when
     granted: list[str] = []
 
     def trainer():
-        with share.turn_for_least_used(lambda: list(choices), lambda: False) as principal:
+        with share.turn_for_least_used(lambda: [(c, c) for c in choices], lambda: False) as principal:
             granted.append(principal)
 
     thread = threading.Thread(target=trainer, daemon=True)
@@ -386,3 +386,27 @@ def test_a_turn_for_the_least_used_waits_while_nothing_is_possible_and_goes_when
     share.wake()
     thread.join(DEADLINE_SECONDS)
     assert granted == ["c"] and not share.busy
+
+
+def test_work_chosen_among_principals_never_takes_a_turn_whose_locks_a_resuming_holder_has(share, clock):
+    """A long call of principal p holds its session's lock and gives way to q in the middle of a step; the
+    trainer, waiting to build p's frames (a key of its own, the same session's lock), must wait for p's call to
+    resume and finish the step, not take the turn and then wait for the lock."""
+    order: list[str] = []
+
+    def trainer():
+        with share.turn_for_least_used(lambda: [("frames:p", "p")], lambda: False) as key:
+            order.append(key)
+
+    with share.turn(Work("p", holds_lock=lambda: True)):
+        clock.now += 3.0
+        other = waiter(share, Work("q"), order, "q")
+        wait_until(lambda: share.queued == 1, "q waits")
+        frames = threading.Thread(target=trainer, daemon=True)
+        frames.start()
+        wait_until(lambda: share.queued == 2, "the trainer waits")
+        fair_share.yield_point()  # gives way to q; the frames of p may not go before p resumes
+        order.append("p resumes")
+    other.join(DEADLINE_SECONDS)
+    frames.join(DEADLINE_SECONDS)
+    assert order == ["q", "p resumes", "frames:p"]

@@ -21,6 +21,9 @@ from app.core.host_api import Op
 from app.host.host import SessionHost, run_host
 
 STOP_TIMEOUT_SECONDS = 5
+# A host is one process per core: its NumPy must not start BLAS threads of its own, which would compete with
+# the other hosts for the same cores (measured: a user's frames 2.2x as often under load, docs/performance.md).
+ONE_BLAS_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
 REQUEST_TIMEOUT_SECONDS = 60  # longer than any operation may take (REST training stops at 20 s)
 
 
@@ -54,6 +57,8 @@ class HostClient:
             self._worker = threading.Thread(target=SessionHost(self.settings, theirs).serve, name="nnplay-host",
                                             daemon=True)
         else:
+            for name, value in ONE_BLAS_THREAD.items():  # read by the new process's NumPy as it starts
+                os.environ.setdefault(name, value)
             context = multiprocessing.get_context("spawn")  # no fork of a threaded process
             ours, theirs = context.Pipe()
             self._worker = context.Process(target=run_host, args=(self.settings.model_dump(), theirs),

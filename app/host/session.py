@@ -362,6 +362,10 @@ class Session:
                                      between_steps=None if pause else fair_share.yield_point, pause_when=pause)
             ran = self._record(history)
             self.version += 1
+            if not history.epochs and self._metrics is not None and self._metrics[0] == self.version - 1:
+                # Paused in the middle of an epoch: the metrics of the last epoch's end still stand (measuring
+                # them again for every frame of a slowly training session would cost a pass over all its data).
+                self._metrics = (self.version, self._metrics[1])
             status, message = TRAIN_STATUS[history.status], history.message
             if status == TrainStatus.time_limit:
                 message = f"stopped at the time limit after {len(history.epochs)} epochs"

@@ -199,3 +199,25 @@ def test_statuses_are_enum_members_with_the_old_strings(make):
     assert session.metrics()["status"] is SessionStatus.idle and session.metrics()["status"] == "idle"
     widths = sweep.sweep(session, [1, 2], 2)["results"]
     assert all(row["status"] is TrainStatus.completed and row["status"] == "completed" for row in widths)
+
+
+def test_metrics_are_measured_once_per_change_and_stand_through_a_paused_epoch(make, monkeypatch):
+    session = make(data={"name": "xor", "n_points": 200, "noise": 0.0}, batch_size=1)
+    passes = []
+    real = session.model.evaluate
+    monkeypatch.setattr(session.model, "evaluate", lambda X, y: passes.append(len(X)) or real(X, y))
+    first = session.metrics()
+    assert session.metrics() == first and len(passes) in (1, 2)  # train (and test) set: once
+    measured = len(passes)
+    steps = iter(range(10 ** 6))
+    result = session.train_for(1, seconds=10, within_epoch=False)
+    assert result["epochs_run"] == 1 and session.metrics() != first and len(passes) > measured  # a new epoch
+    measured = len(passes)
+    monkeypatch.setattr(session.model, "fit", lambda *a, **k: session.model.__class__.fit(
+        session.model, *a, **{**k, "pause_when": lambda: next(steps) >= 3}))
+    session.train_for(1, seconds=10, within_epoch=True)  # three steps of an epoch, then paused
+    assert session.model.epoch_in_progress is not None
+    assert session.metrics()["epoch"] == 1 and len(passes) == measured  # not measured again mid-epoch
+    session.set_weight(1, 0, 0, 0.5)  # any other change: measured again
+    session.metrics()
+    assert len(passes) > measured

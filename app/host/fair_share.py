@@ -267,11 +267,16 @@ class FairShare:
                 self._use_now(work.principal, now) + now - self._since
 
     def wake(self) -> None:
-        """Make every waiter look again at whether its work is still wanted (after a session was deleted), and
-        hand a free CPU on (work chosen among principals may have become possible)."""
+        """Make every waiter look again at whether its work is still wanted (after a session was deleted or a job
+        cancelled), and hand a free CPU on."""
         with self._lock:
             for waiter in self._waiting:
                 waiter.wakeup.notify()
+            self._grant()
+
+    def nudge(self) -> None:
+        """Hand a free CPU on: work chosen among principals (the trainer's) may have become possible."""
+        with self._lock:
             self._grant()
 
     @property

@@ -131,6 +131,7 @@ class SessionHost:
                 self.connection.close()  # the web process's reader sees the end: its waiting calls fail as lost
             for session in list(self.sessions.values()):
                 session.close()  # cancels their work (which can no longer answer)
+            self.share.wake()  # work waiting for a turn (the trainer's too) sees that it is no longer wanted
             self._poke()
             self._light.shutdown()
             self._heavy.shutdown()
@@ -176,7 +177,7 @@ class SessionHost:
         """Some session may have become due (or stopped being so): let the trainer look again."""
         with self._changed:
             self._changed.notify_all()
-        self.share.wake()
+        self.share.nudge()
 
     # ----- operations ----------------------------------------------------------------------------
     def _create(self, request_id: int, session_id: str, principal: str, config: dict) -> None:
@@ -228,6 +229,7 @@ class SessionHost:
             if viewer.session_id == session_id:
                 self.viewers.pop(viewer_id, None)
                 self._send(("closed", viewer_id))
+        self.share.wake()  # its work waiting for a turn stops waiting
         self._poke()
 
     # ----- frames --------------------------------------------------------------------------------

@@ -362,7 +362,8 @@ class Session:
                                      between_steps=None if pause else fair_share.yield_point, pause_when=pause)
             ran = self._record(history)
             self.version += 1
-            if not history.epochs and self._metrics is not None and self._metrics[0] == self.version - 1:
+            if history.status == PAUSED and not history.epochs and self._metrics is not None \
+                    and self._metrics[0] == self.version - 1:
                 # Paused in the middle of an epoch: the metrics of the last epoch's end still stand (measuring
                 # them again for every frame of a slowly training session would cost a pass over all its data).
                 self._metrics = (self.version, self._metrics[1])

@@ -175,9 +175,10 @@ async def measure(seconds: float, times: list[float], calls: list, state: dict) 
     answered = [(latency, status) for began, latency, status in calls if began <= end and began + latency >= start]
     waiting = [(end - state["began"], "pending")] if "began" in state else []
     expected = VICTIM_FPS * seconds
+    gap, gap_start = max((b - a, a) for a, b in itertools.pairwise(edges))
     return {"frames": len(edges) - 2, "frames_expected": expected,
             "frames_ratio": round((len(edges) - 2) / expected, 3),
-            "gap_max_seconds": round(max(b - a for a, b in itertools.pairwise(edges)), 3),
+            "gap_max_seconds": round(gap, 3), "gap_max_began_after_seconds": round(gap_start - start, 2),
             "rest": latency_summary([latency for latency, _ in answered + waiting]),
             "rest_statuses": dict(Counter(status for _, status in answered + waiting)),
             "epochs_trained": state.get("epoch", 0) - first_epoch, "window": (start, end)}

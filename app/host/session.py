@@ -328,7 +328,7 @@ class Session:
         try:
             if self.status == SessionStatus.playing:
                 try:
-                    self.train_for(1_000_000, seconds, within_epoch=True)
+                    self.train_for(1_000_000, seconds, within_epoch=True, gives_way=False)
                 except Exception:
                     self.pause()
                     raise
@@ -337,14 +337,15 @@ class Session:
         return True
 
     def train_for(self, epochs: int, seconds: float | None = None, until: dict | None = None,
-                  within_epoch: bool = False) -> dict:
+                  within_epoch: bool = False, gives_way: bool = True) -> dict:
         """Train up to ``epochs`` epochs or ``seconds``, or until every rule of ``until`` (a StopRule's rules)
         holds at the end of an epoch. Returns what happened in this call: epochs_run, status (a TrainStatus),
         message, and history, the epochs it ran (keyed like the session's history).
 
-        ``within_epoch``: the time may run out between two mini-batches (the trainer's slices, which must be
-        short whatever an epoch costs); otherwise it is checked after each epoch, and a long epoch lets other
-        principals' work in between its mini-batches (app/host/fair_share.py)."""
+        ``within_epoch``: the time may run out between two mini-batches (slices must be short whatever an epoch
+        costs); otherwise it is checked after each epoch. ``gives_way``: between mini-batches, other principals'
+        work may go first (app/host/fair_share.py); the trainer's slices, which must never wait in the middle
+        of a turn, do not."""
         with self.lock:
             goal = self._goal(until) if until else None
             if self._diverged:
@@ -359,7 +360,7 @@ class Session:
             pause = (lambda: not out_of_time(0, {})) if within_epoch and deadline is not None else None
             history = self.model.fit(self.X_train, self.y_train, epochs=epochs, batch_size=self.config.batch_size,
                                      validation_data=validation, callback=out_of_time, stop_when=goal,
-                                     between_steps=None if pause else fair_share.yield_point, pause_when=pause)
+                                     between_steps=fair_share.yield_point if gives_way else None, pause_when=pause)
             ran = self._record(history)
             self.version += 1
             if history.status == PAUSED and not history.epochs and self._metrics is not None \

@@ -143,7 +143,8 @@ class Sequential:
             layer.b[...] = 0
         self.epoch = 0
         self.shuffle_rng = np.random.default_rng([self.seed, 1])
-        self.epoch_in_progress = None  # (sample order, next row) of an epoch that fit paused midway
+        # (sample order, next row, weights at its start) of an epoch that fit paused midway
+        self.epoch_in_progress = None
         if self.optimizer is not None:
             self.optimizer.reset()
 

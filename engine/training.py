@@ -132,14 +132,15 @@ def _run_epochs(model, history, X, T, labels, validation, epochs, batch, shuffle
             step(theta, grad)
         else:
             if model.epoch_in_progress is not None:
-                order, first = model.epoch_in_progress
+                order, first, epoch_start = model.epoch_in_progress
+                np.copyto(last_good, epoch_start)  # the weights to restore are those before the epoch began
             else:
                 order, first = (model.shuffle_rng.permutation(n) if shuffle else np.arange(n)), 0
             model.epoch_in_progress = None
             for start in range(first, n, batch):
                 if start > first:
                     if pause_when is not None and pause_when():
-                        model.epoch_in_progress = (order, start)
+                        model.epoch_in_progress = (order, start, last_good.copy())
                         history.status = PAUSED
                         history.message = f"paused in the middle of epoch {model.epoch + 1}"
                         return

@@ -67,7 +67,7 @@ class Settings(BaseSettings):
         1_000_000, ge=1000, description="Numbers one grid or predict answer may hold (resolution^2 x maps)."
     )
     max_frame_values: int = Field(
-        2_000_000, ge=10_000, description="Values one stream frame may compute (grid cells x neurons of its "
+        1_000_000, ge=10_000, description="Values one stream frame may compute (grid cells x neurons of its "
                                           "heatmaps); a larger view of a large network is sent at a lower resolution.",
     )
     max_fps: float = Field(60.0, gt=0, description="Highest frame rate a stream may ask for.")

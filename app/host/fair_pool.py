@@ -31,7 +31,8 @@ class FairPool:
             if self._stopping:
                 return
             self._queues.setdefault(principal, deque()).append((fn, args))
-            if self._idle == 0 and len(self._threads) < self.workers:
+            queued = sum(len(calls) for calls in self._queues.values())
+            if queued > self._idle and len(self._threads) < self.workers:  # idle ones may be spoken for already
                 thread = threading.Thread(target=self._work, name=f"{self.name}-{len(self._threads)}", daemon=True)
                 self._threads.append(thread)
                 thread.start()

@@ -14,12 +14,14 @@ epoch, one frame), however many heavy calls others make; and they share what is 
 """
 
 import itertools
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+log = logging.getLogger("nnplay.host")
 HALF_LIFE_SECONDS = 2.0
 YIELD_EVERY_SECONDS = 0.002  # a turn shorter than this gives way to nobody: checking costs more than it saves
 
@@ -103,10 +105,15 @@ class FairShare:
 
     def _join(self, principal: str, now: float) -> None:
         """A principal new to this CPU (or back after its use decayed away) starts level with the least used of
-        those known, as Linux's fair scheduler starts a new task at the smallest runtime of its queue: at 0, a
-        crowd arriving together would go before everyone already there until it had used as much."""
+        those holding it or waiting for it, as Linux's fair scheduler starts a new task at the smallest runtime
+        of its queue: at 0, a crowd arriving together would go before everyone already there until it had used
+        as much."""
         if principal not in self._use:
-            self._use[principal] = (min((self._use_now(p, now) for p in self._use), default=0.0), now)
+            active = {waiter.work.principal for waiter in self._waiting if waiter.choices is None}
+            if self._holder is not None:
+                active.add(self._holder.principal)
+            floor = min((self._use_now(p, now) for p in active if p in self._use), default=0.0)
+            self._use[principal] = (floor, now)
 
     def _charge(self, now: float) -> None:
         principal = self._holder.principal
@@ -155,7 +162,12 @@ class FairShare:
         for waiter in self._waiting:
             if waiter.choices is not None:
                 excluded = resuming | {other_than}
-                choices = [(key, owner) for key, owner in waiter.choices() if owner not in excluded]
+                try:
+                    offered = waiter.choices()
+                except Exception:  # a bug there must not stop every hand-off of this CPU
+                    log.exception("choosing the trainer's next session failed")
+                    offered = []
+                choices = [(key, owner) for key, owner in offered if owner not in excluded]
                 for key, _ in choices:
                     self._join(key, now)
                 chosen = min(choices, key=lambda choice: self._use_now(choice[0], now), default=None)
@@ -216,24 +228,25 @@ class FairShare:
         if choices is None:
             self._join(work.principal, self.clock())
         self._waiting.append(waiter)
-        self._grant()
-        while not waiter.granted:
-            now = self.clock()
-            if stoppable:
-                try:
+        try:
+            self._grant()
+            while not waiter.granted:
+                now = self.clock()
+                if stoppable:
                     work.check(now)
-                except (Cancelled, PastDeadline):
-                    self._waiting.remove(waiter)
-                    raise
-            # Woken when the turn is handed to it, and by wake(); the deadline needs no one to wake it.
-            waiter.wakeup.wait(None if work.deadline is None else max(0.0, work.deadline - now))
-        if stoppable:
-            try:
+                # Woken when the turn is handed to it, and by wake(); a deadline that can stop it needs no one to
+                # wake it (one that cannot must not make it spin).
+                timeout = max(0.0, work.deadline - now) if stoppable and work.deadline is not None else None
+                waiter.wakeup.wait(timeout)
+            if stoppable:
                 work.check(self.clock())  # it may have been cancelled just before the turn came
-            except (Cancelled, PastDeadline):
+        except BaseException:  # stopped (or a callback failed): leave nothing queued or held behind
+            if waiter.granted:
                 self._holder = None
-                self._grant()
-                raise
+            else:
+                self._waiting.remove(waiter)
+            self._grant()
+            raise
         return waiter.work
 
     def yield_if_due(self, work: Work, stoppable: bool = True) -> None:
@@ -290,6 +303,16 @@ class FairShare:
         """Whether some work holds the CPU or waits for it."""
         with self._lock:
             return self._holder is not None or bool(self._waiting)
+
+
+def holding() -> bool:
+    """Whether this thread holds its turn right now (not while it waits to resume after giving way)."""
+    held = getattr(_held, "turn", None)
+    if held is None:
+        return False
+    share, work = held
+    with share._lock:
+        return share._holder is work
 
 
 def current() -> Work | None:

@@ -5,7 +5,6 @@ the weights is Session's work (Session.set_weights, set_weight, load_model)."""
 import numpy as np
 
 from app.core.errors import SessionError
-from app.host import fair_share
 from app.host.session import Session
 from app.schemas.document import EXPORT_FORMAT, EXPORT_VERSION
 from engine import serialization
@@ -95,7 +94,7 @@ def grid(session: Session, resolution: int) -> dict:
     that overflowed stays inf or NaN here; the route writes it as null)."""
     with session.lock, np.errstate(all="ignore"):
         neuron_grid = session.grid(resolution)
-        maps = neuron_grid.evaluate(session.model, after_layer=fair_share.yield_point)
+        maps = neuron_grid.evaluate(session.model)  # bounded by max_grid_values; never gives way under the lock
         return {
             "resolution": resolution,
             "domain": [list(bounds) for bounds in session.dataset.domain],

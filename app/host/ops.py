@@ -17,7 +17,7 @@ from app.host import lesson_checks as checks
 from app.host.session import HISTORY_KEYS, Session
 from app.schemas.status import TrainStatus
 
-REST_SLICE_SECONDS = 0.05  # how long a REST training call holds the session at a time
+REST_SLICE_SECONDS = 0.02  # how long a REST training call holds the session at a time (a piece others wait for)
 REST_PAUSE_SECONDS = 0.001
 
 
@@ -66,8 +66,10 @@ def train(session: Session, epochs: int, until: dict | None = None) -> dict:
         if left <= 0:
             result = {"status": TrainStatus.time_limit, "message": f"stopped at the time limit after {done} epochs"}
             break
+        # A slice is short however long an epoch is, and gives way to nobody while it holds the session's lock
+        # (light calls on this session would wait for it); between slices, everyone may go first.
         result = session.train_for(epochs - done, seconds=min(REST_SLICE_SECONDS, left), until=until,
-                                   within_epoch=True)  # a slice is short however long an epoch is
+                                   within_epoch=True, gives_way=False)
         done += result["epochs_run"]
         for key in HISTORY_KEYS:
             history[key] += result["history"][key]
@@ -125,10 +127,10 @@ def set_weights(session: Session, layers: list[dict]) -> dict:
 
 def stream_info(session: Session) -> dict:
     """What a new stream's hello message says: the session, its layers and the heatmaps' domain."""
+    described = session.describe()  # not under the lock: its metrics may wait for a turn
     with session.lock:
         layers = [[layer.units, layer.input_dim, layer.activation.name] for layer in session.model.layers]
-        return {"session": session.describe(), "layers": layers,
-                "domain": [list(bounds) for bounds in session.dataset.domain]}
+        return {"session": described, "layers": layers, "domain": [list(bounds) for bounds in session.dataset.domain]}
 
 
 def stream_step(session: Session) -> None:

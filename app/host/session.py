@@ -28,6 +28,7 @@ from engine.training import COMPLETED, DIVERGED, PAUSED, REACHED_GOAL, STOPPED
 # Config fields that change nothing but the optimizer or the batches: applied without any reset.
 LIVE_FIELDS = {"learning_rate", "regularization", "reg_rate", "batch_size", "optimizer"}
 HISTORY_LIMIT = 20_000
+STEP_SLICE_SECONDS = 0.02  # a step's epoch trains in slices this long
 GRID_CACHE_SIZE = 4  # a stream uses two resolutions; more would only be old views
 HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
 # How the engine's fit ended -> how a training call ended (the time box is fit's callback saying stop): the
@@ -178,11 +179,14 @@ class Session:
             self.version += 1
 
     def step(self) -> dict:
-        """Pause and train exactly one epoch; how it ended, as :meth:`train_for` says."""
-        with self.lock:
-            self._playing = False
-            self.version += 1
-            return self.train_for(1)
+        """Pause and train exactly one epoch, as :meth:`train_for` says how it ended. It trains in short slices
+        (an epoch may be long), letting others' work and calls on this session in between."""
+        self.pause()
+        while True:
+            result = self.train_for(1, seconds=STEP_SLICE_SECONDS, within_epoch=True, gives_way=False)
+            if result["epochs_run"] or result["status"] != TrainStatus.time_limit:
+                return result
+            fair_share.checkpoint()  # not holding the lock; stops the step if its session is deleted
 
     def holds_lock(self) -> bool:
         """Whether the calling thread holds this session's lock."""
@@ -279,6 +283,7 @@ class Session:
                 self.model.set_weights(flat)
             except ValueError as exc:
                 raise SessionError("weights.invalid", reason=str(exc)) from None
+            self.model.epoch_in_progress = None  # hand-set weights start their epochs afresh
             self.version += 1
 
     def set_weight(self, layer: int, row: int, col: int | None, value: float) -> None:
@@ -297,6 +302,7 @@ class Session:
                 self.model.set_weight(layer, row, col, value)
             except ValueError as exc:
                 raise SessionError("weights.invalid", reason=str(exc)) from None
+            self.model.epoch_in_progress = None  # hand-set weights start their epochs afresh
             self.version += 1
 
     def load_model(self, model_document: dict) -> None:
@@ -426,7 +432,7 @@ class Session:
         cached = self._metrics
         if cached is not None and cached[0] == self.version:
             return dict(cached[1])
-        needs_turn = fair_share.current() is None and not self.holds_lock()
+        needs_turn = not fair_share.holding() and not self.holds_lock()
         with self.share.turn(Work(self.principal, None, lambda: self.closed)) if needs_turn else nullcontext():
             with self.lock, np.errstate(all="ignore"):
                 train = self.model.evaluate(self.X_train, self.y_train)
@@ -446,11 +452,12 @@ class Session:
 
     def describe(self) -> dict:
         """Id, config, task and current metrics (the body of a session response)."""
+        metrics = self.metrics()  # first: it may wait for a turn, which is never waited for holding the lock
         with self.lock:
             # The user's own points can be large: they are in the export, not in every answer.
             config = self.config.model_dump(exclude={"data": {"points", "csv"}})
             return {"id": self.id, "config": config, "task": self.dataset.task,
-                    "n_classes": self.dataset.n_classes, "features": self.feature_names, "metrics": self.metrics()}
+                    "n_classes": self.dataset.n_classes, "features": self.feature_names, "metrics": metrics}
 
     def data(self) -> dict:
         """The training and test points, for plotting."""

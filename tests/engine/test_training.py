@@ -238,3 +238,21 @@ def test_a_paused_epoch_is_dropped_by_a_reset_and_by_other_data():
     model.fit(X, y, epochs=1, batch_size=10, pause_when=lambda: True)
     X2, y2 = xor_points(n=100, seed=3)
     assert model.fit(X2, y2, epochs=1, batch_size=10).epochs == [1]  # a whole new epoch on the new data
+
+
+def test_divergence_in_a_continued_epoch_restores_the_weights_from_before_that_epoch():
+    X, labels = xor_points(n=200)
+    y = labels.astype(np.float64) * 100.0
+    model = Sequential([Dense(6, "relu", input_dim=2), Dense(1, "linear")], seed=2, dtype="float64")
+    model.compile(loss="squared_error", optimizer="sgd", learning_rate=10.0)
+    before = [w.copy() for w in model.get_weights()]
+    steps = iter(range(10 ** 6))
+    for _ in range(2000):
+        history = model.fit(X, y, epochs=1, batch_size=1, pause_when=lambda: next(steps) % 2 == 1)
+        if history.status == "diverged":
+            break
+    assert history.status == "diverged"
+    assert all(np.isfinite(w).all() for w in model.get_weights())  # not the blown-up weights of mid-epoch
+    assert model.epoch == 0
+    for ours, start in zip(model.get_weights(), before, strict=True):  # it diverged in the first epoch
+        np.testing.assert_array_equal(ours, start)

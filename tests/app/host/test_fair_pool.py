@@ -52,3 +52,19 @@ def test_shutdown_drops_what_is_queued():
     pool.shutdown(wait=True)
     pool.submit("a", ran.append, 2)  # after shutdown: ignored
     assert ran == [] and pool.queued == 0
+
+
+def test_calls_submitted_back_to_back_get_workers_of_their_own():
+    """Two calls queued at once while one worker idles: the second must not wait behind the first."""
+    pool = FairPool(4, "test")
+    warm = threading.Event()
+    pool.submit("x", warm.set)
+    assert warm.wait(DEADLINE_SECONDS)  # one worker now idles
+    release, second_ran = threading.Event(), threading.Event()
+    pool.submit("p", release.wait, DEADLINE_SECONDS)  # takes the idle worker and blocks
+    pool.submit("q", second_ran.set)
+    try:
+        assert second_ran.wait(DEADLINE_SECONDS), "q waited behind p's blocked call"
+    finally:
+        release.set()
+        pool.shutdown(wait=True)

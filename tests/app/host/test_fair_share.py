@@ -291,18 +291,18 @@ def test_least_used_picks_the_first_of_equals(share, clock):
 def test_newcomers_start_level_with_the_least_used_not_at_nothing(share, clock):
     """One user has had the CPU to itself; a crowd arriving together gets no head start over it."""
     hold(share, clock, "alone", 3.0)
+    hold(share, clock, "gone", 0.0)  # known, but idle: not where newcomers start
     order: list[str] = []
-    with share.turn(Work("holder")):
+    with share.turn(Work("alone")):
         threads = []
-        for name in ("crowd 1", "crowd 2", "alone"):
+        for name in ("crowd 1", "crowd 2"):
             threads.append(waiter(share, Work(name), order, name))
             count = len(threads)
             wait_until(lambda n=count: share.queued == n, f"{name} waits")
+        assert share.use("crowd 1") == pytest.approx(3.0) == share.use("crowd 2")
     for thread in threads:
         thread.join(DEADLINE_SECONDS)
-    assert share.use("crowd 1") == pytest.approx(share.use("alone"))
-    assert order == ["crowd 1", "crowd 2", "alone"]  # level: in order of arrival
-
+    assert order == ["crowd 1", "crowd 2"]
 
 def test_lock_holders_that_give_way_never_deadlock_with_their_principals_other_work():
     """A principal's work that holds its session's lock gives way to others in the middle of a step, while the
@@ -410,3 +410,42 @@ def test_work_chosen_among_principals_never_takes_a_turn_whose_locks_a_resuming_
     other.join(DEADLINE_SECONDS)
     frames.join(DEADLINE_SECONDS)
     assert order == ["q", "p resumes", "frames:p"]
+
+
+def test_work_that_gave_way_past_its_deadline_waits_without_spinning(share, clock, monkeypatch):
+    """A step that gave way after its deadline cannot stop (it must finish the step): it waits, not spins."""
+    hold(share, clock, "long", 0.0)
+    granted, release, resumed = threading.Event(), threading.Event(), threading.Event()
+
+    def long_step():
+        with share.turn(Work("long", deadline=clock.now + 1)):
+            clock.now += 3.0  # its deadline has passed, in the middle of a step
+            wait_until(lambda: share.queued == 1, "the short call waits")
+            fair_share.yield_point()  # gives way to it, then waits to go on
+            resumed.set()
+
+    def short_call():
+        with share.turn(Work("short")):
+            granted.set()
+            release.wait(DEADLINE_SECONDS)
+
+    first = threading.Thread(target=long_step, daemon=True)
+    first.start()
+    wait_until(lambda: share.busy, "the long step holds the CPU")
+    second = threading.Thread(target=short_call, daemon=True)
+    second.start()
+    assert granted.wait(DEADLINE_SECONDS)
+    waits = [0]
+    real_wait = threading.Condition.wait
+
+    def counted(self, timeout=None):
+        waits[0] += 1
+        return real_wait(self, timeout)
+
+    monkeypatch.setattr(threading.Condition, "wait", counted)
+    release.wait(0.2)  # the long step waits meanwhile: a spinning one would wait thousands of times
+    monkeypatch.undo()
+    release.set()
+    first.join(DEADLINE_SECONDS)
+    second.join(DEADLINE_SECONDS)
+    assert resumed.is_set() and waits[0] < 20

@@ -80,6 +80,7 @@ def host(settings):
 
 def test_light_calls_are_answered_while_the_cpu_is_held_and_heavy_ones_wait(host):
     sid = "a" * 12
+    host.sessions[sid].metrics()  # measured once per change, in a turn: this version's are known
     with host.share.turn(Work("somebody else")):
         call(host, 1, sid, Op.step)  # heavy: waits for a turn
         wait_for(lambda: host.share.queued == 1, "the step waits for its turn")

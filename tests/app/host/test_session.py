@@ -115,7 +115,7 @@ def test_a_train_call_merges_its_slices_histories(make, monkeypatch):
     session = make()
     real, slices = session.train_for, []
 
-    def short_slice(epochs, seconds=None, until=None, within_epoch=False):  # at most 3 epochs, whatever the clock
+    def short_slice(epochs, seconds=None, until=None, **slicing):  # at most 3 epochs, whatever the clock says
         result = real(min(epochs, 3), None, until)
         slices.append(result["epochs_run"])
         return result

@@ -102,6 +102,7 @@ class SessionHost:
         self.shots: dict[str, Shots] = {}  # by session id: the snapshots its viewers share
         self.share = share or FairShare()  # this host's CPU, in fair turns
         self._shots_lock = threading.Lock()
+        self._jobs_lock = threading.Lock()
         self._send_lock = threading.Lock()
         self._changed = threading.Condition()  # wakes the trainer when some session may have become due
         # Calls wait per principal, served in turn (app/host/fair_pool.py): light ones run at once, heavy ones
@@ -195,8 +196,10 @@ class SessionHost:
             if session is None:
                 raise SessionNotFound(session_id=session_id)
             if op == Op.experiment_start:
-                self._admit_job()
-            if op in HEAVY_OPS:  # its deadline counts from its arrival: waiting for a turn uses it up too
+                with self._jobs_lock:  # the count and the start together, or two calls could pass the cap
+                    self._admit_job()
+                    value = OPS[op](session, *args)
+            elif op in HEAVY_OPS:  # its deadline counts from its arrival: waiting for a turn uses it up too
                 work = Work(session.principal, arrived + self.settings.max_seconds_per_call, lambda: session.closed,
                             session.holds_lock)
                 with self.share.turn(work):
@@ -259,11 +262,12 @@ class SessionHost:
                 version = session.version
                 if not viewer.waiting or version == viewer.sent_version:
                     continue
+                viewer.waiting = False  # a frame that fails is not tried again until the viewer asks again
                 view = snapshot.fitted_view(session, viewer.output_resolution, viewer.neuron_resolution,
                                             self.settings.max_frame_values)
                 shot = self._shots_of(session).get(session, *view)
                 frame = viewer.encoder.encode(shot)  # this viewer's own deltas and byte budget
-                viewer.waiting, viewer.sent_version = False, shot.header["version"]
+                viewer.sent_version = shot.header["version"]
             self._send(("frame", viewer_id, frame))
             work = fair_share.current()
             if work is not None and self.share.should_give_way(work):
@@ -335,9 +339,10 @@ class SessionHost:
                 if session is None:
                     return True  # deleted, or served, meanwhile
                 if session.status == SessionStatus.playing:
-                    turn = 1.0 / (playing * self.settings.default_fps)
+                    turn = 1.0 / (max(1, playing) * self.settings.default_fps)
                     busy = not session.play_slice(max(MIN_SLICE_SECONDS, min(self.settings.train_chunk_seconds, turn)))
-                self._serve_viewers(session)
+                if not busy:  # a light call holds its lock: its frames wait for its next turn, not in this one
+                    self._serve_viewers(session)
         except Cancelled:
             pass  # the host is stopping
         except Exception:  # the session paused itself

@@ -171,12 +171,20 @@ class Session:
         with self.lock:
             self._playing = True
             self.version += 1
+            self._carry_metrics(status=self.status)
 
     def pause(self) -> None:
         """Stop continuous training (after the slice under way, if any)."""
         with self.lock:
             self._playing = False
             self.version += 1
+            self._carry_metrics(status=self.status)
+
+    def _carry_metrics(self, **changed) -> None:
+        """The weights did not change with the version just bumped: the metrics measured for the one before
+        still stand (with ``changed`` fields), if nothing else changed since."""
+        if self._metrics is not None and self._metrics[0] == self.version - 1:
+            self._metrics = (self.version, {**self._metrics[1], **changed})
 
     def step(self) -> dict:
         """Pause and train exactly one epoch, as :meth:`train_for` says how it ended. It trains in short slices
@@ -369,11 +377,18 @@ class Session:
                                      between_steps=fair_share.yield_point if gives_way else None, pause_when=pause)
             ran = self._record(history)
             self.version += 1
-            if history.status == PAUSED and not history.epochs and self._metrics is not None \
-                    and self._metrics[0] == self.version - 1:
+            if history.epochs and history.status != DIVERGED:
+                # The epoch's end measured them on these very weights: no pass over the data again.
+                last = {key: values[-1] for key, values in ran.items()}
+                self._metrics = (self.version, {
+                    "epoch": self.model.epoch, "status": self.status, "message": self.message,
+                    "train_loss": _finite(last["train_loss"]), "test_loss": _finite(last["test_loss"]),
+                    "train_accuracy": last["train_accuracy"], "test_accuracy": last["test_accuracy"],
+                    "n_params": self.model.n_params})
+            elif history.status == PAUSED:
                 # Paused in the middle of an epoch: the metrics of the last epoch's end still stand (measuring
                 # them again for every frame of a slowly training session would cost a pass over all its data).
-                self._metrics = (self.version, self._metrics[1])
+                self._carry_metrics()
             status, message = TRAIN_STATUS[history.status], history.message
             if status == TrainStatus.time_limit:
                 message = f"stopped at the time limit after {len(history.epochs)} epochs"

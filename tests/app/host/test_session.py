@@ -211,8 +211,16 @@ def test_metrics_are_measured_once_per_change_and_stand_through_a_paused_epoch(m
     measured = len(passes)
     steps = iter(range(10 ** 6))
     result = session.train_for(1, seconds=10, within_epoch=False)
-    assert result["epochs_run"] == 1 and session.metrics() != first and len(passes) > measured  # a new epoch
+    after = session.metrics()  # the epoch's end measured them: no pass of their own
+    assert result["epochs_run"] == 1 and after["epoch"] == 1 and len(passes) == measured
+    assert after["train_loss"] == result["history"]["train_loss"][-1]
+    fresh = session.model.evaluate(session.X_train, session.y_train)
+    assert after["train_loss"] == pytest.approx(fresh["loss"], rel=1e-6)
+    assert after["train_accuracy"] == pytest.approx(fresh["accuracy"])
     measured = len(passes)
+    session.play()
+    session.pause()
+    assert session.metrics()["epoch"] == 1 and len(passes) == measured  # the weights did not change
     monkeypatch.setattr(session.model, "fit", lambda *a, **k: session.model.__class__.fit(
         session.model, *a, **{**k, "pause_when": lambda: next(steps) >= 3}))
     session.train_for(1, seconds=10, within_epoch=True)  # three steps of an epoch, then paused

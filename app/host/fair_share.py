@@ -46,6 +46,7 @@ class Work:
     holds_lock: Callable[[], bool] = lambda: False
     # Whose sessions' locks it may take, when that is not ``principal`` (a principal's frames, budgeted apart).
     owner: str | None = None
+    weight: float = 1.0  # each second it holds the CPU counts this many: work that may well wait counts more
 
     @property
     def lock_owner(self) -> str:
@@ -72,8 +73,9 @@ class _Waiter:
     wakeup: threading.Condition
     resuming: bool  # it gave way while holding its session's lock: it goes before its principal's other work
     granted: bool = False
-    # Work for whichever of these (key charged, principal whose locks it takes) is least used when its turn comes.
-    choices: Callable[[], list[tuple[str, str]]] | None = None
+    # Work for whichever of these (key charged, principal whose locks it takes, weight) is least used when its
+    # turn comes.
+    choices: Callable[[], list[tuple[str, str, float]]] | None = None
 
 
 class FairShare:
@@ -117,7 +119,7 @@ class FairShare:
 
     def _charge(self, now: float) -> None:
         principal = self._holder.principal
-        self._use[principal] = (self._use_now(principal, now) + now - self._since, now)
+        self._use[principal] = (self._use_now(principal, now) + (now - self._since) * self._holder.weight, now)
         self._since = now
         if len(self._use) > 4 * (len(self._waiting) + 64):  # forget principals whose use has decayed away
             self._use = {p: u for p, u in self._use.items() if self._use_now(p, now) > 1e-3 or p == principal}
@@ -151,9 +153,9 @@ class FairShare:
                     self._holder = None
                     self._grant()
 
-    def _next(self, other_than: str | None = None) -> tuple[_Waiter, str, str] | None:
-        """The waiter whose turn is next, the key it would be charged to, and whose locks it may take (none of
-        ``other_than``'s: the caller holds one of them)."""
+    def _next(self, other_than: str | None = None) -> tuple[_Waiter, str, str, float] | None:
+        """The waiter whose turn is next, the key it would be charged to, whose locks it may take (none of
+        ``other_than``'s: the caller holds one of them), and its weight."""
         now = self.clock()
         # Work that gave way while holding its session's lock goes before its own principal's other work,
         # which may need that lock.
@@ -167,20 +169,20 @@ class FairShare:
                 except Exception:  # a bug there must not stop every hand-off of this CPU
                     log.exception("choosing the trainer's next session failed")
                     offered = []
-                choices = [(key, owner) for key, owner in offered if owner not in excluded]
-                for key, _ in choices:
+                choices = [choice for choice in offered if choice[1] not in excluded]
+                for key, _, _ in choices:
                     self._join(key, now)
                 chosen = min(choices, key=lambda choice: self._use_now(choice[0], now), default=None)
                 if chosen is None:
                     continue  # nothing of its is due (or may run) now
-                principal, owner = chosen
+                principal, owner, weight = chosen
             else:
-                principal, owner = waiter.work.principal, waiter.work.lock_owner
+                principal, owner, weight = waiter.work.principal, waiter.work.lock_owner, waiter.work.weight
                 if owner == other_than or (owner in resuming and not waiter.resuming):
                     continue
             order = (self._use_now(principal, now), waiter.ticket)
             if best_key is None or order < best_key:
-                best, best_key = (waiter, principal, owner), order
+                best, best_key = (waiter, principal, owner, weight), order
         return best
 
     def _grant(self) -> None:
@@ -190,18 +192,18 @@ class FairShare:
         chosen = self._next()
         if chosen is None:
             return
-        waiter, principal, owner = chosen
+        waiter, principal, owner, weight = chosen
         self._waiting.remove(waiter)
         if waiter.choices is not None:
-            waiter.work = replace(waiter.work, principal=principal, owner=owner)
+            waiter.work = replace(waiter.work, principal=principal, owner=owner, weight=weight)
         waiter.granted = True
         self._holder, self._since = waiter.work, self.clock()
         waiter.wakeup.notify()
 
     @contextmanager
-    def turn_for_least_used(self, choices: Callable[[], list[tuple[str, str]]],
+    def turn_for_least_used(self, choices: Callable[[], list[tuple[str, str, float]]],
                             is_cancelled: Callable[[], bool]) -> Iterator[str]:
-        """A turn for whichever of ``choices()`` ((key it is charged to, principal whose locks it may take) pairs;
+        """A turn for whichever of ``choices()`` ((key it is charged to, principal whose locks it may take, weight);
         asked again whenever a turn is handed on) has used the least when it comes: the key it was granted for.
         For the trainer, which serves whichever session is due, so that it never waits in line for one while
         another, less used, is due."""
@@ -221,7 +223,7 @@ class FairShare:
                     self._grant()
 
     def _wait_for_turn(self, work: Work, stoppable: bool, resuming: bool,
-                       choices: Callable[[], list[tuple[str, str]]] | None = None) -> Work:
+                       choices: Callable[[], list[tuple[str, str, float]]] | None = None) -> Work:
         """Queue ``work`` and wait until the turn is handed to it (holding ``self._lock``, so that work giving
         way is back in the queue before the turn it gave up is handed on); the work that holds it."""
         waiter = _Waiter(next(self._tickets), work, threading.Condition(self._lock), resuming, choices=choices)

@@ -48,6 +48,7 @@ LIGHT_THREADS = 4
 HEAVY_THREADS = 32  # heavy calls waiting for or holding a turn; the web side caps them per principal too
 BUSY_WAIT_SECONDS = 0.001
 FRAMES = "frames:"  # the key a principal's frame building competes for the CPU as (principals hold no colon)
+TRAINING_WEIGHT = 4.0  # a training slice no viewer waits for counts 4 times its time: frames go first
 
 
 @dataclass
@@ -111,6 +112,7 @@ class SessionHost:
         self._heavy = FairPool(HEAVY_THREADS, "nnplay-heavy")
         self._stopping = False
         self._turn = 0
+        self._chosen_from: tuple[dict[str, Session], int] = ({}, 0)  # the due sessions the last choice was made from
 
     # ----- the message loop ----------------------------------------------------------------------
     def serve(self) -> None:
@@ -269,8 +271,9 @@ class SessionHost:
                 frame = viewer.encoder.encode(shot)  # this viewer's own deltas and byte budget
                 viewer.sent_version = shot.header["version"]
             self._send(("frame", viewer_id, frame))
+            more = any(v.waiting and v.session_id == session.id for v in list(self.viewers.values()))
             work = fair_share.current()
-            if work is not None and self.share.should_give_way(work):
+            if more and work is not None and self.share.should_give_way(work):
                 return  # the rest of its viewers wait for the session's next turn
 
     # ----- training ------------------------------------------------------------------------------
@@ -301,10 +304,13 @@ class SessionHost:
                 due[session.principal] = session
         return due, playing
 
-    def _due_keys(self) -> list[tuple[str, str]]:
-        """(key, principal) of each due session: the key it competes for and the principal whose session it is
-        (whose lock its turn takes), rotating (the first of equals is served first)."""
-        due = [(key, session.principal) for key, session in self._due()[0].items()]
+    def _due_keys(self) -> list[tuple[str, str, float]]:
+        """(key, principal, weight) of each due session: the key it competes for, the principal whose session
+        it is (whose lock its turn takes) and how much its time counts (training no one waits for counts
+        TRAINING_WEIGHT times, so that frames someone waits for go first), rotating (the first of equals first)."""
+        self._chosen_from = self._due()  # the turn handed on is for one of these: take_turn reads it from here
+        due = [(key, session.principal, 1.0 if key.startswith(FRAMES) else TRAINING_WEIGHT)
+               for key, session in self._chosen_from[0].items()]
         if not due:
             return due
         self._turn = (self._turn + 1) % len(due)
@@ -316,8 +322,8 @@ class SessionHost:
             with self._changed:
                 while not self._stopping and not self._due()[0]:
                     self._changed.wait(timeout=1.0)
-            if not self._stopping:
-                self.take_turn()
+            while not self._stopping and self.take_turn():
+                pass
 
     def take_turn(self) -> bool:
         """One turn of the trainer: the due session whose principal has used the least when the turn comes
@@ -334,7 +340,7 @@ class SessionHost:
         session, busy = None, False
         try:
             with self.share.turn_for_least_used(self._due_keys, lambda: self._stopping) as key:
-                due, playing = self._due()
+                due, playing = self._chosen_from  # what the key was chosen from, as the turn was handed on
                 session = due.get(key)
                 if session is None:
                     return True  # deleted, or served, meanwhile

@@ -358,7 +358,7 @@ def test_a_turn_for_the_least_used_is_granted_for_whichever_is_least_used_when_i
     granted: list[str] = []
 
     def trainer():
-        with share.turn_for_least_used(lambda: [(c, c) for c in choices], lambda: False) as principal:
+        with share.turn_for_least_used(lambda: [(c, c, 1.0) for c in choices], lambda: False) as principal:
             granted.append(principal)
 
     with share.turn(Work("holder")):
@@ -376,7 +376,7 @@ def test_a_turn_for_the_least_used_waits_while_nothing_is_possible_and_goes_when
     granted: list[str] = []
 
     def trainer():
-        with share.turn_for_least_used(lambda: [(c, c) for c in choices], lambda: False) as principal:
+        with share.turn_for_least_used(lambda: [(c, c, 1.0) for c in choices], lambda: False) as principal:
             granted.append(principal)
 
     thread = threading.Thread(target=trainer, daemon=True)
@@ -395,7 +395,7 @@ def test_work_chosen_among_principals_never_takes_a_turn_whose_locks_a_resuming_
     order: list[str] = []
 
     def trainer():
-        with share.turn_for_least_used(lambda: [("frames:p", "p")], lambda: False) as key:
+        with share.turn_for_least_used(lambda: [("frames:p", "p", 1.0)], lambda: False) as key:
             order.append(key)
 
     with share.turn(Work("p", holds_lock=lambda: True)):
@@ -449,3 +449,11 @@ def test_work_that_gave_way_past_its_deadline_waits_without_spinning(share, cloc
     first.join(DEADLINE_SECONDS)
     second.join(DEADLINE_SECONDS)
     assert resumed.is_set() and waits[0] < 20
+
+
+def test_weighted_work_counts_its_time_that_many_times(share, clock):
+    with share.turn(Work("training", weight=4.0)):
+        clock.now += 0.5
+    hold(share, clock, "frames", 0.5)
+    assert share.use("training") == pytest.approx(2.0 * 0.5 ** (0.5 / share.half_life))
+    assert share.use("frames") == pytest.approx(0.5)

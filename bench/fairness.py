@@ -45,7 +45,6 @@ import contextlib
 import itertools
 import json
 import multiprocessing
-import os
 import statistics
 import threading
 import time
@@ -54,7 +53,7 @@ from collections import Counter
 import httpx
 import websockets
 from load_stream import percentile
-from server import report, running_server
+from server import cpu_seconds, report, running_server
 
 from app.core.config import Settings
 from app.core.figure_limits import (
@@ -104,25 +103,6 @@ def client(base: str, address: str, connections: int = 10) -> httpx.AsyncClient:
     """An HTTP client whose connections leave from ``address``."""
     transport = httpx.AsyncHTTPTransport(local_address=address, limits=httpx.Limits(max_connections=connections))
     return httpx.AsyncClient(base_url=base, transport=transport, timeout=CALL_TIMEOUT_SECONDS)
-
-
-def cpu_seconds(pid: int) -> tuple[float, float]:
-    """CPU seconds of a process, and of its children together (the session hosts), from /proc."""
-    own = children = 0.0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        if int(entry) == pid:
-            own += used
-        elif int(fields[1]) == pid:  # fields[1] is the parent's pid
-            children += used
-    return own, children
 
 
 def latency_summary(latencies: list[float]) -> dict:

@@ -13,34 +13,17 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import statistics
 import time
 
 import httpx
 import websockets
-from server import report, running_server
+from server import cpu_seconds, report, running_server
 
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time of a process and its children (the session hosts), from /proc."""
-    total = 0.0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(entry) == pid or int(fields[1]) == pid:  # fields[1] is the parent's pid
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
 
 
 async def stream(url: str, token: str, fps: float, seconds: float, record: dict) -> None:
@@ -130,11 +113,11 @@ def main() -> None:
         if base is None:
             env = {"NNPLAY_MAX_SESSIONS": "400", "NNPLAY_MAX_SESSIONS_PER_CLIENT": "400"}
             base, process = stack.enter_context(running_server(env))
-        cpu_before = cpu_seconds(process.pid) if process else None
+        cpu_before = sum(cpu_seconds(process.pid)) if process else None
         started = time.monotonic()
         result = asyncio.run(run(base, args))
         if process:
-            result["server_cpu_cores"] = (cpu_seconds(process.pid) - cpu_before) / (time.monotonic() - started)
+            result["server_cpu_cores"] = (sum(cpu_seconds(process.pid)) - cpu_before) / (time.monotonic() - started)
     report(result, args.json)
 
 if __name__ == "__main__":

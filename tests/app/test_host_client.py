@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import time
 
 from app.core.config import Settings
 from app.web.host_client import ONE_BLAS_THREAD, HostClient
@@ -33,8 +34,13 @@ def test_a_host_process_starts_with_one_blas_thread(monkeypatch):
         host = HostClient(settings)
         host.start(asyncio.get_running_loop())
         try:
-            raw = open(f"/proc/{host._worker.pid}/environ", "rb").read().split(b"\0")
-            return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+            deadline = time.monotonic() + 20
+            while True:  # empty while the new process is between fork and exec
+                raw = open(f"/proc/{host._worker.pid}/environ", "rb").read().split(b"\0")
+                env = dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+                if env or time.monotonic() > deadline:
+                    return env
+                await asyncio.sleep(0.01)
         finally:
             await asyncio.to_thread(host.stop)
 

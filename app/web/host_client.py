@@ -39,6 +39,7 @@ class HostClient:
         self.sessions = 0  # how many sessions live here (for placing new ones)
         self._ids = itertools.count(1)
         self._pending: dict[int, asyncio.Future] = {}
+        self._late: dict[int, Callable[[], None]] = {}  # calls nobody waits for any more, still running there
         self._viewers: dict[int, tuple[Callable[[bytes], None], Callable[[], None]]] = {}
         self._send_lock = threading.Lock()
         self._worker = None
@@ -112,17 +113,25 @@ class HostClient:
             except RecursionError:  # a value nested thousands deep (valid JSON) cannot be pickled for the host
                 raise SessionError("request.nesting") from None
 
-    async def _request(self, message: tuple) -> object:
+    async def _request(self, message: tuple, when_answered: Callable[[], None] | None = None) -> object:
+        """Send ``message`` and wait for its result. ``when_answered`` is called once the host has answered (or
+        died), even if the caller stopped waiting before: a call its caller gave up on still runs there."""
         request_id = message[1]
         future = self._loop.create_future()
         self._pending[request_id] = future
         try:
             self._post(message)
             ok, value = await asyncio.wait_for(future, REQUEST_TIMEOUT_SECONDS)
-        except TimeoutError:
-            raise HostUnavailable("host.timeout") from None
+        except (asyncio.CancelledError, TimeoutError) as exc:
+            if when_answered is not None and self._alive:
+                self._late[request_id], when_answered = when_answered, None  # the host still works on it
+            if isinstance(exc, TimeoutError):
+                raise HostUnavailable("host.timeout") from None
+            raise
         finally:
             self._pending.pop(request_id, None)
+            if when_answered is not None:
+                when_answered()
         if ok:
             return value
         raise transported(*value)
@@ -131,9 +140,10 @@ class HostClient:
         """Build a session on this host, its work done on behalf of ``principal``; its description."""
         return await self._request(("create", next(self._ids), session_id, principal, config))
 
-    async def call(self, session_id: str, op: Op, *args) -> object:
-        """Run operation ``op`` (app/core/host_api.py) on a session; its result, or its error raised here."""
-        return await self._request(("call", next(self._ids), session_id, str(op), args))
+    async def call(self, session_id: str, op: Op, *args, when_answered: Callable[[], None] | None = None) -> object:
+        """Run operation ``op`` (app/core/host_api.py) on a session; its result, or its error raised here.
+        ``when_answered``: called once the host has answered, even after the caller stopped waiting."""
+        return await self._request(("call", next(self._ids), session_id, str(op), args), when_answered)
 
     def delete(self, session_id: str) -> None:
         """Drop a session; its viewers get closed."""
@@ -175,6 +185,9 @@ class HostClient:
             future = self._pending.get(message[1])
             if future is not None and not future.done():
                 future.set_result((message[2], message[3]))
+            late = self._late.pop(message[1], None)
+            if late is not None:
+                late()
         elif kind == "frame":
             handlers = self._viewers.get(message[1])
             if handlers is not None:
@@ -195,6 +208,9 @@ class HostClient:
         for future in self._pending.values():
             if not future.done():
                 future.set_result((False, ("HostUnavailable", "host.unavailable", {})))
+        late, self._late = list(self._late.values()), {}
+        for answered in late:  # their host is gone: they will never answer
+            answered()
         for _, on_closed in list(self._viewers.values()):
             on_closed()
         self._viewers.clear()

@@ -208,21 +208,22 @@ class SessionManager:
         routes use ``ops(record)``, which names ``op`` and its arguments. A heavy op counts against its
         principal's cap while it is under way."""
         principal = record.principal
+        answered = None
         if op in HEAVY_OPS:
             if self.heavy_calls.get(principal, 0) >= self.settings.max_heavy_calls:
                 raise LimitReached("limit.heavy_calls", most=self.settings.max_heavy_calls)
             self.heavy_calls[principal] = self.heavy_calls.get(principal, 0) + 1
+
+            def answered() -> None:  # when the host answers, not when the caller stops waiting (it runs on)
+                left = self.heavy_calls.pop(principal) - 1
+                if left:
+                    self.heavy_calls[principal] = left
         try:
-            return await record.host.call(record.id, op, *args)
+            return await record.host.call(record.id, op, *args, when_answered=answered)
         except HostUnavailable:
             if record.id in self.lost:
                 raise SessionNotFound("session.lost", session_id=record.id) from None
             raise
-        finally:
-            if op in HEAVY_OPS:
-                left = self.heavy_calls.pop(principal) - 1
-                if left:
-                    self.heavy_calls[principal] = left
 
     def _forget(self, session_id: str) -> SessionRecord | None:
         with self._lock:

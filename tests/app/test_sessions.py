@@ -1,6 +1,8 @@
 """Sessions over REST: create, read, change, reset, regenerate, delete, and who may do it."""
 
 import asyncio
+import contextlib
+import time
 
 import pytest
 
@@ -250,3 +252,36 @@ def test_heavy_calls_are_capped_per_principal_and_light_ones_are_not(settings):
     assert outcomes[2].params == {"most": 2}
     assert outcomes[3]["epochs_run"] == 5 and outcomes[4]["metrics"]["epoch"] >= 0
     assert after["epochs_run"] == 5 and left == {}
+
+
+def test_a_heavy_call_its_caller_gave_up_on_counts_until_its_host_answers(settings):
+    """A stream that closes in the middle of a step does not free the step's place: it still runs in the host."""
+    slow = SessionConfig.model_validate({"data": {"name": "xor", "n_points": 1000}, "hidden_layers": [8],
+                                        "batch_size": 1})
+
+    async def scenario():
+        manager = SessionManager(settings.model_copy(update={"max_heavy_calls": 1}))
+        manager.start()
+        try:
+            record = manager.records[(await manager.create(slow, "school"))["id"]]
+            call = asyncio.ensure_future(manager.ops(record).train(2000))  # far longer than this test
+            await asyncio.sleep(0)
+            call.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await call
+            counted = dict(manager.heavy_calls)
+            try:
+                await manager.ops(record).step()
+                refused = None
+            except LimitReached as exc:
+                refused = exc.code
+            manager.delete(record.id)  # the host stops the call and answers it
+            deadline = time.monotonic() + 20
+            while manager.heavy_calls and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            return counted, refused, dict(manager.heavy_calls)
+        finally:
+            manager.stop()
+
+    counted, refused, after = run_in_own_loop(scenario())
+    assert list(counted.values()) == [1] and refused == "limit.heavy_calls" and after == {}

@@ -33,9 +33,20 @@ def train_until(page, condition: str, timeout: int = 30000) -> None:
     page.click("#play")
 
 
+def wait_for_result(page, task: int, outcome: str) -> None:
+    """Wait for task ``task``'s result to show ``outcome`` (``passed`` or ``no``); if it does not, fail with what
+    the page shows instead (its result line and any error), so that a slow or refused check says which."""
+    try:
+        page.wait_for_selector(f"#task-{task}-result .{outcome}", timeout=10000)
+    except Exception as exc:
+        shown = page.evaluate(f"""() => [document.querySelector('#task-{task}-result')?.textContent ?? '',
+            ...[...document.querySelectorAll('.error, [role=alert]')].map((e) => e.textContent)].join(' | ')""")
+        raise AssertionError(f"task {task} did not show {outcome!r}; the page shows: {shown!r}") from exc
+
+
 def check_passes(page, task: int, name: str) -> None:
     page.locator(".check").nth(task).click()
-    page.wait_for_selector(f"#task-{task}-result .passed", timeout=10000)
+    wait_for_result(page, task, "passed")
     page.screenshot(path=str(ARTIFACTS / f"lesson-{name}.png"), full_page=True)
     assert page.errors == []
 
@@ -68,7 +79,7 @@ def test_logic_gates_one_neuron_learns_or(lesson):
 def test_more_neurons_close_the_circle(lesson):
     page = lesson("more-neurons")
     page.locator(".check").first.click()
-    page.wait_for_selector("#task-0-result .no", timeout=10000)  # one neuron: not yet
+    wait_for_result(page, 0, "no")  # one neuron: not yet
     grow_first_layer_to(page, 4)
     train_until(page, "parseFloat(document.querySelector('#test_accuracy').textContent) >= 96")
     check_passes(page, 0, "more-neurons")

@@ -53,7 +53,8 @@ from collections import Counter
 import httpx
 import websockets
 from load_stream import percentile
-from server import cpu_seconds, report, running_server
+from processes import cpu_seconds
+from server import report, running_server
 
 from app.core.config import Settings
 from app.core.figure_limits import (

@@ -18,7 +18,8 @@ import time
 
 import httpx
 import websockets
-from server import cpu_seconds, report, running_server
+from processes import cpu_seconds
+from server import report, running_server
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -49,25 +49,6 @@ def running_server(env: dict | None = None, seconds: float = 20, log: str | None
             output.close()
 
 
-def cpu_seconds(pid: int) -> tuple[float, float]:
-    """CPU seconds of a process, and of its children together (the session hosts), from /proc."""
-    own = children = 0.0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        if int(entry) == pid:
-            own += used
-        elif int(fields[1]) == pid:  # fields[1] is the parent's pid
-            children += used
-    return own, children
-
-
 def report(results: dict, path: str | None) -> None:
     """Print the results as JSON, and write them to ``path`` too when given."""
     print(json.dumps(results, indent=2))

@@ -5,7 +5,7 @@ experiment (their services' own constants), are not repeated here: the services 
 code that says which limit, and app/web/api/openapi.py (LIMITS) writes every one of them into the schema.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,8 +18,9 @@ class LayerWeights(BaseModel):
     """One layer's parameters in the chapter's shapes: W (units k x units k-1) and b (units k)."""
 
     model_config = STRICT
-    W: list[list[Float]]
-    b: list[Float]
+    # fail_fast: long lists report their first bad item (see app/schemas/types.py).
+    W: list[Annotated[list[Float], Field(fail_fast=True)]] = Field(..., fail_fast=True)
+    b: list[Float] = Field(..., fail_fast=True)
 
 
 class WeightsIn(BaseModel):
@@ -50,7 +51,7 @@ class PredictRequest(BaseModel):
     """Raw input points (x1, x2), or (x,) for 1-D data."""
 
     model_config = STRICT
-    inputs: list[Point] = Field(..., min_length=1, examples=[[[1, -1], [0, 0]]])
+    inputs: list[Point] = Field(..., min_length=1, examples=[[[1, -1], [0, 0]]], fail_fast=True)
 
 
 class BackpropRequest(BaseModel):

@@ -26,8 +26,9 @@ class UserPoints(BaseModel):
     """Points drawn on the canvas: rows of (x1, x2) (or (x,) in 1-D) and one label or target per row."""
 
     model_config = STRICT
-    X: list[Point] = Field(..., min_length=1, max_length=MAX_USER_POINTS)
-    y: list[Coordinate] = Field(..., min_length=1, max_length=MAX_USER_POINTS,
+    # fail_fast: a long list reports its first bad item, not each of 10,000 (see app/schemas/types.py).
+    X: list[Point] = Field(..., min_length=1, max_length=MAX_USER_POINTS, fail_fast=True)
+    y: list[Coordinate] = Field(..., min_length=1, max_length=MAX_USER_POINTS, fail_fast=True,
                                 description="The class of each point (from 0), or its target value (regression).")
     task: Literal["classification", "regression"] = "classification"
     domain: list[tuple[Float, Float]] | None = Field(

@@ -13,6 +13,10 @@ Query and path parameters arrive as text and keep FastAPI's plain ``int``/``floa
 - ``Coordinate``: a raw input coordinate, within the engine's ±``MAX_COORDINATE``; ``Point``: one to two of
   them, (x1, x2) or (x,) for 1-D data (the session's data decides which).
 - ``Parameter``: a weight or bias typed in by hand, within ±``MAX_PARAMETER``.
+
+Long lists in request bodies (points, predict rows, weight matrices) are ``Field(fail_fast=True)``: they stop at
+their first bad item. Pydantic otherwise reports every bad item, and 10,000 points of strings made 30,000 errors:
+about 150 ms of the event loop to build, format and answer, for one 170 KB request.
 """
 
 from typing import Annotated, Any

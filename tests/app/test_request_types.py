@@ -76,3 +76,22 @@ def test_a_patch_body_is_documented_as_a_config(client, new_session):
     assert document["components"]["schemas"]["SessionConfig"]["additionalProperties"] is False
     sid, headers, _ = new_session(data={"n_points": 40}, hidden_layers=[2])
     assert client.patch(f"/api/sessions/{sid}", json={"no_such_field": 1}, headers=headers).status_code == 422
+
+
+BAD_ROWS = [["a", "b"]] * 1500  # within the test client's 50 KB bodies
+
+
+@pytest.mark.parametrize(("method", "path", "body"), [
+    ("post", "/api/sessions", {"data": {"name": "custom", "points": {"X": BAD_ROWS, "y": ["q"] * 1500}}}),
+    ("post", "{session}/predict", {"inputs": BAD_ROWS}),
+    ("put", "{session}/weights", {"layers": [{"W": [["a"] * 30] * 100, "b": ["x"] * 100}]}),
+])
+def test_a_long_list_of_bad_items_is_refused_by_its_first_bad_item(client, new_session, method, path, body):
+    """10,000 bad points made 30,000 errors, about 150 ms of the event loop for one 170 KB request; a long list
+    stops at its first bad item (Field(fail_fast=True))."""
+    sid, headers, _ = new_session(data={"n_points": 40})
+    response = client.request(method, path.format(session=f"/api/sessions/{sid}"), json=body, headers=headers)
+    assert response.status_code == 422, response.text[:300]
+    problems = response.json()["errors"]
+    assert 1 <= len(problems) <= 3, problems  # each list's first bad item, not one per item
+    assert all(problem["loc"][0] == "body" for problem in problems)

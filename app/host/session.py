@@ -15,9 +15,10 @@ from contextlib import nullcontext
 import numpy as np
 from pydantic import ValidationError
 
+from app.core import data
 from app.core.config import Settings
 from app.core.errors import SessionError, readable
-from app.host import data, fair_share
+from app.host import fair_share
 from app.host.fair_share import FairShare, Work
 from app.schemas.session import MAX_SEED, SessionConfig
 from app.schemas.status import SessionStatus, TrainStatus

@@ -5,7 +5,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from app.host import data
+from app.core import data
 from app.schemas.data import DataPreview
 from app.web.api.routes import datasets
 

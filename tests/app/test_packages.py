@@ -9,7 +9,6 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # The only web modules that may import host code, each with its reason.
 WEB_TO_HOST = {
     "app/web/host_client.py": "starts the host processes (app.host.host)",
-    "app/web/api/routes/datasets.py": "dataset previews are built in the web process (to become a host operation)",
 }
 
 

@@ -1,6 +1,6 @@
 """Dataset previews: the points a data config gives, before any session exists.
 
-Building a preview is CPU work in the web process (until it becomes a host operation): generating up to
+Building a preview is CPU work in the web process (app/core/data.py, shared with the hosts): generating up to
 max_points points, or reading up to max_points of the user's own points or CSV rows (measured: 5,000 drawn points
 120 ms, 5,000 CSV rows 70 ms, 5,000 generated ones 3 to 5 ms). So it runs in a worker thread, never on the event
 loop, the answer's validation and serialization with it; and at most PREVIEW_THREADS previews at once, so that a
@@ -11,8 +11,8 @@ import anyio
 from fastapi import APIRouter, Request, Response
 from pydantic import TypeAdapter
 
+from app.core import data
 from app.core.config import Settings
-from app.host import data
 from app.schemas.data import DataPreview
 from app.schemas.session import DataConfig
 from app.web.api.responses import BODY_ERRORS

@@ -1,4 +1,5 @@
-"""Building a session's data from its DataConfig: a generated set or the user's points, then the split."""
+"""Building a session's data from its DataConfig: a generated set or the user's points, then the split. Shared:
+the hosts build their sessions' data with it, and the web process its dataset previews (in a worker thread)."""
 
 from app.core.config import Settings
 from app.core.errors import SessionError

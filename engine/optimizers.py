@@ -40,9 +40,28 @@ class Optimizer:
     def reset(self) -> None:
         """Forget any state (velocities, moments, step count)."""
 
+    def state(self) -> dict[str, Array]:
+        """A copy of what the optimizer has learned so far (momentum's velocity, Adam's moments and step count),
+        as named arrays: what a checkpoint must keep so that training goes on exactly where it stopped. Empty
+        for plain SGD and before the first step."""
+        return {}
+
+    def load_state(self, state: dict[str, Array], n_params: int) -> None:
+        """Take a :meth:`state` back for a model of ``n_params`` parameters; ValueError if it does not fit."""
+        if state:
+            raise ValueError(f"{self.name} keeps no state, got {sorted(state)}")
+
     def config(self) -> dict:
         """The hyper-parameters, JSON friendly (for serialization)."""
         return {"learning_rate": self.learning_rate}
+
+
+def _vector(state: dict[str, Array], key: str, n_params: int) -> Array:
+    """``state[key]`` as a finite float vector of ``n_params`` values (a copy), or ValueError."""
+    value = np.asarray(state[key])
+    if value.shape != (n_params,) or value.dtype.kind != "f" or not np.isfinite(value).all():
+        raise ValueError(f"optimizer state {key!r} must be {n_params} finite numbers, got {value.dtype} {value.shape}")
+    return value.copy()
 
 
 class SGD(Optimizer):
@@ -76,6 +95,14 @@ class Momentum(Optimizer):
 
     def reset(self) -> None:
         self._velocity = None
+
+    def state(self) -> dict[str, Array]:
+        return {} if self._velocity is None else {"velocity": self._velocity.copy()}
+
+    def load_state(self, state: dict[str, Array], n_params: int) -> None:
+        if set(state) - {"velocity"}:
+            raise ValueError(f"momentum keeps only its velocity, got {sorted(state)}")
+        self._velocity = _vector(state, "velocity", n_params) if state else None
 
     def config(self) -> dict:
         return {"learning_rate": self.learning_rate, "momentum": self.momentum}
@@ -123,6 +150,22 @@ class Adam(Optimizer):
         np.divide(m, s, out=s)
         s *= self._learning_rate / bias1         # alpha m_hat / (sqrt(v_hat) + eps)
         theta -= s
+
+    def state(self) -> dict[str, Array]:
+        if self._m is None:
+            return {}
+        return {"m": self._m.copy(), "v": self._v.copy(), "t": np.array(self._t)}
+
+    def load_state(self, state: dict[str, Array], n_params: int) -> None:
+        if not state:
+            self.reset()
+            return
+        if set(state) != {"m", "v", "t"}:
+            raise ValueError(f"adam keeps m, v and t, got {sorted(state)}")
+        m, v, t = _vector(state, "m", n_params), _vector(state, "v", n_params), np.asarray(state["t"])
+        if t.shape != () or t.dtype.kind not in "iu" or t < 1 or (v < 0).any() or m.dtype != v.dtype:
+            raise ValueError("adam's state must have t >= 1 steps and v >= 0, m and v of one type")
+        self._m, self._v, self._scratch, self._t = m, v, np.empty_like(m), int(t)
 
     def config(self) -> dict:
         return {"learning_rate": self.learning_rate, "beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon}

@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await asyncio.sleep(EVICTION_PERIOD_SECONDS)
                 try:
                     app.state.sessions.evict_idle()
+                    await app.state.sessions.purge_expired()
                 except Exception:  # eviction must go on whatever one round met
                     log.exception("evicting idle sessions failed")
 

@@ -13,6 +13,19 @@ import httpx
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _data_dir_of_the_run(tmp_path_factory):
+    """Servers started for a whole module store their sessions in a folder of this test run, never in the
+    working directory's nnplay-data/."""
+    os.environ["NNPLAY_DATA_DIR"] = str(tmp_path_factory.mktemp("nnplay-data"))
+
+
+@pytest.fixture(autouse=True)
+def _data_dir_of_the_test(tmp_path, monkeypatch):
+    """Each test's own store (the caps on stored sessions count per store), unless it sets another."""
+    monkeypatch.setenv("NNPLAY_DATA_DIR", str(tmp_path / "nnplay-data"))
+
+
 def free_port() -> int:
     """A TCP port nothing listens on right now, on loopback."""
     with socket.socket() as sock:

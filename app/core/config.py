@@ -2,6 +2,7 @@
 
 import os
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,22 @@ class Settings(BaseSettings):
     max_sessions: int = Field(500, ge=1, description="Live sessions on this server at most.")
     max_sessions_per_client: int = Field(20, ge=1, description="Live sessions one client address may hold.")
     session_idle_seconds: float = Field(1800, gt=0, description="A session untouched this long is evicted.")
+
+    # Where sessions are kept (docs/hosting.md "Data")
+    data_dir: Path = Field(Path("nnplay-data"), description="Folder of the embedded SQLite database "
+                           "(nnplay.sqlite3), created on first start; relative to the working directory.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the store, e.g. postgresql+psycopg://user:password@host/nnplay; "
+                          "default: SQLite in data_dir.",
+    )
+    checkpoint_seconds: float = Field(5.0, gt=0, description="A playing session is checkpointed this often.")
+    retention_days: float = Field(30, gt=0, description="A stored session unused this long is removed.")
+    max_stored_sessions: int = Field(20_000, ge=1, description="Sessions kept in the store at most (live or not): "
+                                     "44 KB to 264 KB each (docs/hosting.md), so 0.9 to 5.3 GB of disk.")
+    max_stored_sessions_per_client: int = Field(
+        200, ge=1, description="Stored sessions one client address may own; more get 429 until some are deleted "
+                               "or expire.",
+    )
 
     # Sizes a config may ask for
     max_points: int = Field(5000, ge=4, description="Points in a session's dataset at most.")

@@ -30,15 +30,29 @@ MESSAGES: dict[str, dict[str, str]] = {
     # Who may use a session
     "session.not_found": {"en": "no session {session_id!r} (it was deleted, or it expired after inactivity)",
                           "zh": "找不到网络 {session_id}（已删除，或长时间未使用已过期）"},
-    "session.lost": {"en": "the server lost session {session_id!r} when its training process stopped; "
-                            "create a new one (reload the page)",
+    "session.lost": {"en": "the server lost session {session_id!r} when its training process stopped before it "
+                            "was first saved; create a new one (reload the page)",
                      "zh": "训练进程意外停止，服务器丢失了网络 {session_id}；请新建一个（刷新页面）"},
+    "session.restarting": {"en": "the training process of session {session_id!r} stopped; reconnecting continues "
+                                 "it from its last checkpoint",
+                           "zh": "网络 {session_id} 的训练进程停止了；重新连接后将从最近一次保存处继续"},
+    "session.unreadable": {"en": "session {session_id!r} is stored but cannot be read back ({reason}); create a new "
+                                 "one (reload the page)",
+                           "zh": "网络 {session_id} 已保存，但无法读取（{reason}）；请新建一个（刷新页面）"},
+    "store.unavailable": {"en": "the server cannot reach its database just now ({reason}); try again in a moment",
+                          "zh": "服务器暂时无法访问它的数据库（{reason}）；请稍后再试"},
     "auth.missing": {"en": "this call needs the session's token (Authorization: Bearer <token>)",
                      "zh": "这个操作需要网络的令牌（Authorization: Bearer <token>）"},
     "auth.wrong": {"en": "this token does not belong to this session", "zh": "这个令牌不属于这个网络"},
     # Limits
     "limit.server_sessions": {"en": "the server holds its maximum of {most} sessions; try again later",
                               "zh": "这台机器上的网络已达上限（{most} 个），请稍后再试"},
+    "limit.stored_sessions": {"en": "the server stores its maximum of {most} sessions; try again later",
+                              "zh": "服务器保存的网络已达上限（{most} 个），请稍后再试"},
+    "limit.stored_client_sessions": {
+        "en": "you already have {count} stored sessions, the most one client may keep; delete some first "
+              "(or ask whoever runs the server to raise NNPLAY_MAX_STORED_SESSIONS_PER_CLIENT)",
+        "zh": "你已经保存了 {count} 个网络，达到每个用户的上限；请先删除一些"},
     "limit.client_sessions": {
         "en": "you already have {count} sessions, the most one client may hold; delete one first "
               "(or ask whoever runs the server to raise NNPLAY_MAX_SESSIONS_PER_CLIENT)",

@@ -5,9 +5,11 @@ pickled tuples. It runs in a worker *process* (one per core, so that training an
 every core despite the GIL) or, for tests and tiny setups, in a thread of the web process: the same
 code either way.
 
-Messages in:  ("create", request_id, session_id, principal, config_dict)
+Messages in:  ("create", request_id, session_id, principal, config_dict, token_hash, owner)
+              ("restore", request_id, session_id)               # from its checkpoint in the store
               ("call", request_id, session_id, op, args)       op: an Op name (app/core/host_api.py)
-              ("delete", session_id)
+              ("delete", session_id)                           # and its stored data
+              ("unload", request_id, session_id)               # checkpoint written, then out of memory (idle)
               ("watch", viewer_id, session_id) / ("unwatch", viewer_id)
               ("want", viewer_id, output_resolution, neuron_resolution)  # the viewer is ready for a frame
               ("stop",)
@@ -21,6 +23,11 @@ operations (app/core/host_api.py HEAVY_OPS) each on a thread of their own, withi
 experiments on theirs; and the *trainer*, one thread that gives the due sessions (playing and watched, or with
 a viewer waiting for a frame of a newer version) a training slice and their frames, always taking the due
 session whose principal has used the least. Deleting a session cancels all of its work at once.
+
+Checkpoints (app/host/stored_session.py, written by the store's CheckpointWriter thread, never in a slice or
+the message loop): on creation, after every call that changed a session (config, weights, import, reset, pause,
+training), every ``checkpoint_seconds`` while it plays, before it leaves memory, and for every session when the
+host stops (training paused first).
 """
 
 import logging
@@ -33,7 +40,7 @@ from dataclasses import dataclass, field
 from app.core.config import Settings
 from app.core.errors import AppError, LimitReached, SessionNotFound, TimeLimit
 from app.core.host_api import HEAVY_OPS, Op
-from app.host import fair_share, snapshot
+from app.host import fair_share, snapshot, stored_session
 from app.host.fair_pool import FairPool
 from app.host.fair_share import Cancelled, FairShare, PastDeadline, Work
 from app.host.frames import FrameEncoder, Snapshot
@@ -41,6 +48,9 @@ from app.host.ops import OPS
 from app.host.session import Session
 from app.schemas.session import SessionConfig
 from app.schemas.status import SessionStatus
+from app.store import database
+from app.store.sessions import SessionStore
+from app.store.writer import CheckpointWriter
 
 log = logging.getLogger("nnplay.host")
 MIN_SLICE_SECONDS = 0.0002  # shorter than any epoch: a slice is then exactly one epoch
@@ -49,6 +59,8 @@ HEAVY_THREADS = 32  # heavy calls waiting for or holding a turn; the web side ca
 BUSY_WAIT_SECONDS = 0.001
 FRAMES = "frames:"  # the key a principal's frame building competes for the CPU as (principals hold no colon)
 TRAINING_WEIGHT = 4.0  # a training slice no viewer waits for counts 4 times its time: frames go first
+UNLOAD_WRITE_SECONDS = 10.0  # an idle session leaving memory waits this long at most for its checkpoint
+FINAL_WRITE_SECONDS = 3.0  # a stopping host's last checkpoints must be written within this (STOP_TIMEOUT is 5 s)
 
 
 @dataclass
@@ -95,8 +107,15 @@ class Shots:
 class SessionHost:
     """Serves one connection until it closes or says stop."""
 
-    def __init__(self, settings: Settings, connection, share: FairShare | None = None):
+    def __init__(self, settings: Settings, connection, share: FairShare | None = None,
+                 store: SessionStore | None = None):
         self.settings = settings
+        if store is None:  # its own connection; the schema as the web process left it (upgraded if need be)
+            store = SessionStore(database.connect(settings), time.time)
+            database.upgrade(store.engine)
+        self.store = store
+        self.writer = CheckpointWriter(self.store)
+        self._saved_at: dict[str, float] = {}  # session id -> when its last checkpoint was taken (monotonic)
         self.connection = connection
         self.sessions: dict[str, Session] = {}
         self.viewers: dict[int, Viewer] = {}
@@ -129,6 +148,7 @@ class SessionHost:
                     break
                 self._dispatch(message)
         finally:
+            self._checkpoint_all()
             self._stopping = True
             with self._send_lock:
                 self.connection.close()  # the web process's reader sees the end: its waiting calls fail as lost
@@ -149,8 +169,13 @@ class SessionHost:
             pool.submit(principal, self._call, request_id, session_id, op, args, self.share.clock())
         elif kind == "create":
             self._light.submit(message[3], self._create, *message[1:])
+        elif kind == "restore":
+            self._light.submit(message[2], self._restore, *message[1:])
         elif kind == "delete":
             self._delete(message[1])
+            self.writer.delete(message[1])
+        elif kind == "unload":
+            self._light.submit(message[2], self._unload, *message[1:])
         elif kind == "watch":
             _, viewer_id, session_id = message
             self.viewers[viewer_id] = Viewer(session_id, FrameEncoder(self.settings.stream_bytes_per_second))
@@ -183,13 +208,63 @@ class SessionHost:
         self.share.nudge()
 
     # ----- operations ----------------------------------------------------------------------------
-    def _create(self, request_id: int, session_id: str, principal: str, config: dict) -> None:
+    def _create(self, request_id: int, session_id: str, principal: str, config: dict, token_hash: str,
+                owner: str) -> None:
         try:
             session = Session(session_id, principal, SessionConfig.model_validate(config), self.settings, self.share)
+            self.writer.create(stored_session.capture(session), token_hash, owner)
+            self._saved_at[session_id] = time.monotonic()
             self.sessions[session_id] = session
             self._send(("result", request_id, True, session.describe()))
         except Exception as exc:  # never leave the caller waiting
             self._send(("result", request_id, False, _reported(exc, "creating a session")))
+
+    def _restore(self, request_id: int, session_id: str) -> None:
+        """Bring a stored session back into memory from its checkpoint (read here, on a pool thread)."""
+        try:
+            session = self.sessions.get(session_id)
+            if session is None:
+                stored = self.store.load(session_id)
+                if stored is None:
+                    raise SessionNotFound(session_id=session_id)
+                session = stored_session.revive(stored, self.settings, self.share)
+                self._saved_at[session_id] = time.monotonic()
+                self.sessions.setdefault(session_id, session)
+            self._send(("result", request_id, True, self.sessions[session_id].describe()))
+        except Exception as exc:
+            self._send(("result", request_id, False, _reported(exc, "restoring a session")))
+
+    def _unload(self, request_id: int, session_id: str) -> None:
+        """Out of memory, once its checkpoint is written (so that any host can bring it back as it was)."""
+        session = self.sessions.get(session_id)
+        written = True
+        if session is not None:
+            self._checkpoint(session, force=True)
+            written = self.writer.flush_one(session_id, UNLOAD_WRITE_SECONDS)
+        self._delete(session_id)
+        self._send(("result", request_id, True, written))
+
+    # ----- checkpoints ----------------------------------------------------------------------------
+    def _checkpoint(self, session: Session, force: bool = False) -> None:
+        """Hand the session's checkpoint to the writer: if ``force``, or if it plays and its last one is
+        ``checkpoint_seconds`` old."""
+        now = time.monotonic()
+        if session.closed or not (force or now - self._saved_at.get(session.id, 0) >= self.settings.checkpoint_seconds):
+            return
+        self._saved_at[session.id] = now
+        try:
+            self.writer.save(stored_session.capture(session))
+        except Exception:
+            log.exception("taking a checkpoint of session %s failed", session.id)
+
+    def _checkpoint_all(self) -> None:
+        """The host stops: pause every session, checkpoint it, and write everything (within a bound)."""
+        for session in list(self.sessions.values()):
+            if not session.closed:
+                session.pause()
+                self._checkpoint(session, force=True)
+        if not self.writer.close(FINAL_WRITE_SECONDS):
+            log.error("the last checkpoints were not all written before the host stopped: %s", self.writer.status())
 
     def _call(self, request_id: int, session_id: str, op: str, args: tuple, arrived: float) -> None:
         session = self.sessions.get(session_id)
@@ -218,6 +293,7 @@ class SessionHost:
             reply = ("result", request_id, False, _reported(exc, f"operation {op}"))
         self._send(reply)
         if session is not None and session.version != before:
+            self._checkpoint(session, force=True)  # a change the user made (or training they asked for)
             self._poke()  # its viewers are due a frame, or it started playing
 
     def _admit_job(self) -> None:
@@ -226,6 +302,7 @@ class SessionHost:
             raise LimitReached("limit.jobs", most=self.settings.max_jobs)
 
     def _delete(self, session_id: str) -> None:
+        self._saved_at.pop(session_id, None)
         session = self.sessions.pop(session_id, None)
         if session is not None:
             session.close()  # its calls, slices and jobs stop at their next checkpoint, or at once if waiting
@@ -347,6 +424,8 @@ class SessionHost:
                 if session.status == SessionStatus.playing:
                     turn = 1.0 / (max(1, playing) * self.settings.default_fps)
                     busy = not session.play_slice(max(MIN_SLICE_SECONDS, min(self.settings.train_chunk_seconds, turn)))
+                    if not busy:
+                        self._checkpoint(session)  # if its last checkpoint is checkpoint_seconds old
                 if not busy:  # a light call holds its lock: its frames wait for its next turn, not in this one
                     self._serve_viewers(session)
         except Cancelled:

@@ -22,7 +22,7 @@ from app.host import fair_share
 from app.host.fair_share import FairShare, Work
 from app.schemas.session import MAX_SEED, SessionConfig
 from app.schemas.status import SessionStatus, TrainStatus
-from engine import Dense, Sequential, features, losses, serialization
+from engine import Dense, Sequential, checkpoint, features, losses, serialization
 from engine.grid import NeuronGrid
 from engine.training import COMPLETED, DIVERGED, PAUSED, REACHED_GOAL, STOPPED
 
@@ -59,6 +59,7 @@ class Session:
         self._playing = False  # the learner pressed play (a diverged session still does not train)
         self._diverged = False  # training stopped on a non-finite loss; the message says so
         self.closed = False  # set when deleted or evicted
+        self.restored_epoch: int | None = None  # the epoch it came back at from the store, if it did
         self.message = ""
         self._grids: dict[int, NeuronGrid] = {}
         self.config = self._checked(config)
@@ -329,6 +330,16 @@ class Session:
             self.model.set_weights(model.get_weights())
             self.model.epoch = model.epoch
             self.model.epoch_in_progress = None
+            self.version += 1
+
+    def restore(self, model_state: bytes, history: dict[str, list], diverged: bool) -> None:
+        """Take a checkpoint's training state and history (app/host/stored_session.py), paused."""
+        with self.lock:
+            checkpoint.restore(self.model, model_state)
+            self.history = history
+            self._playing, self._diverged = False, diverged
+            self.message = "training diverged before the restart: reset, or lower the learning rate" if diverged else ""
+            self.restored_epoch = self.model.epoch
             self.version += 1
 
     def play_slice(self, seconds: float) -> bool:

@@ -136,9 +136,14 @@ class HostClient:
             return value
         raise transported(*value)
 
-    async def create(self, session_id: str, principal: str, config: dict) -> dict:
-        """Build a session on this host, its work done on behalf of ``principal``; its description."""
-        return await self._request(("create", next(self._ids), session_id, principal, config))
+    async def create(self, session_id: str, principal: str, config: dict, token_hash: str, owner: str) -> dict:
+        """Build a session on this host, its work done on behalf of ``principal``, and store it (with its
+        token's hash and its owner); its description."""
+        return await self._request(("create", next(self._ids), session_id, principal, config, token_hash, owner))
+
+    async def restore(self, session_id: str) -> dict:
+        """Bring a stored session back into this host from its checkpoint; its description."""
+        return await self._request(("restore", next(self._ids), session_id))
 
     async def call(self, session_id: str, op: Op, *args, when_answered: Callable[[], None] | None = None) -> object:
         """Run operation ``op`` (app/core/host_api.py) on a session; its result, or its error raised here.
@@ -146,8 +151,13 @@ class HostClient:
         return await self._request(("call", next(self._ids), session_id, str(op), args), when_answered)
 
     def delete(self, session_id: str) -> None:
-        """Drop a session; its viewers get closed."""
+        """Drop a session and its stored data; its viewers get closed."""
         self._post(("delete", session_id))
+
+    async def unload(self, session_id: str) -> bool:
+        """Checkpoint a session and drop it from memory; it stays in the store. Whether the checkpoint was
+        written (the host waits for it, within a bound)."""
+        return await self._request(("unload", next(self._ids), session_id))
 
     def watch(self, viewer_id: int, session_id: str, on_frame: Callable[[bytes], None],
               on_closed: Callable[[], None]) -> None:

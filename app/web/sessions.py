@@ -26,10 +26,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from app.core.config import Settings
 from app.core.errors import Forbidden, HostUnavailable, LimitReached, NotAuthenticated, SessionNotFound
 from app.core.host_api import HEAVY_OPS, Op, RemoteOps
 from app.schemas.session import SessionConfig
+from app.store import database
+from app.store.sessions import SessionStore, token_hash
 from app.web.host_client import HostClient
 
 log = logging.getLogger("nnplay.sessions")
@@ -65,9 +69,13 @@ class SessionRecord:
 class SessionManager:
     """Creates, finds, authorizes, routes, deletes and evicts sessions."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic,
+                 wall_clock: Callable[[], float] = time.time):
         self.settings = settings
         self.clock = clock  # seconds; injected by tests so that idleness never depends on the real time
+        self.store = SessionStore(database.connect(settings), wall_clock)
+        self._restoring: dict[str, asyncio.Future] = {}  # session id -> its restore under way
+        self._unloading: dict[str, asyncio.Future] = {}  # session id -> its last checkpoint being written
         self.records: dict[str, SessionRecord] = {}
         self.lost: OrderedDict[str, None] = OrderedDict()  # ids of sessions lost with their host, oldest first
         self._lock = threading.Lock()
@@ -82,7 +90,10 @@ class SessionManager:
         return HostClient(self.settings, in_process=self.settings.workers == 0, on_death=self._host_died)
 
     def start(self) -> None:
-        """Start the hosts (from the running event loop)."""
+        """Bring the store's schema up to date, then start the hosts (from the running event loop, before it
+        serves anything: nothing waits for it)."""
+        database.upgrade(self.store.engine)
+        self._loop = asyncio.get_running_loop()
         for host in self.hosts:
             host.start()
 
@@ -145,9 +156,23 @@ class SessionManager:
     def __len__(self) -> int:
         return len(self.records)
 
+    async def _stored(self, read: Callable, *args):
+        """A blocking store read or write, off the event loop; 503 ``store.unavailable`` if the database fails."""
+        try:
+            return await asyncio.to_thread(read, *args)
+        except SQLAlchemyError as exc:
+            log.error("the store failed: %s", exc)
+            raise HostUnavailable("store.unavailable", reason=type(exc).__name__) from None
+
     async def create(self, config: SessionConfig, owner: str) -> dict:
-        """A new session for client ``owner`` on the least loaded host; its description and token."""
+        """A new session for client ``owner`` on the least loaded host, stored; its description and token."""
         self.evict_idle()
+        stored, _ = await self._stored(self.store.count)
+        if stored >= self.settings.max_stored_sessions:
+            raise LimitReached("limit.stored_sessions", most=self.settings.max_stored_sessions)
+        owned, _ = await self._stored(self.store.count, owner)
+        if owned >= self.settings.max_stored_sessions_per_client:
+            raise LimitReached("limit.stored_client_sessions", count=owned)
         with self._lock:
             if len(self.records) >= self.settings.max_sessions:
                 raise LimitReached("limit.server_sessions", most=self.settings.max_sessions)
@@ -162,7 +187,8 @@ class SessionManager:
             self.records[record.id] = record  # reserved now, so that concurrent creates count it
             record.host.sessions += 1
         try:
-            described = await record.host.create(record.id, record.principal, config.model_dump())
+            described = await record.host.create(record.id, record.principal, config.model_dump(),
+                                                 token_hash(record.token), owner)
         except BaseException:
             self.delete(record.id)  # also on the host, in case it built the session after we gave up
             raise
@@ -184,8 +210,59 @@ class SessionManager:
             raise
         return {**described, "token": created["token"]}
 
+    async def find(self, session_id: str, token: str | None) -> SessionRecord:
+        """The record of ``session_id`` if ``token`` is its token, brought back from the store onto a host if
+        it is not in memory (idle, or the server restarted); raises otherwise. Marks it as used."""
+        if session_id in self.records:
+            return self.authorize(session_id, token)
+        unloading = self._unloading.get(session_id)
+        if unloading is not None:
+            await asyncio.shield(unloading)  # its newest checkpoint first
+        row = await self._stored(self.store.find, session_id)
+        if row is None:
+            return self.authorize(session_id, token)  # not found, or lost
+        if not token:
+            raise NotAuthenticated()
+        if not secrets.compare_digest(token_hash(token).encode(), row.token_hash.encode()):
+            raise Forbidden()
+        waiting = self._restoring.get(session_id)
+        if waiting is None:  # the first asker restores it; others wait for that
+            waiting = self._restoring[session_id] = asyncio.get_running_loop().create_future()
+            try:
+                await self._restore(row.id, token, row.owner)
+                waiting.set_result(None)
+            except BaseException as exc:
+                waiting.set_exception(exc)
+                waiting.exception()  # retrieved: no warning if no one else waited
+                raise
+            finally:
+                del self._restoring[session_id]
+        else:
+            await asyncio.shield(waiting)
+        return self.authorize(session_id, token)
+
+    async def _restore(self, session_id: str, token: str, owner: str) -> None:
+        with self._lock:
+            if len(self.records) >= self.settings.max_sessions:
+                raise LimitReached("limit.server_sessions", most=self.settings.max_sessions)
+            alive = [host for host in self.hosts if host.alive]
+            if not alive:
+                raise HostUnavailable()
+            record = SessionRecord(session_id, token, owner, min(alive, key=lambda h: h.sessions),
+                                   touched=self.clock())
+            self.records[session_id] = record
+            record.host.sessions += 1
+        try:
+            await record.host.restore(session_id)
+        except BaseException:
+            self._forget(session_id)
+            raise
+        self.lost.pop(session_id, None)  # it came back
+        log.info("session %s restored from the store", session_id)
+
     def authorize(self, session_id: str, token: str | None) -> SessionRecord:
-        """The record of ``session_id`` if ``token`` is its token; raises otherwise. Marks it as used."""
+        """The record of ``session_id`` in memory if ``token`` is its token; raises otherwise. Marks it as used.
+        (``find`` also brings stored sessions back.)"""
         record = self.records.get(session_id)
         if record is None:
             if session_id in self.lost:
@@ -221,8 +298,8 @@ class SessionManager:
         try:
             return await record.host.call(record.id, op, *args, when_answered=answered)
         except HostUnavailable:
-            if record.id in self.lost:
-                raise SessionNotFound("session.lost", session_id=record.id) from None
+            if record.id in self.lost:  # the next call brings it back from its checkpoint, if it has one
+                raise HostUnavailable("session.restarting", session_id=record.id) from None
             raise
 
     def _forget(self, session_id: str) -> SessionRecord | None:
@@ -242,12 +319,33 @@ class SessionManager:
                 pass  # a stopped host has lost its sessions already
 
     def evict_idle(self) -> list[str]:
-        """Delete sessions untouched for longer than the idle limit (and not being watched)."""
+        """Move sessions untouched for longer than the idle limit (and not being watched) out of memory: their
+        hosts write their checkpoints, and they stay in the store until used again, deleted or expired. Until
+        a checkpoint is written, ``find`` waits for it rather than read an older one."""
         limit = self.clock() - self.settings.session_idle_seconds
         stale = [sid for sid, r in list(self.records.items()) if r.touched < limit and not r.viewers]
         for sid in stale:
-            self.delete(sid)
+            record = self._forget(sid)
+            if record is not None:
+                self._loop.call_soon_threadsafe(self._start_unload, record)  # from any thread, in order
         return stale
+
+    def _start_unload(self, record: SessionRecord) -> None:
+        self._unloading[record.id] = asyncio.ensure_future(self._unload(record))
+
+    async def _unload(self, record: SessionRecord) -> None:
+        try:
+            if not await record.host.unload(record.id):
+                log.error("session %s left memory before its last checkpoint was written", record.id)
+        except HostUnavailable:
+            pass  # a stopped host wrote its checkpoints as it stopped
+        finally:
+            self._unloading.pop(record.id, None)
+
+    async def purge_expired(self) -> int:
+        """Remove stored sessions unused for ``retention_days`` (those in memory are in use); how many."""
+        cutoff = self.store.clock() - self.settings.retention_days * 86_400
+        return await self._stored(self.store.purge_unused_since, cutoff)
 
 
 class SessionProxy(RemoteOps):

@@ -16,11 +16,12 @@ from fastapi import WebSocket, WebSocketDisconnect
 from fastapi.encoders import jsonable_encoder
 
 from app.core.config import Settings
-from app.core.errors import AppError, SessionNotFound
+from app.core.errors import AppError
 from app.core.messages import language_of
 from app.web.sessions import SessionManager, SessionProxy, SessionRecord
 
 CLOSE_TOO_BIG, CLOSE_SESSION_ENDED, CLOSE_TOO_MANY = 1009, 4410, 4429
+CLOSE_RESTART = 1012  # its host died: reconnect, and the session comes back from its checkpoint
 MIN_FPS = 1
 DEFAULT_OUTPUT_RESOLUTION, DEFAULT_NEURON_RESOLUTION = 64, 20
 # The control messages that are one operation without arguments: type -> that SessionOps method.
@@ -134,10 +135,9 @@ class StreamPlayer:
 
     async def _refuse_ended(self) -> None:
         if self.manager.was_lost(self.record.id):
-            error = SessionNotFound("session.lost", session_id=self.record.id)
+            await refuse(self.ws, AppError("session.restarting", session_id=self.record.id), CLOSE_RESTART)
         else:
-            error = AppError("stream.session_ended")
-        await refuse(self.ws, error, CLOSE_SESSION_ENDED)
+            await refuse(self.ws, AppError("stream.session_ended"), CLOSE_SESSION_ENDED)
         self._told = True  # not before: a cancelled refusal is made again by run()
 
     # ----- frames from the host (event loop callbacks) ----------------------------------------------

@@ -118,17 +118,34 @@ def test_session_limits_per_client_and_in_total(client, new_session, settings):
     assert response.status_code == 429 and "delete one first" in response.json()["detail"]
 
 
-def test_idle_sessions_are_evicted(client, new_session):
+def test_idle_sessions_leave_memory_and_come_back_from_the_store(client, new_session):
     manager = client.app.state.sessions
     now = [1000.0]
     manager.clock = lambda: now[0]  # a clock the test moves: idleness never depends on the real time
     sid, headers, _ = new_session()
+    client.post(f"/api/sessions/{sid}/train", json={"epochs": 3}, headers=headers)
     now[0] += client.app.state.settings.session_idle_seconds - 1
     assert manager.evict_idle() == []
     assert client.get(f"/api/sessions/{sid}", headers=headers).status_code == 200  # a use resets the idle time
     now[0] += client.app.state.settings.session_idle_seconds + 1
     assert manager.evict_idle() == [sid]
-    assert client.get(f"/api/sessions/{sid}", headers=headers).status_code == 404
+    assert sid not in manager.records  # out of memory: no longer counted against the live limits
+    back = client.get(f"/api/sessions/{sid}", headers=headers)
+    assert back.status_code == 200 and back.json()["metrics"]["epoch"] == 3  # from its checkpoint
+    assert sid in manager.records
+
+
+def test_expired_sessions_are_removed_from_the_store(client, new_session):
+    manager = client.app.state.sessions
+    sid, headers, _ = new_session()
+    deadline = time.monotonic() + 20
+    while manager.store.find(sid) is None:  # its first checkpoint is written by the host's writer thread
+        assert time.monotonic() < deadline, "the new session was never stored"
+        time.sleep(0.01)
+    wall = manager.store.clock()
+    manager.store.clock = lambda: wall + client.app.state.settings.retention_days * 86_400 + 60
+    assert client.portal.call(manager.purge_expired) == 1
+    assert manager.store.find(sid) is None
 
 
 @pytest.mark.parametrize("config, message", [

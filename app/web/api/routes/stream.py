@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from app.core.errors import AppError, Forbidden, NotAuthenticated, SessionNotFound
+from app.core.errors import AppError, Forbidden, HostUnavailable, LimitReached, NotAuthenticated, SessionNotFound
 from app.web.stream_relay import CLOSE_SESSION_ENDED, StreamPlayer, close_reason, refuse
 
 router = APIRouter(tags=["stream"])
 SUBPROTOCOL, TOKEN_PREFIX = "nnplay", "token."
 CLOSE_POLICY, CLOSE_NOT_FOUND, CLOSE_FORBIDDEN = 1008, 4404, 4403
+CLOSE_TRY_AGAIN = 1013  # the session could not be brought back just now (store or hosts busy): try again later
 AUTH_TIMEOUT_SECONDS = 5
 
 
@@ -57,12 +58,15 @@ async def stream(websocket: WebSocket, session_id: str) -> None:
         if token is None:
             token = await _first_message_token(websocket)
         try:
-            session = app.state.sessions.authorize(session_id, token)
+            session = await app.state.sessions.find(session_id, token)
         except SessionNotFound as exc:  # session.lost (its host died) closes as an open stream of it does
             await refuse(websocket, exc, CLOSE_SESSION_ENDED if exc.code == "session.lost" else CLOSE_NOT_FOUND)
             return
         except (NotAuthenticated, Forbidden) as exc:
             await refuse(websocket, exc, CLOSE_FORBIDDEN)
+            return
+        except (LimitReached, HostUnavailable) as exc:  # it could not be brought back from the store just now
+            await refuse(websocket, exc, CLOSE_TRY_AGAIN)
             return
         await StreamPlayer(websocket, session, app.state.sessions, settings).run()
     except WebSocketDisconnect:

@@ -1,0 +1,1 @@
+"""Alembic migrations of the store (run by app/store/database.py's ``upgrade`` on start)."""

@@ -48,7 +48,13 @@ def wait_until_serving(base: str, process: subprocess.Popen, seconds: float = 20
 @contextlib.contextmanager
 def serving(**settings: str):
     """A real uvicorn process (`python -m app`) on a free loopback port with NNPLAY_<NAME> settings; its base URL."""
-    port = free_port()
+    with serving_at(free_port(), **settings) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serving_at(port: int, **settings: str):
+    """``serving`` on a given loopback port (a server restarted where its clients expect it)."""
     env = {**os.environ, **{f"NNPLAY_{name.upper()}": value for name, value in settings.items()}}
     process = subprocess.Popen([sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -484,7 +484,8 @@ class Session:
             # The user's own points can be large: they are in the export, not in every answer.
             config = self.config.model_dump(exclude={"data": {"points", "csv"}})
             return {"id": self.id, "config": config, "task": self.dataset.task,
-                    "n_classes": self.dataset.n_classes, "features": self.feature_names, "metrics": metrics}
+                    "n_classes": self.dataset.n_classes, "features": self.feature_names, "metrics": metrics,
+                    "restored_epoch": self.restored_epoch}
 
     def data(self) -> dict:
         """The training and test points, for plotting."""

@@ -154,6 +154,9 @@ class SessionOut(BaseModel):
     n_classes: int | None
     features: list[str] = Field(..., description="The input features in use (x2-based ones are dropped on 1-D data).")
     metrics: SessionMetrics
+    restored_epoch: int | None = Field(
+        None, description="The epoch at which it came back from the store (after a restart, a host's death or a "
+                          "long idle time); null if it has stayed in memory since it was created.")
 
 
 class SessionCreated(SessionOut):

@@ -134,7 +134,7 @@ export class Playground {
   connect() {
     this.stream?.close();
     this.stream = new Stream(this.session, {
-      onHello: () => {},
+      onHello: (hello) => this.onHello(hello),
       onFrame: (frame) => this.onFrame(frame),
       onError: (error) => this.toast(() => t("error", { message: errorText(error) }), "error"),
       onStatus: (status, seconds, why) => this.connectionStatus(status, seconds, why),
@@ -142,6 +142,16 @@ export class Playground {
       onRefused: (why) => this.toast(() => t("error", { message: errorText(why) }), "error", 0),
     });
     this.stream.setView({ output_resolution: 64, neuron_resolution: 20 });
+    this.session.history().then((history) => { this.chart.setHistory(history); this.render(); }).catch(() => {});
+  }
+
+  /** A stream (re)opened. A session that came back from the server's store (after a restart, or its training
+   *  process stopped) says from which epoch: the page says so, and reloads the loss chart from there. */
+  onHello(hello) {
+    const epoch = hello.session?.restored_epoch;
+    if (epoch === null || epoch === undefined || epoch === this.restoredEpoch) return;
+    this.restoredEpoch = epoch;
+    this.toast(() => t("restored", { epoch }), "ok", 12);
     this.session.history().then((history) => { this.chart.setHistory(history); this.render(); }).catch(() => {});
   }
 

@@ -6,7 +6,7 @@ const CLOSE_REFUSED = new Set([1008, 4403, 4429]);  // retrying would be refused
 // Errors the server sends just before it closes the stream (docs/protocol.md): kept for the close handler,
 // which shows them (in the page's language, by errorText) instead of the close's short English reason.
 const CLOSING_CODES = new Set(["session.not_found", "session.lost", "auth.missing", "auth.wrong", "stream.too_many",
-  "stream.session_ended", "stream.message_too_large", "stream.origin"]);
+  "stream.session_ended", "stream.message_too_large", "stream.origin", "session.restarting"]);
 
 export class Stream {
   /** handlers: {onHello(hello), onFrame(frame), onError({message, code, params}),

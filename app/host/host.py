@@ -10,6 +10,7 @@ Messages in:  ("create", request_id, session_id, principal, config_dict, token_h
               ("call", request_id, session_id, op, args)       op: an Op name (app/core/host_api.py)
               ("delete", session_id)                           # and its stored data
               ("unload", request_id, session_id)               # checkpoint written, then out of memory (idle)
+              ("writer_status", request_id)                    # the checkpoint writer's state (for /api/health)
               ("watch", viewer_id, session_id) / ("unwatch", viewer_id)
               ("want", viewer_id, output_resolution, neuron_resolution)  # the viewer is ready for a frame
               ("stop",)
@@ -174,6 +175,8 @@ class SessionHost:
         elif kind == "delete":
             self._delete(message[1])
             self.writer.delete(message[1])
+        elif kind == "writer_status":
+            self._send(("result", message[1], True, self.writer.status()))
         elif kind == "unload":
             self._light.submit(message[2], self._unload, *message[1:])
         elif kind == "watch":

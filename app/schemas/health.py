@@ -12,3 +12,17 @@ class Health(Answer):
 
     status: Literal["ok"] = Field(..., description="Always ok: an answer at all means the server is up.")
     engine_version: str = Field(..., examples=["0.1.0"])
+    store: "StoreHealth"
+
+
+class StoreHealth(Answer):
+    """Where sessions are stored, and whether writing them works (docs/hosting.md "Data")."""
+
+    backend: str = Field(..., examples=["sqlite", "postgresql"])
+    location: str = Field(..., description="The database's URL, without its password.")
+    reachable: bool = Field(..., description="Whether the web process could read it just now.")
+    error: str | None = Field(None, description="Why not, or why checkpoints fail.")
+    checkpoints_waiting: int = Field(..., description="Checkpoints the session hosts have yet to write.")
+    checkpoints_failing_seconds: float | None = Field(
+        None, description="How long the hosts' checkpoint writes have failed (they are retried, and nothing is "
+                          "dropped); null while they succeed.")

@@ -141,6 +141,10 @@ class HostClient:
         token's hash and its owner); its description."""
         return await self._request(("create", next(self._ids), session_id, principal, config, token_hash, owner))
 
+    async def writer_status(self) -> dict:
+        """The host's checkpoint writer: waiting, written, failing_seconds, last_error."""
+        return await self._request(("writer_status", next(self._ids)))
+
     async def restore(self, session_id: str) -> dict:
         """Bring a stored session back into this host from its checkpoint; its description."""
         return await self._request(("restore", next(self._ids), session_id))

@@ -44,6 +44,7 @@ that /api/sessions/import can never be read as a session's id."""
 LOST_REMEMBERED = 10_000
 """How many ids of sessions lost with a dead host are remembered (the newest), to answer ``session.lost``
 instead of ``session.not_found``: about 160 bytes each, so at most a couple of MB."""
+STORE_CHECK_SECONDS = 2.0  # the health check waits this long at most for the database and each host
 RESTART_DELAY_SECONDS = 1.0
 """A host that dies within this long of its start is replaced only after this long, so that a host that
 cannot start at all costs one attempt per this many seconds, not a busy loop."""
@@ -341,6 +342,27 @@ class SessionManager:
             pass  # a stopped host wrote its checkpoints as it stopped
         finally:
             self._unloading.pop(record.id, None)
+
+    async def store_health(self) -> dict:
+        """The store's backend and location, whether it answers (within STORE_CHECK_SECONDS), and the hosts'
+        checkpoint writers' state (app/schemas/health.py StoreHealth)."""
+        url = self.store.engine.url
+        error = None
+        try:
+            await asyncio.wait_for(self._stored(self.store.count), STORE_CHECK_SECONDS)
+        except (HostUnavailable, TimeoutError) as exc:
+            error = exc.params.get("reason", "") if isinstance(exc, HostUnavailable) else "no answer in time"
+        writers = []
+        for host in [host for host in self.hosts if host.alive]:
+            try:
+                writers.append(await asyncio.wait_for(host.writer_status(), STORE_CHECK_SECONDS))
+            except (HostUnavailable, TimeoutError):
+                pass  # a host that does not answer is replaced if it died; its writer is no news
+        failing = [w["failing_seconds"] for w in writers if w["failing_seconds"] is not None]
+        return {"backend": url.get_backend_name(), "location": database.describe(str(url)), "reachable": error is None,
+                "error": error or next((w["last_error"] for w in writers if w["last_error"]), None),
+                "checkpoints_waiting": sum(w["waiting"] for w in writers),
+                "checkpoints_failing_seconds": max(failing) if failing else None}
 
     async def purge_expired(self) -> int:
         """Remove stored sessions unused for ``retention_days`` (those in memory are in use); how many."""

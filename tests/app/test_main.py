@@ -6,6 +6,7 @@ import time
 
 import httpx
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 
 import engine
 from app.core.config import Settings
@@ -15,10 +16,30 @@ from tests.conftest import free_port
 client = TestClient(create_app(Settings(workers=0)))
 
 
-def test_health_reports_the_engine_version():
-    response = client.get("/api/health")
+def test_health_reports_the_engine_version_and_the_store(tmp_path):
+    with TestClient(create_app(Settings(workers=0, data_dir=tmp_path))) as running:
+        response = running.get("/api/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "engine_version": engine.__version__}
+    body = response.json()
+    assert body["status"] == "ok" and body["engine_version"] == engine.__version__
+    assert body["store"] == {"backend": "sqlite", "location": f"sqlite:///{tmp_path.resolve()}/nnplay.sqlite3",
+                             "reachable": True, "error": None, "checkpoints_waiting": 0,
+                             "checkpoints_failing_seconds": None}
+
+
+def test_health_says_when_the_store_cannot_be_read(tmp_path, monkeypatch):
+    with TestClient(create_app(Settings(workers=0, data_dir=tmp_path))) as running:
+        store = running.app.state.sessions.store
+
+        def unreachable(*_):
+            raise OperationalError("SELECT", {}, ConnectionRefusedError("connection refused"))
+
+        monkeypatch.setattr(store, "count", unreachable)
+        body = running.get("/api/health").json()
+        assert body["status"] == "ok"  # the server is up; its store is not
+        assert body["store"]["reachable"] is False and body["store"]["error"] == "OperationalError"
+        created = running.post("/api/sessions", json={})  # creating needs the store (its caps): a clear 503
+        assert created.status_code == 503 and created.json()["code"] == "store.unavailable"
 
 
 def test_catalogue_lists_what_the_engine_offers():

@@ -1,14 +1,15 @@
-"""Liveness and version: what a script checks before it talks to the server."""
+"""Liveness, version and the store's state: what a script (or whoever runs the server) checks."""
 
 from fastapi import APIRouter
 
 import engine
 from app.schemas.health import Health
+from app.web.api.deps import ManagerDep
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=Health)
-def health() -> dict:
-    """Report that the server is up and which engine it runs."""
-    return {"status": "ok", "engine_version": engine.__version__}
+async def health(manager: ManagerDep) -> dict:
+    """Report that the server is up, which engine it runs, and whether its sessions are being stored."""
+    return {"status": "ok", "engine_version": engine.__version__, "store": await manager.store_health()}

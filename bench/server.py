@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 import httpx
@@ -20,12 +21,15 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_server(env: dict | None = None, seconds: float = 20, log: str | None = None):
-    """Start the server on a free 127.0.0.1 port (its output into file ``log`` if given); yield (base URL,
-    process); stop it afterwards (killed if it has not stopped 10 s after being asked to)."""
+    """Start the server on a free 127.0.0.1 port (its output into file ``log`` if given), storing its sessions
+    in a new temporary folder unless ``env`` names one; yield (base URL, process); stop it afterwards (killed if
+    it has not stopped 10 s after being asked to)."""
     port = free_port()
+    data = tempfile.TemporaryDirectory(prefix="nnplay-bench-")
     output = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     process = subprocess.Popen([sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port)],
-                               env={**os.environ, **(env or {})}, stdout=output, stderr=subprocess.STDOUT)
+                               env={**os.environ, "NNPLAY_DATA_DIR": data.name, **(env or {})}, stdout=output,
+                               stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + seconds
@@ -47,6 +51,7 @@ def running_server(env: dict | None = None, seconds: float = 20, log: str | None
             process.wait(timeout=10)
         if log:
             output.close()
+        data.cleanup()
 
 
 def report(results: dict, path: str | None) -> None:

@@ -243,9 +243,12 @@ class SessionManager:
         return self.authorize(session_id, token)
 
     async def _restore(self, session_id: str, token: str, owner: str) -> None:
-        with self._lock:
+        with self._lock:  # the same live limits as a new session
             if len(self.records) >= self.settings.max_sessions:
                 raise LimitReached("limit.server_sessions", most=self.settings.max_sessions)
+            mine = sum(1 for r in self.records.values() if r.owner == owner)
+            if mine >= self.settings.max_sessions_per_client:
+                raise LimitReached("limit.client_sessions", count=mine)
             alive = [host for host in self.hosts if host.alive]
             if not alive:
                 raise HostUnavailable()

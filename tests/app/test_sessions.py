@@ -8,6 +8,7 @@ import pytest
 
 from app.core.errors import LimitReached
 from app.schemas.session import SessionConfig
+from app.store.tables import sessions as sessions_table
 from app.web.sessions import SessionManager
 from tests.conftest import run_in_own_loop
 
@@ -302,3 +303,25 @@ def test_a_heavy_call_its_caller_gave_up_on_counts_until_its_host_answers(settin
 
     counted, refused, after = run_in_own_loop(scenario())
     assert list(counted.values()) == [1] and refused == "limit.heavy_calls" and after == {}
+
+
+def test_a_corrupt_stored_session_is_reported_and_the_others_come_back(client, new_session):
+    manager = client.app.state.sessions
+    broken_id, broken_headers, _ = new_session()
+    good_id, good_headers, _ = new_session()
+    for sid, headers in ((broken_id, broken_headers), (good_id, good_headers)):
+        assert client.post(f"/api/sessions/{sid}/train", json={"epochs": 2}, headers=headers).status_code == 200
+    now = manager.clock() + client.app.state.settings.session_idle_seconds + 1
+    manager.clock = lambda: now
+    assert sorted(manager.evict_idle()) == sorted([broken_id, good_id])
+    deadline = time.monotonic() + 20
+    while manager._unloading or manager.store.find(good_id) is None:  # their last checkpoints are being written
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    with manager.store.engine.begin() as connection:
+        connection.execute(sessions_table.update().where(sessions_table.c.id == broken_id).values(state=b"garbage"))
+    broken = client.get(f"/api/sessions/{broken_id}", headers=broken_headers)
+    assert broken.status_code == 404 and broken.json()["code"] == "session.unreadable", broken.text
+    assert broken.json()["params"]["session_id"] == broken_id
+    good = client.get(f"/api/sessions/{good_id}", headers=good_headers)
+    assert good.status_code == 200 and good.json()["metrics"]["epoch"] == 2 and good.json()["restored_epoch"] == 2

@@ -1,6 +1,6 @@
 """House rule: the process boundary is the package boundary. app/host/ (the session hosts) never imports
 app/web/ (the web process); app/web/ reaches app/host/ only to start hosts (app/web/host_client.py); the
-shared packages (app/core/, app/schemas/) import neither."""
+shared packages (app/core/, app/schemas/, app/store/) import neither."""
 
 import ast
 from pathlib import Path
@@ -47,6 +47,6 @@ def test_the_web_side_reaches_the_host_only_to_start_it():
 
 
 def test_shared_packages_belong_to_neither_side():
-    for folder in ("core", "schemas"):
+    for folder in ("core", "schemas", "store"):
         for path, modules in modules_under(folder).items():
             assert not touches(modules, "app.web") and not touches(modules, "app.host"), path

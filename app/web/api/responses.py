@@ -9,9 +9,10 @@ MEANINGS: dict[int, str] = {
     400: "The body cannot be read as JSON (code request.bad_json; `params` say where: line, column).",
     401: "No token: send the session's token as `Authorization: Bearer <token>` (code auth.missing).",
     403: "The token is not this session's (code auth.wrong).",
-    404: "Not found: no such session (never created, deleted, or expired after inactivity: code "
-         "session.not_found; lost when its training process died: code session.lost, create a new one), or no "
-         "such lesson, task or experiment; `code` says which.",
+    404: "Not found: no such session (never created, deleted, or unused for NNPLAY_RETENTION_DAYS: code "
+         "session.not_found; lost when its training process died before it was first stored: code session.lost; "
+         "stored but unreadable: session.unreadable; create a new one), or no such lesson, task or experiment; "
+         "`code` says which.",
     409: "Clashes with what is going on now: an experiment is already running on this session.",
     413: "The request body is larger than the server's limit (code request.too_large; `params.most` bytes).",
     415: "The body is not declared as JSON: send it with `Content-Type: application/json` (code "

@@ -64,7 +64,7 @@ def restore(model, data: bytes) -> None:
     if theta is None or theta.shape != model.theta.shape or theta.dtype != model.dtype or not np.isfinite(theta).all():
         raise CheckpointError("the checkpoint's parameters do not fit this model")
     epoch = meta.get("epoch")
-    if not isinstance(epoch, int) or epoch < 0:
+    if type(epoch) is not int or epoch < 0:  # (not a bool either)
         raise CheckpointError(f"bad epoch {epoch!r}")
     rng = np.random.default_rng()
     try:
@@ -79,9 +79,9 @@ def restore(model, data: bytes) -> None:
     if model.optimizer is not None:
         saved_optimizer_state = model.optimizer.state()
         try:
-            model.optimizer.load_state(optimizer_state, model.n_params)
+            model.optimizer.load_state(optimizer_state, model.n_params, model.dtype)
         except ValueError as exc:
-            model.optimizer.load_state(saved_optimizer_state, model.n_params)
+            model.optimizer.load_state(saved_optimizer_state, model.n_params, model.dtype)
             raise CheckpointError(str(exc)) from None
     model.theta[...] = theta  # the layers' W and b are views into theta
     model.epoch, model.shuffle_rng, model.epoch_in_progress = epoch, rng, in_progress
@@ -94,7 +94,8 @@ def _epoch_in_progress(meta: dict, arrays: dict, model) -> tuple | None:
     order, epoch_start, next_row = arrays.pop("order", None), arrays.pop("epoch_start", None), meta["next_row"]
     if (order is None or epoch_start is None or order.ndim != 1 or order.dtype.kind not in "iu"
             or not isinstance(next_row, int) or not 0 < next_row < len(order)
-            or epoch_start.shape != model.theta.shape or epoch_start.dtype != model.dtype):
+            or epoch_start.shape != model.theta.shape or epoch_start.dtype != model.dtype
+            or not np.isfinite(epoch_start).all()):
         raise CheckpointError("bad paused epoch in the checkpoint")
     if np.sort(order).tolist() != list(range(len(order))):
         raise CheckpointError("the paused epoch's sample order is not a permutation")

@@ -46,8 +46,9 @@ class Optimizer:
         for plain SGD and before the first step."""
         return {}
 
-    def load_state(self, state: dict[str, Array], n_params: int) -> None:
-        """Take a :meth:`state` back for a model of ``n_params`` parameters; ValueError if it does not fit."""
+    def load_state(self, state: dict[str, Array], n_params: int, dtype: np.dtype) -> None:
+        """Take a :meth:`state` back for a model of ``n_params`` parameters of type ``dtype``; ValueError if it
+        does not fit."""
         if state:
             raise ValueError(f"{self.name} keeps no state, got {sorted(state)}")
 
@@ -56,11 +57,12 @@ class Optimizer:
         return {"learning_rate": self.learning_rate}
 
 
-def _vector(state: dict[str, Array], key: str, n_params: int) -> Array:
-    """``state[key]`` as a finite float vector of ``n_params`` values (a copy), or ValueError."""
+def _vector(state: dict[str, Array], key: str, n_params: int, dtype: np.dtype) -> Array:
+    """``state[key]`` as a finite vector of ``n_params`` values of ``dtype`` (a copy), or ValueError."""
     value = np.asarray(state[key])
-    if value.shape != (n_params,) or value.dtype.kind != "f" or not np.isfinite(value).all():
-        raise ValueError(f"optimizer state {key!r} must be {n_params} finite numbers, got {value.dtype} {value.shape}")
+    if value.shape != (n_params,) or value.dtype != dtype or not np.isfinite(value).all():
+        raise ValueError(f"optimizer state {key!r} must be {n_params} finite {np.dtype(dtype).name} numbers, got "
+                         f"{value.dtype} {value.shape}")
     return value.copy()
 
 
@@ -99,10 +101,10 @@ class Momentum(Optimizer):
     def state(self) -> dict[str, Array]:
         return {} if self._velocity is None else {"velocity": self._velocity.copy()}
 
-    def load_state(self, state: dict[str, Array], n_params: int) -> None:
+    def load_state(self, state: dict[str, Array], n_params: int, dtype: np.dtype) -> None:
         if set(state) - {"velocity"}:
             raise ValueError(f"momentum keeps only its velocity, got {sorted(state)}")
-        self._velocity = _vector(state, "velocity", n_params) if state else None
+        self._velocity = _vector(state, "velocity", n_params, dtype) if state else None
 
     def config(self) -> dict:
         return {"learning_rate": self.learning_rate, "momentum": self.momentum}
@@ -156,15 +158,15 @@ class Adam(Optimizer):
             return {}
         return {"m": self._m.copy(), "v": self._v.copy(), "t": np.array(self._t)}
 
-    def load_state(self, state: dict[str, Array], n_params: int) -> None:
+    def load_state(self, state: dict[str, Array], n_params: int, dtype: np.dtype) -> None:
         if not state:
             self.reset()
             return
         if set(state) != {"m", "v", "t"}:
             raise ValueError(f"adam keeps m, v and t, got {sorted(state)}")
-        m, v, t = _vector(state, "m", n_params), _vector(state, "v", n_params), np.asarray(state["t"])
-        if t.shape != () or t.dtype.kind not in "iu" or t < 1 or (v < 0).any() or m.dtype != v.dtype:
-            raise ValueError("adam's state must have t >= 1 steps and v >= 0, m and v of one type")
+        m, v, t = _vector(state, "m", n_params, dtype), _vector(state, "v", n_params, dtype), np.asarray(state["t"])
+        if t.shape != () or t.dtype.kind not in "iu" or t < 1 or (v < 0).any():
+            raise ValueError("adam's state must have t >= 1 steps and v >= 0")
         self._m, self._v, self._scratch, self._t = m, v, np.empty_like(m), int(t)
 
     def config(self) -> dict:

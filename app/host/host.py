@@ -36,10 +36,14 @@ import os
 import threading
 import time
 import traceback
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from app.core.config import Settings
-from app.core.errors import AppError, LimitReached, SessionNotFound, TimeLimit
+from app.core.errors import AppError, HostUnavailable, LimitReached, SessionNotFound, TimeLimit
 from app.core.host_api import HEAVY_OPS, Op
 from app.host import fair_share, snapshot, stored_session
 from app.host.fair_pool import FairPool
@@ -60,6 +64,9 @@ HEAVY_THREADS = 32  # heavy calls waiting for or holding a turn; the web side ca
 BUSY_WAIT_SECONDS = 0.001
 FRAMES = "frames:"  # the key a principal's frame building competes for the CPU as (principals hold no colon)
 TRAINING_WEIGHT = 4.0  # a training slice no viewer waits for counts 4 times its time: frames go first
+UNLOAD_THREADS = 2
+DELETED_REMEMBERED = 10_000  # ids of deleted sessions a host refuses to create or restore again
+STOP_LOCK_SECONDS = 1.0  # a stopping host waits this long for each session's lock (REST work holds it 20 ms)
 UNLOAD_WRITE_SECONDS = 10.0  # an idle session leaving memory waits this long at most for its checkpoint
 FINAL_WRITE_SECONDS = 3.0  # a stopping host's last checkpoints must be written within this (STOP_TIMEOUT is 5 s)
 
@@ -113,9 +120,15 @@ class SessionHost:
         self.settings = settings
         if store is None:  # its own connection; the schema as the web process left it (upgraded if need be)
             store = SessionStore(database.connect(settings), time.time)
-            database.upgrade(store.engine)
+            try:
+                database.upgrade(store.engine)
+            except SQLAlchemyError as exc:  # the store is down: train in memory, the writer retries (no crash loop)
+                log.error("the store cannot be reached as this host starts: %s", exc)
         self.store = store
         self.writer = CheckpointWriter(self.store)
+        self._deleted: OrderedDict[str, None] = OrderedDict()  # ids deleted here: never created or restored again
+        # Unloads wait for their checkpoint to be written: on threads of their own, never the light calls'.
+        self._unloads = ThreadPoolExecutor(UNLOAD_THREADS, thread_name_prefix="nnplay-unload")
         self._saved_at: dict[str, float] = {}  # session id -> when its last checkpoint was taken (monotonic)
         self.connection = connection
         self.sessions: dict[str, Session] = {}
@@ -159,6 +172,7 @@ class SessionHost:
             self._poke()
             self._light.shutdown()
             self._heavy.shutdown()
+            self._unloads.shutdown(wait=False)
 
     def _dispatch(self, message: tuple) -> None:
         kind = message[0]
@@ -173,12 +187,15 @@ class SessionHost:
         elif kind == "restore":
             self._light.submit(message[2], self._restore, *message[1:])
         elif kind == "delete":
+            self._deleted[message[1]] = None
+            while len(self._deleted) > DELETED_REMEMBERED:
+                self._deleted.popitem(last=False)
             self._delete(message[1])
             self.writer.delete(message[1])
         elif kind == "writer_status":
             self._send(("result", message[1], True, self.writer.status()))
         elif kind == "unload":
-            self._light.submit(message[2], self._unload, *message[1:])
+            self._unloads.submit(self._unload, *message[1:])
         elif kind == "watch":
             _, viewer_id, session_id = message
             self.viewers[viewer_id] = Viewer(session_id, FrameEncoder(self.settings.stream_bytes_per_second))
@@ -214,6 +231,8 @@ class SessionHost:
     def _create(self, request_id: int, session_id: str, principal: str, config: dict, token_hash: str,
                 owner: str) -> None:
         try:
+            if session_id in self._deleted:  # the web side gave up on it and deleted it before it was built
+                raise SessionNotFound(session_id=session_id)
             session = Session(session_id, principal, SessionConfig.model_validate(config), self.settings, self.share)
             self.writer.create(stored_session.capture(session), token_hash, owner)
             self._saved_at[session_id] = time.monotonic()
@@ -227,24 +246,35 @@ class SessionHost:
         try:
             session = self.sessions.get(session_id)
             if session is None:
-                stored = self.store.load(session_id)
+                if session_id in self._deleted:
+                    raise SessionNotFound(session_id=session_id)
+                try:
+                    stored = self.store.load(session_id)
+                    if stored is not None:
+                        self.store.touch(session_id)  # retention counts from the last use
+                except SQLAlchemyError as exc:
+                    raise HostUnavailable("store.unavailable", reason=type(exc).__name__) from None
                 if stored is None:
                     raise SessionNotFound(session_id=session_id)
                 session = stored_session.revive(stored, self.settings, self.share)
                 self._saved_at[session_id] = time.monotonic()
+                if session_id in self._deleted:  # deleted while it was read
+                    raise SessionNotFound(session_id=session_id)
                 self.sessions.setdefault(session_id, session)
             self._send(("result", request_id, True, self.sessions[session_id].describe()))
         except Exception as exc:
             self._send(("result", request_id, False, _reported(exc, "restoring a session")))
 
     def _unload(self, request_id: int, session_id: str) -> None:
-        """Out of memory, once its checkpoint is written (so that any host can bring it back as it was)."""
+        """Out of memory once its checkpoint is written, so that any host can bring it back as it was. If it
+        cannot be written in time (the store is failing), it stays here, where it is still safe: answers False."""
         session = self.sessions.get(session_id)
         written = True
         if session is not None:
             self._checkpoint(session, force=True)
             written = self.writer.flush_one(session_id, UNLOAD_WRITE_SECONDS)
-        self._delete(session_id)
+            if written:
+                self._delete(session_id)
         self._send(("result", request_id, True, written))
 
     # ----- checkpoints ----------------------------------------------------------------------------
@@ -261,11 +291,20 @@ class SessionHost:
             log.exception("taking a checkpoint of session %s failed", session.id)
 
     def _checkpoint_all(self) -> None:
-        """The host stops: pause every session, checkpoint it, and write everything (within a bound)."""
+        """The host stops: pause every session, checkpoint it, and write everything (within a bound). A session
+        whose lock stays held (a call in the middle of a step) is checkpointed as it is, unpaused."""
         for session in list(self.sessions.values()):
-            if not session.closed:
-                session.pause()
-                self._checkpoint(session, force=True)
+            if session.closed:
+                continue
+            if session.lock.acquire(timeout=STOP_LOCK_SECONDS):
+                try:
+                    session.pause()
+                finally:
+                    session.lock.release()
+            try:
+                self.writer.save(stored_session.capture(session, lock_seconds=STOP_LOCK_SECONDS))
+            except TimeoutError:
+                log.error("session %s stayed busy as the host stopped: its last checkpoint is an older one", session.id)
         if not self.writer.close(FINAL_WRITE_SECONDS):
             log.error("the last checkpoints were not all written before the host stopped: %s", self.writer.status())
 

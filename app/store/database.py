@@ -25,6 +25,7 @@ SQLITE_FILE = "nnplay.sqlite3"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 ADVISORY_LOCK_KEY = 7_406_231  # any fixed number: the one lock every nnplay process takes to upgrade
 BUSY_TIMEOUT_MS = 10_000  # SQLite: how long a writer waits for another process's write to end
+CONNECT_TIMEOUT_SECONDS = 5  # PostgreSQL (psycopg's connect_timeout)
 
 
 class SchemaTooNew(RuntimeError):
@@ -50,7 +51,10 @@ def connect(settings: Settings) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A database that does not answer must not hold a thread for minutes: connecting gives up after
+    # CONNECT_TIMEOUT_SECONDS (the writer retries, requests answer 503).
+    timeout = {"connect_timeout": CONNECT_TIMEOUT_SECONDS} if make_url(url).get_backend_name() == "postgresql" else {}
+    return create_engine(url, pool_pre_ping=True, connect_args=timeout)
 
 
 def _sqlite_pragmas(connection, _record) -> None:

@@ -108,7 +108,11 @@ class SessionStore:
             number, size = connection.execute(query).one()
         return int(number), int(size)
 
-    def purge_unused_since(self, cutoff: float) -> int:
-        """Remove the sessions last used before ``cutoff`` (wall-clock seconds); how many."""
+    def purge_unused_since(self, cutoff: float, keep: set[str] = frozenset()) -> int:
+        """Remove the sessions last used before ``cutoff`` (wall-clock seconds), but those in ``keep``; how many."""
         with self.engine.begin() as connection:
-            return connection.execute(delete(sessions).where(sessions.c.used_at < cutoff)).rowcount
+            old = connection.execute(select(sessions.c.id).where(sessions.c.used_at < cutoff)).scalars().all()
+            gone = [session_id for session_id in old if session_id not in keep]
+            for start in range(0, len(gone), 500):
+                connection.execute(delete(sessions).where(sessions.c.id.in_(gone[start:start + 500])))
+        return len(gone)

@@ -40,6 +40,7 @@ class CheckpointWriter:
         self._deleted: OrderedDict[str, None] = OrderedDict()
         self._changed = threading.Condition()
         self._writing: str | None = None  # the id whose job is being written
+        self._writing_job: _Job | None = None
         self._closed = False
         self.written = 0
         self.failing_since: float | None = None  # when the current run of failures began (the writer's clock)
@@ -57,12 +58,7 @@ class CheckpointWriter:
         with self._changed:
             if checkpoint.id in self._deleted:
                 return
-            waiting = self._pending.get(checkpoint.id)
-            if waiting is not None and waiting.kind == "create":  # not written yet: create with the newer state
-                job = _Job("create", checkpoint, waiting.token_hash, waiting.owner)
-            else:
-                job = _Job("save", checkpoint)
-            self._enqueue(checkpoint.id, job)
+            self._enqueue(checkpoint.id, _Job("save", checkpoint))
 
     def delete(self, session_id: str) -> None:
         """Remove a session's data; later checkpoints of it are ignored."""
@@ -74,12 +70,16 @@ class CheckpointWriter:
 
     def _put(self, session_id: str, job: _Job) -> None:
         with self._changed:
-            self._deleted.pop(session_id, None)
-            self._enqueue(session_id, job)
+            if session_id not in self._deleted:
+                self._enqueue(session_id, job)
 
     def _enqueue(self, session_id: str, job: _Job) -> None:
-        self._pending.pop(session_id, None)
-        self._pending[session_id] = job  # oldest first
+        """Put ``job`` after the others, in place of the session's waiting one (a save keeps an unwritten create,
+        with the newer state)."""
+        waiting = self._pending.pop(session_id, None)
+        if waiting is None and self._writing == session_id:
+            waiting = self._writing_job  # being written now: if that fails, this one must still create the row
+        self._pending[session_id] = _merged(waiting, job)  # oldest first
         self._changed.notify_all()
 
     def flush(self, timeout: float) -> bool:
@@ -130,7 +130,7 @@ class CheckpointWriter:
                 if not self._pending:
                     return
                 session_id, job = self._pending.popitem(last=False)
-                self._writing = session_id
+                self._writing, self._writing_job = session_id, job
             try:
                 self._write(session_id, job)
             except Exception as exc:  # the database failed: keep the job (unless replaced) and try again later
@@ -141,10 +141,11 @@ class CheckpointWriter:
                 log.error("writing a checkpoint of session %s failed (%d in a row): %s", session_id, failures,
                           self.last_error)
                 with self._changed:
-                    self._writing = None
-                    if session_id not in self._pending:
-                        self._pending[session_id] = job
-                        self._pending.move_to_end(session_id, last=False)
+                    self._writing, self._writing_job = None, None
+                    # Tried again after the others (one row that always fails must not hold up the rest), unless
+                    # a newer one replaced it (a delete, or a save that keeps its create: see _merged).
+                    newer = self._pending.pop(session_id, None)
+                    self._pending[session_id] = job if newer is None else _merged(job, newer)
                     self._changed.notify_all()
                     pause = BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS)) - 1]
                     self._changed.wait_for(lambda: self._closed, timeout=pause)
@@ -153,7 +154,7 @@ class CheckpointWriter:
                 continue
             failures, self.failing_since = 0, None
             with self._changed:
-                self._writing = None
+                self._writing, self._writing_job = None, None
                 self.written += 1
                 self._changed.notify_all()
 
@@ -164,3 +165,12 @@ class CheckpointWriter:
             self.store.create(job.checkpoint, job.token_hash, job.owner)
         elif not self.store.save(job.checkpoint):
             log.warning("session %s is no longer stored; its checkpoint was not written", session_id)
+
+
+def _merged(waiting: _Job | None, newer: _Job) -> _Job:
+    """What to write instead of ``waiting`` (not written yet, or failed) and ``newer``: the newer job, except that a
+    save after an unwritten create is that create with the newer state (the row must exist before it can be
+    updated)."""
+    if waiting is not None and waiting.kind == "create" and newer.kind == "save":
+        return _Job("create", newer.checkpoint, waiting.token_hash, waiting.owner)
+    return newer

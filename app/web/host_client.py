@@ -82,15 +82,21 @@ class HostClient:
         """Whether the host still answers (a host that died takes no new sessions)."""
         return self._alive
 
-    def stop(self) -> None:
-        """Ask the host to stop, wait a little for it, then close our end once the reader has seen theirs close."""
-        if self._worker is None:
+    def ask_to_stop(self) -> None:
+        """Tell the host to stop (it checkpoints its sessions first) without waiting for it: ``stop`` waits."""
+        if self._worker is None or self._stopping:
             return
         self._stopping = True  # the end of the connection that follows is no death
         try:
             self._post(("stop",))
         except HostUnavailable:
             pass
+
+    def stop(self) -> None:
+        """Ask the host to stop, wait a little for it, then close our end once the reader has seen theirs close."""
+        if self._worker is None:
+            return
+        self.ask_to_stop()
         self._worker.join(STOP_TIMEOUT_SECONDS)
         if not self.in_process and self._worker.is_alive():
             self._worker.terminate()

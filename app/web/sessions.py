@@ -18,6 +18,7 @@ found", and starts a replacement host off the event loop, which takes new sessio
 """
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import threading
@@ -99,13 +100,16 @@ class SessionManager:
             host.start()
 
     def stop(self) -> None:
-        """Stop the hosts; every session ends."""
+        """Stop the hosts (each checkpoints its sessions first: all at once, then waited for); every session
+        leaves memory."""
         self._stopped = True
         for task in list(self._replacing):
             task.cancel()
-        for host in self.hosts:
-            if host not in self._starting:  # one that is starting is stopped by its task, or dies with us
-                host.stop()
+        stopping = [host for host in self.hosts if host not in self._starting]  # a starting one dies with us
+        for host in stopping:
+            host.ask_to_stop()
+        for host in stopping:
+            host.stop()
 
     # ----- a host that died ------------------------------------------------------------------------
     def _host_died(self, host: HostClient) -> None:
@@ -213,38 +217,44 @@ class SessionManager:
 
     async def find(self, session_id: str, token: str | None) -> SessionRecord:
         """The record of ``session_id`` if ``token`` is its token, brought back from the store onto a host if
-        it is not in memory (idle, or the server restarted); raises otherwise. Marks it as used."""
-        if session_id in self.records:
-            return self.authorize(session_id, token)
-        unloading = self._unloading.get(session_id)
-        if unloading is not None:
-            await asyncio.shield(unloading)  # its newest checkpoint first
-        row = await self._stored(self.store.find, session_id)
-        if row is None:
-            return self.authorize(session_id, token)  # not found, or lost
-        if not token:
-            raise NotAuthenticated()
-        if not secrets.compare_digest(token_hash(token).encode(), row.token_hash.encode()):
-            raise Forbidden()
-        waiting = self._restoring.get(session_id)
-        if waiting is None:  # the first asker restores it; others wait for that
-            waiting = self._restoring[session_id] = asyncio.get_running_loop().create_future()
+        it is not in memory (idle, or the server restarted); raises otherwise. Marks it as used.
+
+        One restore at a time per session, on one host: whoever asks while it is restored or written on its way
+        out of memory waits for that, then looks again (every await can change what is in memory)."""
+        while True:
+            if session_id in self.records:
+                return self.authorize(session_id, token)
+            under_way = self._restoring.get(session_id) or self._unloading.get(session_id)
+            if under_way is not None:
+                with contextlib.suppress(Exception):  # the one who started it gets its error; we look again
+                    await asyncio.shield(under_way)
+                continue
+            row = await self._stored(self.store.find, session_id)
+            if session_id in self.records or session_id in self._restoring or session_id in self._unloading:
+                continue  # it came back (or started to) while the store answered
+            if row is None:
+                return self.authorize(session_id, token)  # not found, or lost
+            if not token:
+                raise NotAuthenticated()
+            if not secrets.compare_digest(token_hash(token).encode(), row.token_hash.encode()):
+                raise Forbidden()
+            restoring = self._restoring[session_id] = asyncio.get_running_loop().create_future()
             try:
                 await self._restore(row.id, token, row.owner)
-                waiting.set_result(None)
+                restoring.set_result(None)
             except BaseException as exc:
-                waiting.set_exception(exc)
-                waiting.exception()  # retrieved: no warning if no one else waited
+                restoring.set_exception(exc)
+                restoring.exception()  # retrieved: no warning if no one else waited
                 raise
             finally:
                 del self._restoring[session_id]
-        else:
-            await asyncio.shield(waiting)
-        return self.authorize(session_id, token)
+            return self.authorize(session_id, token)
 
     async def _restore(self, session_id: str, token: str, owner: str) -> None:
-        with self._lock:  # the same live limits as a new session
-            if len(self.records) >= self.settings.max_sessions:
+        """Restore on the least loaded live host; the record appears once the host has the session, so no call
+        reaches a host that does not have it yet."""
+        with self._lock:  # the same live limits as a new session (restores under way count too)
+            if len(self.records) + len(self._restoring) > self.settings.max_sessions:
                 raise LimitReached("limit.server_sessions", most=self.settings.max_sessions)
             mine = sum(1 for r in self.records.values() if r.owner == owner)
             if mine >= self.settings.max_sessions_per_client:
@@ -252,15 +262,19 @@ class SessionManager:
             alive = [host for host in self.hosts if host.alive]
             if not alive:
                 raise HostUnavailable()
-            record = SessionRecord(session_id, token, owner, min(alive, key=lambda h: h.sessions),
-                                   touched=self.clock())
-            self.records[session_id] = record
-            record.host.sessions += 1
+            host = min(alive, key=lambda h: h.sessions)
+            host.sessions += 1
+        record = SessionRecord(session_id, token, owner, host, touched=self.clock())
         try:
-            await record.host.restore(session_id)
+            await host.restore(session_id)
         except BaseException:
-            self._forget(session_id)
+            host.sessions -= 1
+            # It may be in the host's memory even so (the answer came too late, or the request was cancelled):
+            # take it out again, checkpoint and all, before anyone restores it elsewhere.
+            self._start_unload(record)
             raise
+        with self._lock:
+            self.records[session_id] = record
         self.lost.pop(session_id, None)  # it came back
         log.info("session %s restored from the store", session_id)
 
@@ -328,19 +342,37 @@ class SessionManager:
         a checkpoint is written, ``find`` waits for it rather than read an older one."""
         limit = self.clock() - self.settings.session_idle_seconds
         stale = [sid for sid, r in list(self.records.items()) if r.touched < limit and not r.viewers]
+        try:
+            on_loop = asyncio.get_running_loop() is self._loop
+        except RuntimeError:
+            on_loop = False
         for sid in stale:
             record = self._forget(sid)
             if record is not None:
-                self._loop.call_soon_threadsafe(self._start_unload, record)  # from any thread, in order
+                if on_loop:  # at once: no find may run in between and read an older checkpoint
+                    self._start_unload(record)
+                else:  # (tests call it from their own thread) in order with what the loop runs next
+                    self._loop.call_soon_threadsafe(self._start_unload, record)
         return stale
+
+    async def unloads_done(self) -> None:
+        """Wait until the sessions leaving memory have left (their checkpoints written, or kept)."""
+        while self._unloading:
+            await asyncio.gather(*self._unloading.values(), return_exceptions=True)
 
     def _start_unload(self, record: SessionRecord) -> None:
         self._unloading[record.id] = asyncio.ensure_future(self._unload(record))
 
     async def _unload(self, record: SessionRecord) -> None:
+        """Out of memory once its checkpoint is written. If it could not be written (the store is failing), the
+        session stays in memory, where it is still safe, and the next round tries again."""
         try:
             if not await record.host.unload(record.id):
-                log.error("session %s left memory before its last checkpoint was written", record.id)
+                log.error("session %s stays in memory: its checkpoint could not be written", record.id)
+                with self._lock:
+                    if record.id not in self.records and record.host.alive:
+                        self.records[record.id] = record
+                        record.host.sessions += 1
         except HostUnavailable:
             pass  # a stopped host wrote its checkpoints as it stopped
         finally:
@@ -368,9 +400,10 @@ class SessionManager:
                 "checkpoints_failing_seconds": max(failing) if failing else None}
 
     async def purge_expired(self) -> int:
-        """Remove stored sessions unused for ``retention_days`` (those in memory are in use); how many."""
+        """Remove stored sessions unused for ``retention_days`` (not those in memory: they are in use); how many."""
         cutoff = self.store.clock() - self.settings.retention_days * 86_400
-        return await self._stored(self.store.purge_unused_since, cutoff)
+        in_use = set(self.records) | set(self._restoring) | set(self._unloading)
+        return await self._stored(self.store.purge_unused_since, cutoff, in_use)
 
 
 class SessionProxy(RemoteOps):

@@ -113,3 +113,12 @@ def test_a_corrupt_optimizer_state_leaves_the_model_as_it_was():
         checkpoint.restore(target, checkpoint.save(net))
     np.testing.assert_array_equal(target.theta, before)
     np.testing.assert_array_equal(target.optimizer.state()["m"], state["m"])
+
+
+def test_an_optimizer_state_of_another_number_type_is_refused():
+    X, y = xor_points()
+    net = model("adam", dtype="float64")
+    net.fit(X, y, epochs=1, batch_size=10)
+    net.optimizer._m = net.optimizer._m.astype(np.float32)  # a forged checkpoint: float32 moments, float64 model
+    with pytest.raises(checkpoint.CheckpointError):
+        checkpoint.restore(model("adam", dtype="float64"), checkpoint.save(net))

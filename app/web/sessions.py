@@ -58,7 +58,7 @@ class SessionRecord:
     id: str
     token: str
     owner: str  # the creating client's address (caps anonymous creation only)
-    host: HostClient
+    host: HostClient | None  # None only for a stored session found to be deleted (find(restore=False))
     touched: float  # when it was last used, on the manager's clock
     viewers: int = 0
 
@@ -215,9 +215,10 @@ class SessionManager:
             raise
         return {**described, "token": created["token"]}
 
-    async def find(self, session_id: str, token: str | None) -> SessionRecord:
+    async def find(self, session_id: str, token: str | None, restore: bool = True) -> SessionRecord:
         """The record of ``session_id`` if ``token`` is its token, brought back from the store onto a host if
-        it is not in memory (idle, or the server restarted); raises otherwise. Marks it as used.
+        it is not in memory (idle, or the server restarted); raises otherwise. Marks it as used. With
+        ``restore`` False (to delete it), a stored session is not brought back: its record has no host.
 
         One restore at a time per session, on one host: whoever asks while it is restored or written on its way
         out of memory waits for that, then looks again (every await can change what is in memory)."""
@@ -238,6 +239,8 @@ class SessionManager:
                 raise NotAuthenticated()
             if not secrets.compare_digest(token_hash(token).encode(), row.token_hash.encode()):
                 raise Forbidden()
+            if not restore:
+                return SessionRecord(session_id, token, row.owner, None, touched=self.clock())
             restoring = self._restoring[session_id] = asyncio.get_running_loop().create_future()
             try:
                 await self._restore(row.id, token, row.owner)
@@ -326,6 +329,13 @@ class SessionManager:
             if record is not None:
                 record.host.sessions -= 1
         return record
+
+    async def remove(self, session_id: str) -> None:
+        """End a session and delete its stored data (also one that is only stored, even unreadable)."""
+        if session_id in self.records:
+            self.delete(session_id)  # its host deletes the stored data, after any checkpoint it still holds
+        else:
+            await self._stored(self.store.delete, session_id)
 
     def delete(self, session_id: str) -> None:
         """End a session; its streams are closed."""

@@ -329,3 +329,18 @@ def test_a_corrupt_stored_session_is_reported_and_the_others_come_back(client, n
     assert broken.json()["params"]["session_id"] == broken_id
     good = client.get(f"/api/sessions/{good_id}", headers=good_headers)
     assert good.status_code == 200 and good.json()["metrics"]["epoch"] == 2 and good.json()["restored_epoch"] == 2
+
+
+def test_a_stored_session_is_deleted_without_being_brought_back_even_unreadable(client, new_session):
+    manager = client.app.state.sessions
+    sid, headers, _ = new_session()
+    now = manager.clock() + client.app.state.settings.session_idle_seconds + 1
+    manager.clock = lambda: now
+    assert manager.evict_idle() == [sid]
+    client.portal.call(manager.unloads_done)
+    with manager.store.engine.begin() as connection:
+        connection.execute(sessions_table.update().where(sessions_table.c.id == sid).values(state=b"garbage"))
+    assert client.delete(f"/api/sessions/{sid}", headers={"Authorization": "Bearer wrong"}).status_code == 403
+    assert client.delete(f"/api/sessions/{sid}", headers=headers).status_code == 204
+    assert sid not in manager.records and manager.store.find(sid) is None
+    assert client.get(f"/api/sessions/{sid}", headers=headers).json()["code"] == "session.not_found"

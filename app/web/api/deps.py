@@ -67,7 +67,9 @@ def client_of(request: Request) -> str:
 async def authorize(request: Request) -> SessionRecord:
     """The session named in the path, if the request carries its token: 404 (session.not_found or session.lost)
     without such a session, 401 without a token, 403 with another one. Leaves the record in the scope."""
-    record = await get_manager(request).find(request.path_params["session_id"], await session_token.token(request))
+    # A DELETE does not bring a stored session back first (it may be unreadable, and it is about to go).
+    record = await get_manager(request).find(request.path_params["session_id"], await session_token.token(request),
+                                             restore=request.method != "DELETE")
     request.scope[AUTHORIZED] = record
     return record
 

@@ -57,8 +57,8 @@ async def regenerate_data(session: SessionDep, manager: ManagerDep,
 @router.delete(f"/{SESSION_ID}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
                responses=SESSION_ERRORS)
 async def delete_session(session: SessionDep, manager: ManagerDep) -> Response:
-    """End the session and free its memory."""
-    manager.delete(session.id)
+    """End the session and delete its stored data."""
+    await manager.remove(session.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

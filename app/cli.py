@@ -18,11 +18,16 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "serve":
         import uvicorn
 
+        from app.store import database
         from app.web.header_timeout import with_timeouts
 
         # The app reads where it listens from its settings (the Host names it answers to): the command line wins.
         os.environ.update(NNPLAY_HOST=args.host, NNPLAY_PORT=str(args.port))
         get_settings.cache_clear()
+        try:  # the store's schema first, so that a database it must not touch is one sentence, not a traceback
+            database.upgrade(database.connect(get_settings()))
+        except database.SchemaTooNew as exc:
+            raise SystemExit(f"nnplay: {exc}") from None
         # Frames are compressed already: per-message deflate would spend CPU compressing them again.
         # Forwarded headers are believed only from the configured proxies (uvicorn trusts 127.0.0.1 by default).
         trusted = settings.trusted_proxies

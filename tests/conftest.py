@@ -26,6 +26,18 @@ def _data_dir_of_the_test(tmp_path, monkeypatch):
     monkeypatch.setenv("NNPLAY_DATA_DIR", str(tmp_path / "nnplay-data"))
 
 
+def wait_for(condition, what: str, seconds: float = 20, poll: float = 0.02):
+    """Poll ``condition`` until it returns something true (that value), or fail after ``seconds``: tests wait
+    on conditions, never on the clock alone."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = condition()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"{what}: not within {seconds} s"
+        time.sleep(poll)
+
+
 def free_port() -> int:
     """A TCP port nothing listens on right now, on loopback."""
     with socket.socket() as sock:

@@ -333,9 +333,11 @@ class SessionHost:
                      _reported(TimeLimit(seconds=self.settings.max_seconds_per_call), op))
         except Exception as exc:
             reply = ("result", request_id, False, _reported(exc, f"operation {op}"))
+        if session is not None and session.version != before:
+            self._checkpoint(session, force=True)  # a change the user made (or training they asked for), before
+            # the answer: what a client was told happened is queued for the store (written moments later)
         self._send(reply)
         if session is not None and session.version != before:
-            self._checkpoint(session, force=True)  # a change the user made (or training they asked for)
             self._poke()  # its viewers are due a frame, or it started playing
 
     def _admit_job(self) -> None:

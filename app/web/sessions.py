@@ -80,6 +80,7 @@ class SessionManager:
         self._unloading: dict[str, asyncio.Future] = {}  # session id -> its last checkpoint being written
         self.records: dict[str, SessionRecord] = {}
         self.lost: OrderedDict[str, None] = OrderedDict()  # ids of sessions lost with their host, oldest first
+        self.deleted: OrderedDict[str, None] = OrderedDict()  # ids deleted lately, oldest first (LOST_REMEMBERED)
         self._lock = threading.Lock()
         self._stopped = False
         self._replacing: set[asyncio.Task] = set()
@@ -230,7 +231,11 @@ class SessionManager:
                 with contextlib.suppress(Exception):  # the one who started it gets its error; we look again
                     await asyncio.shield(under_way)
                 continue
+            if session_id in self.deleted:
+                raise SessionNotFound(session_id=session_id)
             row = await self._stored(self.store.find, session_id)
+            if session_id in self.deleted:
+                raise SessionNotFound(session_id=session_id)
             if session_id in self.records or session_id in self._restoring or session_id in self._unloading:
                 continue  # it came back (or started to) while the store answered
             if row is None:
@@ -332,10 +337,18 @@ class SessionManager:
 
     async def remove(self, session_id: str) -> None:
         """End a session and delete its stored data (also one that is only stored, even unreadable)."""
+        self._remember_deleted(session_id)
         if session_id in self.records:
             self.delete(session_id)  # its host deletes the stored data, after any checkpoint it still holds
         else:
             await self._stored(self.store.delete, session_id)
+
+    def _remember_deleted(self, session_id: str) -> None:
+        """Its row may outlive the answer to the DELETE for a moment (its host's writer removes it): no ``find``
+        may bring it back meanwhile, on another host."""
+        self.deleted[session_id] = None
+        while len(self.deleted) > LOST_REMEMBERED:
+            self.deleted.popitem(last=False)
 
     def delete(self, session_id: str) -> None:
         """End a session; its streams are closed."""

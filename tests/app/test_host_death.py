@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 import signal
-import time
 from pathlib import Path
 
 import httpx
@@ -20,6 +19,7 @@ from app.core.config import Settings
 from app.core.errors import HostUnavailable
 from app.main import create_app
 from app.web import sessions as sessions_module
+from tests import conftest
 from tests.app.test_stream import open_stream
 from tests.conftest import serving
 
@@ -28,14 +28,7 @@ DEADLINE_SECONDS = 20
 
 
 def wait_for(condition, what: str, seconds: float = DEADLINE_SECONDS):
-    """Poll ``condition`` until it returns something true (that value), or fail after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"{what}: not within {seconds} s"
-        time.sleep(0.05)
+    return conftest.wait_for(condition, what, seconds)
 
 
 # ----- against a real server: a host process killed with SIGKILL ---------------------------------------

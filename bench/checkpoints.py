@@ -1,13 +1,14 @@
 """What storing sessions costs: one checkpoint of the playground's 6x8 network, and 100 streaming sessions
 checkpointing every 5 s against the same load with checkpoints (nearly) off.
 
-    python3 bench/checkpoints.py [--rounds 3] [--seconds 15] [--database-url postgresql+psycopg://...] [--json out]
+    python3 bench/checkpoints.py [--rounds 3] [--seconds 15] [--postgres | --database-url URL] [--json out]
 
 1. Cost of one checkpoint of a 2-8x6-1 session (circle, 200 points, Adam, after 1000 epochs), medians of many:
    taking it (``capture``: on the trainer's thread, in the session's turn), and writing it (``SessionStore.save``:
    on the host's checkpoint writer thread, never in a training slice) to SQLite in a temporary folder and, with
    --database-url, to that database too. The baseline measured in the same run: one training epoch of the same
-   session, which the trainer runs many times between two checkpoints.
+   session, which the trainer runs many times between two checkpoints. --postgres starts a throwaway cluster of
+   Debian's PostgreSQL for this (tests/postgres_cluster.py; fsync off, as in the tests).
 2. 100 sessions at 10 fps for --seconds (bench/load_stream.py), each round twice on fresh servers with fresh
    stores, in alternating order: NNPLAY_CHECKPOINT_SECONDS=5 (the default) and =1000000 (off: only creation
    and the pause at the end write). Reports frames/s of each and their ratio per round and the median.
@@ -18,8 +19,10 @@ import argparse
 import asyncio
 import contextlib
 import statistics
+import sys
 import tempfile
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import httpx
@@ -84,15 +87,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--database-url", help="also measure writes to this database (e.g. PostgreSQL)")
+    parser.add_argument("--postgres", action="store_true", help="also measure writes to a throwaway PostgreSQL")
     parser.add_argument("--skip-load", action="store_true", help="only the cost of one checkpoint")
     parser.add_argument("--json")
     args = parser.parse_args()
     if not 1 <= args.rounds <= 10 or not 1 <= args.seconds <= 60:
         parser.error("bounded: 1-10 rounds of 1-60 s")
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
         urls = [("sqlite", f"sqlite:///{folder}/bench.sqlite3")]
         if args.database_url:
             urls.append(("database_url", args.database_url))
+        if args.postgres:
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+            from tests.postgres_cluster import throwaway_cluster
+
+            urls.append(("postgresql", stack.enter_context(throwaway_cluster())))
         results = {"cost": checkpoint_cost(urls)}
     if not args.skip_load:
         rounds = []

@@ -23,6 +23,7 @@ class StoreHealth(Answer):
     reachable: bool = Field(..., description="Whether the web process could read it just now.")
     error: str | None = Field(None, description="Why not, or why checkpoints fail.")
     checkpoints_waiting: int = Field(..., description="Checkpoints the session hosts have yet to write.")
+    checkpoints_written: int = Field(..., description="Checkpoints the session hosts have written since they started.")
     checkpoints_failing_seconds: float | None = Field(
         None, description="How long the hosts' checkpoint writes have failed (they are retried, and nothing is "
                           "dropped); null while they succeed.")

@@ -420,6 +420,7 @@ class SessionManager:
         return {"backend": url.get_backend_name(), "location": database.describe(str(url)), "reachable": error is None,
                 "error": error or next((w["last_error"] for w in writers if w["last_error"]), None),
                 "checkpoints_waiting": sum(w["waiting"] for w in writers),
+                "checkpoints_written": sum(w["written"] for w in writers),
                 "checkpoints_failing_seconds": max(failing) if failing else None}
 
     async def purge_expired(self) -> int:

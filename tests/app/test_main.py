@@ -23,7 +23,7 @@ def test_health_reports_the_engine_version_and_the_store(tmp_path):
     body = response.json()
     assert body["status"] == "ok" and body["engine_version"] == engine.__version__
     assert body["store"] == {"backend": "sqlite", "location": f"sqlite:///{tmp_path.resolve()}/nnplay.sqlite3",
-                             "reachable": True, "error": None, "checkpoints_waiting": 0,
+                             "reachable": True, "error": None, "checkpoints_waiting": 0, "checkpoints_written": 0,
                              "checkpoints_failing_seconds": None}
 
 

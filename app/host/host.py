@@ -5,7 +5,7 @@ pickled tuples. It runs in a worker *process* (one per core, so that training an
 every core despite the GIL) or, for tests and tiny setups, in a thread of the web process: the same
 code either way.
 
-Messages in:  ("create", request_id, session_id, principal, config_dict, token_hash, owner)
+Messages in:  ("create", request_id, session_id, principal, config_dict, token_hash, owner, class_id)
               ("restore", request_id, session_id)               # from its checkpoint in the store
               ("call", request_id, session_id, op, args)       op: an Op name (app/core/host_api.py)
               ("delete", session_id)                           # and its stored data
@@ -229,12 +229,12 @@ class SessionHost:
 
     # ----- operations ----------------------------------------------------------------------------
     def _create(self, request_id: int, session_id: str, principal: str, config: dict, token_hash: str,
-                owner: str) -> None:
+                owner: str, class_id: str | None = None) -> None:
         try:
             if session_id in self._deleted:  # the web side gave up on it and deleted it before it was built
                 raise SessionNotFound(session_id=session_id)
             session = Session(session_id, principal, SessionConfig.model_validate(config), self.settings, self.share)
-            self.writer.create(stored_session.capture(session), token_hash, owner)
+            self.writer.create(stored_session.capture(session), token_hash, owner, class_id)
             self._saved_at[session_id] = time.monotonic()
             self.sessions[session_id] = session
             self._send(("result", request_id, True, session.describe()))

@@ -25,6 +25,7 @@ class SessionRow:
     principal: str
     epoch: int
     used_at: float
+    class_id: str | None = None  # a student's session: its class
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class SessionStore:
         self.engine = engine
         self.clock = clock  # wall-clock seconds (retention outlives restarts); injected by tests
 
-    def create(self, checkpoint: Checkpoint, token_hash: str, owner: str) -> None:
+    def create(self, checkpoint: Checkpoint, token_hash: str, owner: str, class_id: str | None = None) -> None:
         """Store a new session (replacing a row of the same id, so that a create tried again is no error)."""
         now = self.clock()
         with self.engine.begin() as connection:
@@ -61,7 +62,7 @@ class SessionStore:
                 id=checkpoint.id, token_hash=token_hash, owner=owner, principal=checkpoint.principal,
                 config=checkpoint.config, epoch=checkpoint.epoch, status=checkpoint.status, state=checkpoint.state,
                 history=checkpoint.history, size_bytes=checkpoint.size_bytes, created_at=now, saved_at=now,
-                used_at=now))
+                used_at=now, class_id=class_id))
 
     def save(self, checkpoint: Checkpoint) -> bool:
         """Replace a stored session's state with ``checkpoint``; False if it is not stored (deleted)."""
@@ -86,7 +87,7 @@ class SessionStore:
         with self.engine.connect() as connection:
             row = connection.execute(select(
                 sessions.c.id, sessions.c.token_hash, sessions.c.owner, sessions.c.principal, sessions.c.epoch,
-                sessions.c.used_at).where(sessions.c.id == session_id)).first()
+                sessions.c.used_at, sessions.c.class_id).where(sessions.c.id == session_id)).first()
         return None if row is None else SessionRow(*row)
 
     def touch(self, session_id: str) -> None:

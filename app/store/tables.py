@@ -1,6 +1,6 @@
 """The store's tables (SQLAlchemy Core). Migrations in app/store/migrations/ create and change them."""
 
-from sqlalchemy import Column, Float, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import Column, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -19,4 +19,31 @@ sessions = Table(
     Column("created_at", Float, nullable=False),  # seconds since the epoch (wall clock)
     Column("saved_at", Float, nullable=False),
     Column("used_at", Float, nullable=False, index=True),  # retention counts from here
+    Column("class_id", String(32), nullable=True, index=True),  # a student's session: its class
+)
+
+classes = Table(
+    "classes", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("start", Text, nullable=False),  # JSON: {"preset": name} | {"lesson": id} | {"config": {...}}
+    Column("locked", Text, nullable=False),  # JSON list of the control groups students may not use
+    Column("max_students", Integer, nullable=False),
+    Column("teacher_token_hash", String(64), nullable=False),
+    Column("join_code", String(16), nullable=True, unique=True),  # null once the code is ended
+    Column("code_state", String(8), nullable=False),  # a JoinCodeState
+    Column("paused", Integer, nullable=False),  # 1: the class is paused (students' training and controls)
+    Column("created_at", Float, nullable=False),
+    Column("used_at", Float, nullable=False, index=True),
+)
+
+students = Table(
+    "students", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("nickname", String(40), nullable=False),
+    Column("session_id", String(32), nullable=False),
+    Column("joined_at", Float, nullable=False),
+    Column("removed", Integer, nullable=False),  # 1: the teacher removed them (their session is deleted)
 )

@@ -28,6 +28,7 @@ class _Job:
     checkpoint: Checkpoint | None = None
     token_hash: str = ""
     owner: str = ""
+    class_id: str | None = None
 
 
 class CheckpointWriter:
@@ -49,9 +50,9 @@ class CheckpointWriter:
         self._thread.start()
 
     # ----- what the host asks for -------------------------------------------------------------------
-    def create(self, checkpoint: Checkpoint, token_hash: str, owner: str) -> None:
-        """Store a new session (with its owner and token's hash) and its first checkpoint."""
-        self._put(checkpoint.id, _Job("create", checkpoint, token_hash, owner))
+    def create(self, checkpoint: Checkpoint, token_hash: str, owner: str, class_id: str | None = None) -> None:
+        """Store a new session (with its owner, token's hash and class) and its first checkpoint."""
+        self._put(checkpoint.id, _Job("create", checkpoint, token_hash, owner, class_id))
 
     def save(self, checkpoint: Checkpoint) -> None:
         """Store a newer checkpoint of a stored session."""
@@ -162,7 +163,7 @@ class CheckpointWriter:
         if job.kind == "delete":
             self.store.delete(session_id)
         elif job.kind == "create":
-            self.store.create(job.checkpoint, job.token_hash, job.owner)
+            self.store.create(job.checkpoint, job.token_hash, job.owner, job.class_id)
         elif not self.store.save(job.checkpoint):
             log.warning("session %s is no longer stored; its checkpoint was not written", session_id)
 
@@ -172,5 +173,5 @@ def _merged(waiting: _Job | None, newer: _Job) -> _Job:
     save after an unwritten create is that create with the newer state (the row must exist before it can be
     updated)."""
     if waiting is not None and waiting.kind == "create" and newer.kind == "save":
-        return _Job("create", newer.checkpoint, waiting.token_hash, waiting.owner)
+        return _Job("create", newer.checkpoint, waiting.token_hash, waiting.owner, waiting.class_id)
     return newer

@@ -142,10 +142,12 @@ class HostClient:
             return value
         raise transported(*value)
 
-    async def create(self, session_id: str, principal: str, config: dict, token_hash: str, owner: str) -> dict:
+    async def create(self, session_id: str, principal: str, config: dict, token_hash: str, owner: str,
+                     class_id: str | None = None) -> dict:
         """Build a session on this host, its work done on behalf of ``principal``, and store it (with its
-        token's hash and its owner); its description."""
-        return await self._request(("create", next(self._ids), session_id, principal, config, token_hash, owner))
+        token's hash, its owner and its class); its description."""
+        return await self._request(("create", next(self._ids), session_id, principal, config, token_hash, owner,
+                                    class_id))
 
     async def writer_status(self) -> dict:
         """The host's checkpoint writer: waiting, written, failing_seconds, last_error."""

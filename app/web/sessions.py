@@ -34,7 +34,7 @@ from app.core.errors import Forbidden, HostUnavailable, LimitReached, NotAuthent
 from app.core.host_api import HEAVY_OPS, Op, RemoteOps
 from app.schemas.session import SessionConfig
 from app.store import database
-from app.store.sessions import SessionStore, token_hash
+from app.store.sessions import SessionRow, SessionStore, token_hash
 from app.web.host_client import HostClient
 
 log = logging.getLogger("nnplay.sessions")
@@ -56,16 +56,18 @@ class SessionRecord:
     """What the web process knows of a session."""
 
     id: str
-    token: str
+    token_hash: str  # of its token (app/store/sessions.py token_hash): memory holds no token either
     owner: str  # the creating client's address (caps anonymous creation only)
     host: HostClient | None  # None only for a stored session found to be deleted (find(restore=False))
     touched: float  # when it was last used, on the manager's clock
     viewers: int = 0
+    class_id: str | None = None  # a student's session: its class (app/web/classroom.py)
+    student_id: str | None = None
 
     @property
     def principal(self) -> str:
-        """On whose behalf its work runs (see the module's docstring): today the session itself."""
-        return self.id
+        """On whose behalf its work runs (see the module's docstring): the student, or the session itself."""
+        return self.student_id or self.id
 
 
 class SessionManager:
@@ -170,35 +172,41 @@ class SessionManager:
             log.error("the store failed: %s", exc)
             raise HostUnavailable("store.unavailable", reason=type(exc).__name__) from None
 
-    async def create(self, config: SessionConfig, owner: str) -> dict:
-        """A new session for client ``owner`` on the least loaded host, stored; its description and token."""
+    async def create(self, config: SessionConfig, owner: str, student: tuple[str, str] | None = None) -> dict:
+        """A new session for client ``owner`` on the least loaded host, stored; its description and token. A
+        student's session (``student``: (class id, student id)) is capped by its class, not by address: a
+        school is one address."""
         self.evict_idle()
         stored, _ = await self._stored(self.store.count)
         if stored >= self.settings.max_stored_sessions:
             raise LimitReached("limit.stored_sessions", most=self.settings.max_stored_sessions)
-        owned, _ = await self._stored(self.store.count, owner)
-        if owned >= self.settings.max_stored_sessions_per_client:
-            raise LimitReached("limit.stored_client_sessions", count=owned)
+        if student is None:
+            owned, _ = await self._stored(self.store.count, owner)
+            if owned >= self.settings.max_stored_sessions_per_client:
+                raise LimitReached("limit.stored_client_sessions", count=owned)
+        class_id, student_id = student or (None, None)
         with self._lock:
             if len(self.records) >= self.settings.max_sessions:
                 raise LimitReached("limit.server_sessions", most=self.settings.max_sessions)
-            mine = sum(1 for r in self.records.values() if r.owner == owner)
-            if mine >= self.settings.max_sessions_per_client:
+            mine = sum(1 for r in self.records.values() if r.owner == owner and r.class_id is None)
+            if student is None and mine >= self.settings.max_sessions_per_client:
                 raise LimitReached("limit.client_sessions", count=mine)
             alive = [host for host in self.hosts if host.alive]
             if not alive:
                 raise HostUnavailable()
-            record = SessionRecord(secrets.token_urlsafe(SESSION_ID_BYTES), secrets.token_urlsafe(24), owner,
-                                   min(alive, key=lambda h: h.sessions), touched=self.clock())
+            token = secrets.token_urlsafe(24)
+            record = SessionRecord(secrets.token_urlsafe(SESSION_ID_BYTES), token_hash(token), owner,
+                                   min(alive, key=lambda h: h.sessions), touched=self.clock(), class_id=class_id,
+                                   student_id=student_id)
             self.records[record.id] = record  # reserved now, so that concurrent creates count it
             record.host.sessions += 1
         try:
             described = await record.host.create(record.id, record.principal, config.model_dump(),
-                                                 token_hash(record.token), owner)
+                                                 record.token_hash, owner, class_id)
         except BaseException:
             self.delete(record.id)  # also on the host, in case it built the session after we gave up
             raise
-        return {**described, "token": record.token}
+        return {**described, "token": token}
 
     async def import_document(self, config: SessionConfig, model: dict, owner: str) -> dict:
         """A new session for ``owner`` from an exported document's config and model: its description and
@@ -219,13 +227,29 @@ class SessionManager:
     async def find(self, session_id: str, token: str | None, restore: bool = True) -> SessionRecord:
         """The record of ``session_id`` if ``token`` is its token, brought back from the store onto a host if
         it is not in memory (idle, or the server restarted); raises otherwise. Marks it as used. With
-        ``restore`` False (to delete it), a stored session is not brought back: its record has no host.
+        ``restore`` False (to delete it), a stored session is not brought back: its record has no host."""
+
+        def token_fits(row: SessionRow) -> None:
+            if not token:
+                raise NotAuthenticated()
+            if not secrets.compare_digest(token_hash(token).encode(), row.token_hash.encode()):
+                raise Forbidden()
+
+        record = await self.bring_back(session_id, token_fits, restore)
+        return record if record.host is None else self.authorize(session_id, token)
+
+    async def bring_back(self, session_id: str, check: Callable[[SessionRow], None] | None = None,
+                         restore: bool = True) -> SessionRecord:
+        """The record of a session in memory, brought back from the store if need be (after ``check`` of its
+        row, which may refuse). For ``find``, and for a class's teacher (app/web/classroom.py), who holds no
+        student's token. SessionNotFound if it is neither in memory nor stored.
 
         One restore at a time per session, on one host: whoever asks while it is restored or written on its way
         out of memory waits for that, then looks again (every await can change what is in memory)."""
         while True:
-            if session_id in self.records:
-                return self.authorize(session_id, token)
+            record = self.records.get(session_id)
+            if record is not None:
+                return record
             under_way = self._restoring.get(session_id) or self._unloading.get(session_id)
             if under_way is not None:
                 with contextlib.suppress(Exception):  # the one who started it gets its error; we look again
@@ -239,16 +263,14 @@ class SessionManager:
             if session_id in self.records or session_id in self._restoring or session_id in self._unloading:
                 continue  # it came back (or started to) while the store answered
             if row is None:
-                return self.authorize(session_id, token)  # not found, or lost
-            if not token:
-                raise NotAuthenticated()
-            if not secrets.compare_digest(token_hash(token).encode(), row.token_hash.encode()):
-                raise Forbidden()
+                raise SessionNotFound("session.lost" if session_id in self.lost else None, session_id=session_id)
+            if check is not None:
+                check(row)
             if not restore:
-                return SessionRecord(session_id, token, row.owner, None, touched=self.clock())
+                return SessionRecord(session_id, row.token_hash, row.owner, None, touched=self.clock())
             restoring = self._restoring[session_id] = asyncio.get_running_loop().create_future()
             try:
-                await self._restore(row.id, token, row.owner)
+                await self._restore(row)
                 restoring.set_result(None)
             except BaseException as exc:
                 restoring.set_exception(exc)
@@ -256,23 +278,24 @@ class SessionManager:
                 raise
             finally:
                 del self._restoring[session_id]
-            return self.authorize(session_id, token)
 
-    async def _restore(self, session_id: str, token: str, owner: str) -> None:
+    async def _restore(self, row: SessionRow) -> None:
         """Restore on the least loaded live host; the record appears once the host has the session, so no call
         reaches a host that does not have it yet."""
+        session_id, owner = row.id, row.owner
         with self._lock:  # the same live limits as a new session (restores under way count too)
             if len(self.records) + len(self._restoring) > self.settings.max_sessions:
                 raise LimitReached("limit.server_sessions", most=self.settings.max_sessions)
-            mine = sum(1 for r in self.records.values() if r.owner == owner)
-            if mine >= self.settings.max_sessions_per_client:
+            mine = sum(1 for r in self.records.values() if r.owner == owner and r.class_id is None)
+            if row.class_id is None and mine >= self.settings.max_sessions_per_client:
                 raise LimitReached("limit.client_sessions", count=mine)
             alive = [host for host in self.hosts if host.alive]
             if not alive:
                 raise HostUnavailable()
             host = min(alive, key=lambda h: h.sessions)
             host.sessions += 1
-        record = SessionRecord(session_id, token, owner, host, touched=self.clock())
+        record = SessionRecord(session_id, row.token_hash, owner, host, touched=self.clock(), class_id=row.class_id,
+                               student_id=row.principal if row.class_id else None)
         try:
             await host.restore(session_id)
         except BaseException:
@@ -296,7 +319,7 @@ class SessionManager:
             raise SessionNotFound(session_id=session_id)
         if not token:
             raise NotAuthenticated()
-        if not secrets.compare_digest(token.encode(), record.token.encode()):
+        if not secrets.compare_digest(token_hash(token).encode(), record.token_hash.encode()):
             raise Forbidden()
         record.touched = self.clock()
         return record

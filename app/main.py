@@ -18,6 +18,7 @@ from app.web.api.limits import BodySizeLimit
 from app.web.api.media_type import JsonBodiesOnly
 from app.web.api.routes import (
     catalogue,
+    classes,
     datasets,
     docs,
     health,
@@ -31,9 +32,11 @@ from app.web.api.routes import (
     surface,
     training,
 )
+from app.web.classroom import Classroom
 from app.web.sessions import SessionManager
 
-API_ROUTERS = (health, catalogue, datasets, sessions, training, inspection, models, stream, lessons, neuron, surface)
+API_ROUTERS = (health, catalogue, datasets, sessions, training, inspection, models, stream, lessons, neuron, surface,
+               classes)
 """The modules whose routers are served under /api."""
 EVICTION_PERIOD_SECONDS = 30
 log = logging.getLogger("nnplay")
@@ -59,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # a short switch interval keeps that wait (and so frame and REST latency) small.
         sys.setswitchinterval(settings.gil_switch_seconds)
         app.state.sessions.start()
+        await app.state.classroom.start()
         evictor = asyncio.create_task(evict_forever())
         yield
         evictor.cancel()
@@ -75,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.sessions = SessionManager(settings)
+    app.state.classroom = Classroom(settings, app.state.sessions)
     errors.install(app)
     openapi.install(app, settings)
     for module in API_ROUTERS:

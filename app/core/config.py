@@ -52,6 +52,18 @@ class Settings(BaseSettings):
                                "or expire.",
     )
 
+    # Classes (docs/classroom.md)
+    teacher_key: str | None = Field(
+        None, description="If set, creating a class needs this key (only teachers who know it can); unset: anyone "
+                          "who reaches the server may create one.",
+    )
+    max_classes: int = Field(200, ge=1, description="Classes stored at most.")
+    max_students_per_class: int = Field(200, ge=1, description="The largest class a teacher may create.")
+    join_failures_per_minute: int = Field(
+        30, ge=1, description="Wrong join codes one address may try per minute; then 429 for a minute. A school is "
+                              "one address: a few typos must not lock it out.",
+    )
+
     # Sizes a config may ask for
     max_points: int = Field(5000, ge=4, description="Points in a session's dataset at most.")
     max_hidden_layers: int = Field(8, ge=0, description="Hidden layers at most.")

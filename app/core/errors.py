@@ -55,6 +55,12 @@ class LimitReached(AppError):
     """The server, this client or this user already has as many sessions, calls or jobs as allowed (429)."""
 
 
+class Locked(AppError):
+    """The teacher has paused the class or locked this control (423)."""
+
+    default_code = "class.paused"
+
+
 class TimeLimit(AppError):
     """A heavy call could not finish within the per-call time limit, waiting for its turn included (503)."""
 

@@ -15,8 +15,9 @@ from contextlib import nullcontext
 import numpy as np
 from pydantic import ValidationError
 
-from app.core import data
+from app.core import config_limits, data
 from app.core.config import Settings
+from app.core.controls import LIVE_FIELDS  # change nothing but the optimizer or the batches: no reset
 from app.core.errors import SessionError, readable
 from app.host import fair_share
 from app.host.fair_share import FairShare, Work
@@ -26,8 +27,6 @@ from engine import Dense, Sequential, checkpoint, features, losses, serializatio
 from engine.grid import NeuronGrid
 from engine.training import COMPLETED, DIVERGED, PAUSED, REACHED_GOAL, STOPPED
 
-# Config fields that change nothing but the optimizer or the batches: applied without any reset.
-LIVE_FIELDS = {"learning_rate", "regularization", "reg_rate", "batch_size", "optimizer"}
 HISTORY_LIMIT = 20_000
 STEP_SLICE_SECONDS = 0.02  # a step's epoch trains in slices this long
 GRID_CACHE_SIZE = 4  # a stream uses two resolutions; more would only be old views
@@ -68,15 +67,7 @@ class Session:
 
     # ----- building ----------------------------------------------------------------------------
     def _checked(self, config: SessionConfig) -> SessionConfig:
-        s = self.settings
-        if len(config.hidden_layers) > s.max_hidden_layers:
-            raise SessionError("limit.hidden_layers", most=s.max_hidden_layers)
-        if any(units > s.max_units for units in config.hidden_layers):
-            raise SessionError("limit.units", most=s.max_units)
-        if isinstance(config.activation, list) and len(config.activation) != len(config.hidden_layers):
-            raise SessionError("config.activations_count", layers=len(config.hidden_layers),
-                               given=len(config.activation))
-        return config
+        return config_limits.checked(config, self.settings)
 
     def _build_data(self) -> None:
         dataset, train, test = data.build(self.config.data, self.settings)

@@ -31,3 +31,30 @@ class JobStatus(StrEnum):
     cancelled = "cancelled"  # by the learner, or because its session was deleted
     time_limit = "time_limit"  # the server's time per job ran out
     failed = "failed"  # an error stopped it; the message says which
+
+
+class JoinCodeState(StrEnum):
+    """Whether a class's join code lets students in."""
+
+    open = "open"
+    paused = "paused"  # refused for now (the teacher may open it again)
+    ended = "ended"  # gone for good (a new one can be made: rotate)
+
+
+class StudentStatus(StrEnum):
+    """A student as the teacher's dashboard shows them."""
+
+    playing = "playing"  # their network trains (their page is open and they pressed play)
+    paused = "paused"  # in memory, not training
+    diverged = "diverged"  # training stopped on a non-finite loss
+    offline = "offline"  # not in memory: left, or idle for long (their work is stored)
+    removed = "removed"  # the teacher removed them
+
+
+class ControlGroup(StrEnum):
+    """What a teacher may lock for students (the server refuses what a lock forbids)."""
+
+    training = "training"  # play, pause, step, reset, REST training
+    hyperparameters = "hyperparameters"  # learning rate, batch size, regularization, optimizer
+    network = "network"  # layers, neurons, activations, features, output, hand-set weights, imports
+    data = "data"  # the data set, its noise, points, split, new data

@@ -4,7 +4,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 
 from app.store.tables import classes, sessions, students
 
@@ -75,6 +75,14 @@ class ClassStore:
         with self.engine.connect() as connection:
             row = connection.execute(select(classes).where(classes.c.id == class_id)).first()
         return None if row is None else _class_of(row)
+
+    def all(self) -> list[ClassRow]:
+        with self.engine.connect() as connection:
+            return [_class_of(row) for row in connection.execute(select(classes))]
+
+    def count(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.count()).select_from(classes)).scalar_one()
 
     def by_code(self, code: str) -> ClassRow | None:
         with self.engine.connect() as connection:

@@ -26,6 +26,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -49,6 +50,16 @@ STORE_CHECK_SECONDS = 2.0  # the health check waits this long at most for the da
 RESTART_DELAY_SECONDS = 1.0
 """A host that dies within this long of its start is replaced only after this long, so that a host that
 cannot start at all costs one attempt per this many seconds, not a busy loop."""
+
+
+class SessionPolicy(Protocol):
+    """What sessions are subject to besides their own limits: their class's pause and locks."""
+
+    def check(self, record: "SessionRecord", op: Op, args: tuple) -> None:
+        """Raise (Locked) to refuse the call."""
+
+    def info(self, record: "SessionRecord") -> dict | None:
+        """What the session's streams are told of it (a ``class`` message), or None."""
 
 
 @dataclass
@@ -80,6 +91,8 @@ class SessionManager:
         self.store = SessionStore(database.connect(settings), wall_clock)
         self._restoring: dict[str, asyncio.Future] = {}  # session id -> its restore under way
         self._unloading: dict[str, asyncio.Future] = {}  # session id -> its last checkpoint being written
+        self._listeners: dict[str, set[Callable[[dict], None]]] = {}  # session id -> its streams' messages
+        self.policy: SessionPolicy | None = None  # a class's pause and locks (app/web/classroom.py)
         self.records: dict[str, SessionRecord] = {}
         self.lost: OrderedDict[str, None] = OrderedDict()  # ids of sessions lost with their host, oldest first
         self.deleted: OrderedDict[str, None] = OrderedDict()  # ids deleted lately, oldest first (LOST_REMEMBERED)
@@ -329,10 +342,13 @@ class SessionManager:
         ``await manager.ops(record).weights()``."""
         return SessionProxy(self, record)
 
-    async def call(self, record: SessionRecord, op: Op, *args) -> object:
-        """Run operation ``op`` on the session where it lives (``session.lost`` if its host died meanwhile);
-        routes use ``ops(record)``, which names ``op`` and its arguments. A heavy op counts against its
-        principal's cap while it is under way."""
+    async def call(self, record: SessionRecord, op: Op, *args, as_teacher: bool = False) -> object:
+        """Run operation ``op`` on the session where it lives (``session.restarting`` if its host died
+        meanwhile); routes use ``ops(record)``, which names ``op`` and its arguments. A heavy op counts against its
+        principal's cap while it is under way. A student's call is checked against their class's pause and locks
+        first (``policy``), unless their teacher makes it."""
+        if self.policy is not None and not as_teacher:
+            self.policy.check(record, op, args)
         principal = record.principal
         answered = None
         if op in HEAVY_OPS:
@@ -365,6 +381,33 @@ class SessionManager:
             self.delete(session_id)  # its host deletes the stored data, after any checkpoint it still holds
         else:
             await self._stored(self.store.delete, session_id)
+
+    def forget_deleted(self, session_id: str) -> None:
+        """Its stored data was deleted (with its class): out of memory too, and never brought back."""
+        self._remember_deleted(session_id)
+        self.delete(session_id)
+
+    # ----- what a session's streams are told besides frames (app/web/stream_relay.py) -------------------------
+    def listen(self, session_id: str, tell: Callable[[dict], None]) -> None:
+        """``tell(message)`` for every message ``notify`` sends to this session's streams."""
+        self._listeners.setdefault(session_id, set()).add(tell)
+
+    def unlisten(self, session_id: str, tell: Callable[[dict], None]) -> None:
+        listeners = self._listeners.get(session_id)
+        if listeners is not None:
+            listeners.discard(tell)
+            if not listeners:
+                del self._listeners[session_id]
+
+    def notify(self, session_id: str, message: dict | None) -> None:
+        """Send ``message`` (JSON) to every open stream of the session (its class paused, a control locked...)."""
+        if message is not None:
+            for tell in list(self._listeners.get(session_id, ())):
+                tell(message)
+
+    def class_info(self, record: SessionRecord) -> dict | None:
+        """What a student's stream says of their class (``policy.info``), or None."""
+        return self.policy.info(record) if self.policy is not None else None
 
     def _remember_deleted(self, session_id: str) -> None:
         """Its row may outlive the answer to the DELETE for a moment (its host's writer removes it): no ``find``

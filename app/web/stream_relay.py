@@ -101,6 +101,7 @@ class StreamPlayer:
         self._waiting: asyncio.Future | None = None
         self._closed = False
         self._told = False  # whether the client was told why the stream ends
+        self._told_queue: asyncio.Queue[dict] = asyncio.Queue()  # messages for the client besides frames
 
     async def run(self) -> None:
         """Serve until the client leaves or the session ends; leaves no task or registration behind."""
@@ -115,13 +116,17 @@ class StreamPlayer:
             info = await self.manager.ops(record).stream_info()
             await send_message(self.ws, jsonable_encoder({
                 "type": "hello", "protocol": 1, **info, "fps": self.fps,
-                "output_resolution": self.output_resolution, "neuron_resolution": self.neuron_resolution}))
+                "output_resolution": self.output_resolution, "neuron_resolution": self.neuron_resolution,
+                "class": self.manager.class_info(record)}))
+            self.manager.listen(record.id, self._told_queue.put_nowait)
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(self._receive, tasks.cancel_scope)
                 tasks.start_soon(self._send, tasks.cancel_scope)
+                tasks.start_soon(self._tell, tasks.cancel_scope)
         except (WebSocketDisconnect, LookupError, RuntimeError):
             pass  # the client left, or the session or its host is gone
         finally:
+            self.manager.unlisten(record.id, self._told_queue.put_nowait)
             record.viewers -= 1
             try:
                 host.unwatch(self.viewer_id)
@@ -139,6 +144,14 @@ class StreamPlayer:
         else:
             await refuse(self.ws, AppError("stream.session_ended"), CLOSE_SESSION_ENDED)
         self._told = True  # not before: a cancelled refusal is made again by run()
+
+    async def _tell(self, cancel_scope) -> None:
+        """Send the messages the manager has for this stream (a class paused, controls locked), in order."""
+        try:
+            while True:
+                await send_message(self.ws, await self._told_queue.get())
+        except (WebSocketDisconnect, ConnectionError, RuntimeError):
+            cancel_scope.cancel()
 
     # ----- frames from the host (event loop callbacks) ----------------------------------------------
     def _on_frame(self, frame: bytes) -> None:

@@ -33,7 +33,8 @@ def test_a_405_names_every_method_of_every_route_on_the_path(client, method, pat
 def test_the_allow_header_agrees_with_the_openapi_document(client):
     document = client.get("/openapi.json").json()
     for template, operations in document["paths"].items():
-        path = template.replace("{session_id}", WELL_FORMED_ID).replace("{lesson_id}", "x").replace("{task}", "0")
+        path = (template.replace("{session_id}", WELL_FORMED_ID).replace("{class_id}", WELL_FORMED_ID)
+                .replace("{lesson_id}", "x").replace("{task}", "0").replace("{student_id}", "s"))
         documented = {method.upper() for method in operations}
         if "PATCH" not in documented:
             assert method_not_allowed(client.patch(path)) == documented, template

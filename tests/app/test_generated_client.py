@@ -99,6 +99,22 @@ def test_every_operation_answers_with_its_generated_model(generated, live_server
     check(op("lessons", "evaluate_neuron")(client=client, body=neuron), models.NeuronAnswer)
     check(op("lessons", "loss_surface")(client=client, body=models.SurfaceRequest(resolution=10, steps=3)),
           models.SurfaceAnswer)
+    made = check(op("classes", "create_class")(client=client, body=models.ClassCreate(name="3A")), models.ClassCreated)
+    teacher = {"class_id": made.id, "client": generated.AuthenticatedClient(
+        base_url=live_server, token=made.teacher_token, raise_on_unexpected_status=True)}
+    joined = check(op("classes", "join_class")(client=client, body=models.JoinRequest(code=made.join_code, name="Al")),
+                   models.Joined)
+    check(op("classes", "read_class")(**teacher), models.ClassOut)
+    check(op("classes", "pause_class")(**teacher), models.ClassOut)
+    check(op("classes", "resume_class")(**teacher), models.ClassOut)
+    check(op("classes", "lock_controls")(**teacher, body=models.ClassChange(locked=[models.ControlGroup.DATA])),
+          models.ClassOut)
+    check(op("classes", "push_to_students")(**teacher, body=models.PushRequest(preset="spiral")), models.Pushed)
+    check(op("classes", "change_code")(**teacher, body=models.CodeChange(action=models.CodeChangeAction.ROTATE)),
+          models.ClassOut)
+    for name, extra in (("remove_student", {"student_id": joined.student_id}), ("delete_class", {})):
+        assert _op(generated, "classes", name).sync_detailed(**teacher, **extra).status_code == 204
+        calls += 1
     deleted = _op(generated, "sessions", "delete_session").sync_detailed(**on)
     assert deleted.status_code == 204
     calls += 1

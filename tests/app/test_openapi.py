@@ -12,7 +12,7 @@ from app.schemas.network import Grid
 from app.schemas.training import StepResult, TrainHistory
 from app.web.api.openapi import LIMITS, PARAMETER_LIMITS
 
-ERROR_STATUSES = {"400", "401", "403", "404", "409", "413", "415", "422", "429", "503"}
+ERROR_STATUSES = {"400", "401", "403", "404", "409", "413", "415", "422", "423", "429", "503"}
 
 
 def operations(document: dict):

@@ -23,6 +23,9 @@ class SessionIdConvertor(StringConvertor):
 
 
 register_url_convertor("session_id", SessionIdConvertor())
+register_url_convertor("class_id", SessionIdConvertor())  # class ids have the same form
+CLASS_ID = "{class_id:class_id}"
+"""The class id in a route's path: /api/classes/join is never read as a class's id."""
 SESSION_ID = "{session_id:session_id}"
 """The session id in a route's path: `f"/sessions/{SESSION_ID}/data"`. A path whose segment cannot be an id
 matches no session route: GET /api/sessions/import is a 405 (only POST is there), not "no session 'import'".

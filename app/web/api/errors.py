@@ -15,6 +15,7 @@ from app.core.errors import (
     Forbidden,
     HostUnavailable,
     LimitReached,
+    Locked,
     NotAuthenticated,
     NotFound,
     SessionError,
@@ -27,7 +28,7 @@ from app.web.api.request_head import head_of
 
 STATUS: dict[type[AppError], int] = {
     SessionNotFound: 404, NotFound: 404, NotAuthenticated: 401, Forbidden: 403, LimitReached: 429,
-    SessionError: 422, Conflict: 409, TimeLimit: 503, HostUnavailable: 503, AppError: 500,
+    SessionError: 422, Conflict: 409, Locked: 423, TimeLimit: 503, HostUnavailable: 503, AppError: 500,
 }
 HTTP_CODES = {404: "request.not_found", 405: "request.method_not_allowed"}
 

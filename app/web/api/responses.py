@@ -19,7 +19,9 @@ MEANINGS: dict[int, str] = {
          "request.media_type; refused before it is read).",
     422: "Not valid: a field of the wrong type or out of range (code request.invalid, each field in `errors`), "
          "or something the server cannot do as asked, such as a size above its limits (`code` says what).",
-    429: "The server, or this client, already holds as many sessions as allowed (code limit.*).",
+    423: "The class's teacher has paused the class (code class.paused) or locked this control (class.locked).",
+    429: "The server, this client or this class already holds as many sessions (or tried as many wrong join codes) "
+         "as allowed (code limit.* or class.full).",
     503: "The session's training process has stopped or did not answer in time (code host.*).",
 }
 
@@ -29,9 +31,9 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorBody, "description": MEANINGS[status]} for status in statuses}
 
 
-SESSION_ERRORS = error_responses(401, 403, 404, 422, 503)
+SESSION_ERRORS = error_responses(401, 403, 404, 422, 423, 503)
 """Any operation on an existing session (token checked, run in its host)."""
-SESSION_BODY_ERRORS = error_responses(400, 401, 403, 404, 413, 415, 422, 503)
+SESSION_BODY_ERRORS = error_responses(400, 401, 403, 404, 413, 415, 422, 423, 503)
 """An operation on a session that takes a JSON body."""
 CREATE_ERRORS = error_responses(400, 413, 415, 422, 429, 503)
 """Creating a session (directly or by import)."""
@@ -39,3 +41,9 @@ BODY_ERRORS = error_responses(400, 413, 415, 422)
 """An operation without a session that takes a JSON body."""
 NOT_FOUND = error_responses(404, 422)
 """Reading one thing by name."""
+CLASS_ERRORS = error_responses(401, 403, 404, 422, 503)
+"""A teacher's call on their class (the teacher token checked)."""
+CLASS_BODY_ERRORS = error_responses(400, 401, 403, 404, 413, 415, 422, 503)
+"""A teacher's call on their class that takes a JSON body."""
+JOIN_ERRORS = error_responses(400, 403, 404, 413, 415, 422, 429, 503)
+"""A student joining a class."""

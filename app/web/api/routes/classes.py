@@ -1,0 +1,112 @@
+"""Classes: a teacher creates one, students join with its code, the teacher reads and steers it (docs/classroom.md).
+
+Thin: parse, check the teacher's token (``TeacherDep``), call the classroom (app/web/classroom.py)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response, status
+
+from app.schemas.classes import (
+    ClassChange,
+    ClassCreate,
+    ClassCreated,
+    ClassOut,
+    CodeChange,
+    Joined,
+    JoinRequest,
+    Pushed,
+    PushRequest,
+)
+from app.store.classes import ClassRow
+from app.web.api.deps import CLASS_ID, client_of, session_token
+from app.web.api.responses import CLASS_BODY_ERRORS, CLASS_ERRORS, CREATE_ERRORS, JOIN_ERRORS
+from app.web.classroom import Classroom
+from app.web.sessions import SESSION_ID_PATTERN
+
+router = APIRouter(prefix="/classes", tags=["classes"])
+ClassIdPath = Annotated[str, Path(description="The id returned when the class was created.",
+                                  json_schema_extra={"pattern": f"^{SESSION_ID_PATTERN}$"})]
+
+
+def get_classroom(request: Request) -> Classroom:
+    return request.app.state.classroom
+
+
+ClassroomDep = Annotated[Classroom, Depends(get_classroom)]
+
+
+async def teacher_of(request: Request, class_id: ClassIdPath, classroom: ClassroomDep) -> ClassRow:
+    """The class named in the path, if the request carries its teacher's token (Authorization: Bearer, or the
+    dashboard's cookie): 404 without such a class, 401 without a token, 403 with another (a student's too)."""
+    token = await session_token.token(request) or request.cookies.get(f"nnplay_teacher_{class_id}")
+    return await classroom.teacher(class_id, token)
+
+
+TeacherDep = Annotated[ClassRow, Depends(teacher_of)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ClassCreated, responses=CREATE_ERRORS)
+async def create_class(spec: ClassCreate, classroom: ClassroomDep) -> dict:
+    """Create a class: its join code for students, and the teacher token (keep it: it is the dashboard's key)."""
+    return await classroom.create(spec)
+
+
+@router.post("/join", status_code=status.HTTP_201_CREATED, response_model=Joined, responses=JOIN_ERRORS)
+async def join_class(request: Request, body: JoinRequest, classroom: ClassroomDep) -> dict:
+    """Join a class with its code and a nickname (none: one is made up): a session of one's own, which works with
+    every session endpoint and the stream. ``rejoin`` (the student id and session token kept by the browser)
+    returns to the same session."""
+    return await classroom.join(body.code, body.name, client_of(request), body.rejoin)
+
+
+@router.get(f"/{CLASS_ID}", response_model=ClassOut, responses=CLASS_ERRORS)
+async def read_class(row: TeacherDep, classroom: ClassroomDep) -> dict:
+    """The class with its students and each one's latest metrics (the teacher's token)."""
+    return await classroom.describe(row)
+
+
+@router.post(f"/{CLASS_ID}/pause", response_model=ClassOut, responses=CLASS_ERRORS)
+async def pause_class(row: TeacherDep, classroom: ClassroomDep) -> dict:
+    """Pause the whole class: every student's training stops and their controls lock until resumed."""
+    return await classroom.describe(await classroom.set_paused(row, True))
+
+
+@router.post(f"/{CLASS_ID}/resume", response_model=ClassOut, responses=CLASS_ERRORS)
+async def resume_class(row: TeacherDep, classroom: ClassroomDep) -> dict:
+    """Let the students go on."""
+    return await classroom.describe(await classroom.set_paused(row, False))
+
+
+@router.put(f"/{CLASS_ID}/locked", response_model=ClassOut, responses=CLASS_BODY_ERRORS)
+async def lock_controls(row: TeacherDep, body: ClassChange, classroom: ClassroomDep) -> dict:
+    """Which controls students may not use (an empty list unlocks them all)."""
+    return await classroom.describe(await classroom.set_locked(row, body.locked))
+
+
+@router.post(f"/{CLASS_ID}/push", response_model=Pushed, responses=CLASS_BODY_ERRORS)
+async def push_to_students(row: TeacherDep, body: PushRequest, classroom: ClassroomDep) -> dict:
+    """Give every student (or the chosen ones) a preset, a lesson's network or a config."""
+    return {"reached": await classroom.push(row, body)}
+
+
+@router.post(f"/{CLASS_ID}/code", response_model=ClassOut, responses=CLASS_BODY_ERRORS)
+async def change_code(row: TeacherDep, body: CodeChange, classroom: ClassroomDep) -> dict:
+    """Pause, open, rotate or end the join code."""
+    return await classroom.describe(await classroom.code(row, body.action))
+
+
+@router.delete(f"/{CLASS_ID}/students/{{student_id}}", status_code=status.HTTP_204_NO_CONTENT,
+               response_class=Response, responses=CLASS_ERRORS)
+async def remove_student(row: TeacherDep, student_id: Annotated[str, Path(max_length=32)],
+                         classroom: ClassroomDep) -> Response:
+    """Remove a student from the class (their network is deleted)."""
+    await classroom.remove_student(row, student_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete(f"/{CLASS_ID}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
+               responses=CLASS_ERRORS)
+async def delete_class(row: TeacherDep, classroom: ClassroomDep) -> Response:
+    """Delete the class with all its students' data."""
+    await classroom.delete(row)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

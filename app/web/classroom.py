@@ -1,0 +1,306 @@
+"""The classroom: a teacher creates a class, students join it with a short code, and the teacher sees and steers
+everyone's network (docs/classroom.md).
+
+``Classroom`` is the one object that changes classes and their students. It keeps each class's row in memory
+(read from the store once) so that checking a lock on every student call costs a dictionary lookup, and it
+writes every change to the store (app/store/classes.py) before it answers, so a restart loses nothing.
+
+Who is who: a class's teacher holds its *teacher token* (only its SHA-256 is stored); a student holds their
+session's token, and is their sessions' principal (every cap and fair share is theirs, never their network
+address: a school is one address). Students' sessions are ordinary sessions: every session endpoint and the
+stream work with them, and the class's pause and locks are applied where sessions are called
+(``SessionManager.policy``: ``check`` refuses what a lock forbids, ``info`` tells a student's stream about it).
+"""
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Callable
+
+from app.core import config_limits
+from app.core.config import Settings
+from app.core.controls import groups_of
+from app.core.errors import (
+    Forbidden,
+    LimitReached,
+    Locked,
+    NotAuthenticated,
+    NotFound,
+    SessionError,
+    SessionNotFound,
+)
+from app.core.host_api import Op
+from app.schemas.classes import ClassCreate, ClassStart, PushRequest
+from app.schemas.session import SessionConfig
+from app.schemas.status import ControlGroup, JoinCodeState, SessionStatus, StudentStatus
+from app.store.classes import ClassRow, ClassStore, StudentRow
+from app.store.sessions import token_hash
+from app.web import join_codes, lesson_catalog, nicknames
+from app.web.presets import PRESETS
+from app.web.sessions import SessionManager, SessionRecord
+
+log = logging.getLogger("nnplay.classroom")
+ID_BYTES = 9
+CLASS_OWNER = "class:"  # a student's session is owned by its class (the stored sessions' owner column)
+
+
+class Classroom:
+    """Creates classes, lets students in, and carries out what their teacher asks."""
+
+    def __init__(self, settings: Settings, sessions: SessionManager, clock: Callable[[], float] = time.monotonic):
+        self.settings = settings
+        self.sessions = sessions
+        self.store = ClassStore(sessions.store.engine, sessions.store.clock)
+        self.wrong_codes = join_codes.WrongCodes(settings.join_failures_per_minute, clock)
+        self._classes: dict[str, ClassRow] = {}  # read from the store once; changed here only
+        self._lock = asyncio.Lock()  # one change of classes at a time (joins count places, codes must be unique)
+        sessions.policy = self
+
+    async def _db(self, action, *args):
+        return await self.sessions._stored(action, *args)
+
+    # ----- the class ------------------------------------------------------------------------------
+    async def create(self, spec: ClassCreate) -> dict:
+        """A new class; its id, join code, teacher token and links."""
+        key = self.settings.teacher_key
+        if key and not secrets.compare_digest((spec.teacher_key or "").encode(), key.encode()):
+            raise Forbidden("class.teacher_key")
+        if spec.max_students > self.settings.max_students_per_class:
+            raise SessionError("limit.class_size", most=self.settings.max_students_per_class)
+        config_limits.checked(self._start_config(spec.start), self.settings)  # refused now, not at the first join
+        token = secrets.token_urlsafe(24)
+        async with self._lock:
+            count = await self._db(self.store.count)
+            if count >= self.settings.max_classes:
+                raise LimitReached("limit.classes", most=self.settings.max_classes)
+            row = ClassRow(secrets.token_urlsafe(ID_BYTES), spec.name, spec.language,
+                           spec.start.model_dump(exclude_none=True, mode="json"), [str(g) for g in spec.locked],
+                           spec.max_students, token_hash(token), await self._free_code(), JoinCodeState.open,
+                           paused=False)
+            row = await self._db(self.store.create, row)
+            self._classes[row.id] = row
+        return {"id": row.id, "name": row.name, "join_code": join_codes.shown(row.join_code), "teacher_token": token,
+                "join_url": f"/join?code={row.join_code}", "dashboard_url": f"/classes/{row.id}/enter#{token}"}
+
+    async def _free_code(self) -> str:
+        while True:
+            code = join_codes.new_code()
+            if not await self._db(self.store.code_taken, code):
+                return code
+
+    async def teacher(self, class_id: str, token: str | None) -> ClassRow:
+        """The class, if ``token`` is its teacher's: 404 without such a class, 401 without a token, 403 with
+        another (a student's included)."""
+        row = await self._class(class_id)
+        if not token:
+            raise NotAuthenticated()
+        if not secrets.compare_digest(token_hash(token).encode(), row.teacher_token_hash.encode()):
+            raise Forbidden("class.teacher_only")
+        return row
+
+    async def _class(self, class_id: str) -> ClassRow:
+        row = self._classes.get(class_id)
+        if row is None:
+            row = await self._db(self.store.find, class_id)
+            if row is None:
+                raise NotFound("class.not_found", class_id=class_id)
+            self._classes[class_id] = row
+        return row
+
+    async def _change(self, row: ClassRow, **fields) -> ClassRow:
+        changed = row.changed(**fields)
+        await self._db(self.store.save, changed)
+        self._classes[row.id] = changed
+        return changed
+
+    async def describe(self, row: ClassRow) -> dict:
+        """The class with its students and each one's latest metrics."""
+        students = await self._db(self.store.students, row.id)
+        described = await asyncio.gather(*(self._student(student) for student in students))
+        counts = {status: 0 for status in StudentStatus}
+        for student in described:
+            counts[student["status"]] += 1
+        return {"id": row.id, "name": row.name, "language": row.language,
+                "join_code": join_codes.shown(row.join_code) if row.join_code else None,
+                "code_state": row.code_state, "paused": row.paused, "locked": row.locked,
+                "max_students": row.max_students, "start": row.start, "students": described, "counts": counts}
+
+    async def _student(self, student: StudentRow) -> dict:
+        entry = {"id": student.id, "nickname": student.nickname, "session_id": student.session_id}
+        record = self.sessions.records.get(student.session_id)
+        if record is None:
+            stored = await self._db(self.sessions.store.find, student.session_id)
+            return {**entry, "status": StudentStatus.offline, "metrics": None, "epoch": stored.epoch if stored else 0}
+        try:
+            metrics = (await self.sessions.ops(record).describe())["metrics"]
+        except SessionNotFound:
+            return {**entry, "status": StudentStatus.offline, "metrics": None, "epoch": 0}
+        status = {SessionStatus.playing: StudentStatus.playing, SessionStatus.diverged: StudentStatus.diverged}.get(
+            metrics["status"], StudentStatus.paused)
+        return {**entry, "status": status, "metrics": metrics, "epoch": metrics["epoch"]}
+
+    async def delete(self, row: ClassRow) -> None:
+        """The class, its students and all their work, gone."""
+        session_ids = await self._db(self.store.delete, row.id)
+        self._classes.pop(row.id, None)
+        for session_id in session_ids:
+            self.sessions.forget_deleted(session_id)
+
+    # ----- joining --------------------------------------------------------------------------------
+    async def join(self, code: str, name: str, address: str, rejoin=None) -> dict:
+        """Let a student in with the class's code (or back in, from the same browser); their session."""
+        if self.wrong_codes.blocked(address):
+            raise LimitReached("limit.join_attempts")
+        typed = join_codes.normalized(code)
+        row = await self._db(self.store.by_code, typed) if typed else None
+        if row is None:
+            self.wrong_codes.failed(address)
+            raise NotFound("class.code_wrong", typed=code[:32])
+        row = self._classes.get(row.id, row)
+        if rejoin is not None:
+            return await self._rejoin(row, rejoin)
+        if row.code_state != JoinCodeState.open:
+            raise Forbidden("class.code_closed")
+        try:
+            wanted = nicknames.cleaned(name) or nicknames.made_up(row.language)
+        except nicknames.NameRefused:
+            raise SessionError("class.name_refused") from None
+        async with self._lock:
+            students = await self._db(self.store.students, row.id)
+            if len(students) >= row.max_students:
+                raise LimitReached("class.full", most=row.max_students)
+            nickname = nicknames.unique(wanted, {s.nickname for s in students})
+            student_id = secrets.token_urlsafe(ID_BYTES)
+            config = self._start_config(ClassStart.model_validate(row.start))
+            created = await self.sessions.create(config, CLASS_OWNER + row.id, student=(row.id, student_id))
+            try:
+                await self._db(self.store.add_student, StudentRow(student_id, row.id, nickname, created["id"]))
+            except BaseException:
+                self.sessions.delete(created["id"])
+                raise
+        return {"class_id": row.id, "class_name": row.name, "student_id": student_id, "nickname": nickname,
+                "session": created}
+
+    async def _rejoin(self, row: ClassRow, rejoin) -> dict:
+        student = await self._db(self.store.student, rejoin.student_id)
+        if student is None or student.class_id != row.id or student.removed:
+            raise NotFound("class.rejoin")
+        record = await self.sessions.find(student.session_id, rejoin.token)  # 403 with another token
+        described = await self.sessions.ops(record).describe()
+        return {"class_id": row.id, "class_name": row.name, "student_id": student.id, "nickname": student.nickname,
+                "session": {**described, "token": rejoin.token}}
+
+    def _start_config(self, start: ClassStart) -> SessionConfig:
+        """The config a start (or a push) gives: a preset's, a lesson's starting network, or the config itself."""
+        if start.config is not None:
+            return start.config
+        if start.preset is not None:
+            preset = next((p for p in PRESETS if p["name"] == start.preset), None)
+            if preset is None:
+                raise SessionError("config.unknown_preset", name=start.preset,
+                                   known=", ".join(p["name"] for p in PRESETS))
+            return SessionConfig.model_validate(preset["config"])
+        if start.lesson is not None:
+            lesson = lesson_catalog.DESCRIBED.get(start.lesson)
+            if lesson is None:  # a bad value in the body: 422, as an unknown preset
+                raise SessionError("config.unknown_lesson", name=start.lesson,
+                                   known=", ".join(lesson_catalog.DESCRIBED))
+            return lesson.config
+        return SessionConfig()
+
+    # ----- steering -------------------------------------------------------------------------------
+    async def set_paused(self, row: ClassRow, paused: bool) -> ClassRow:
+        """Pause (training stops, controls lock, students are told why) or resume the whole class."""
+        row = await self._change(row, paused=paused)
+        students = await self._db(self.store.students, row.id)
+        for student in students:
+            record = self.sessions.records.get(student.session_id)
+            if record is None:
+                continue
+            if paused:
+                try:
+                    await self.sessions.ops(record).pause()
+                except SessionNotFound:
+                    continue
+            self.sessions.notify(record.id, self.info(record))
+        return row
+
+    async def set_locked(self, row: ClassRow, locked: list[ControlGroup]) -> ClassRow:
+        """Lock or unlock controls for every student (live: their pages are told)."""
+        row = await self._change(row, locked=sorted({str(group) for group in locked}))
+        for student in await self._db(self.store.students, row.id):
+            if student.session_id in self.sessions.records:
+                self.sessions.notify(student.session_id, self.info(self.sessions.records[student.session_id]))
+        return row
+
+    async def push(self, row: ClassRow, request: PushRequest) -> list[str]:
+        """Give the chosen students (default: all) a preset, a lesson's network or a config: their networks start
+        again from it. The students it reached."""
+        config = config_limits.checked(self._start_config(request), self.settings).model_dump(mode="json")
+        students = await self._db(self.store.students, row.id)
+        if request.students is not None:
+            unknown = set(request.students) - {s.id for s in students}
+            if unknown:
+                raise NotFound("class.student_not_found", student_id=sorted(unknown)[0])
+            students = [s for s in students if s.id in set(request.students)]
+        reached = []
+        for student in students:
+            try:
+                record = await self.sessions.bring_back(student.session_id)
+                await self.sessions.call(record, Op.update, config, as_teacher=True)
+            except (SessionNotFound, SessionError) as exc:
+                log.warning("push to student %s failed: %s", student.id, exc)
+                continue
+            reached.append(student.id)
+        return reached
+
+    async def code(self, row: ClassRow, action: str) -> ClassRow:
+        """Pause, open, rotate (a new code, the old one stops working) or end the join code."""
+        async with self._lock:
+            if action == "pause":
+                return await self._change(row, code_state=JoinCodeState.paused)
+            if action == "open":
+                if row.join_code is None:
+                    return await self._change(row, code_state=JoinCodeState.open, join_code=await self._free_code())
+                return await self._change(row, code_state=JoinCodeState.open)
+            if action == "rotate":
+                return await self._change(row, code_state=JoinCodeState.open, join_code=await self._free_code())
+            return await self._change(row, code_state=JoinCodeState.ended, join_code=None)
+
+    async def remove_student(self, row: ClassRow, student_id: str) -> None:
+        """The student leaves the class; their session and its data are deleted."""
+        student = await self._db(self.store.student, student_id)
+        if student is None or student.class_id != row.id:
+            raise NotFound("class.student_not_found", student_id=student_id)
+        await self._db(self.store.remove_student, student_id)
+        await self.sessions.remove(student.session_id)
+
+    # ----- the policy the session manager applies (SessionManager.policy) ---------------------------
+    def check(self, record: SessionRecord, op: Op, args: tuple) -> None:
+        """Refuse a student's call that the class's pause or locks forbid (423)."""
+        row = self._classes.get(record.class_id) if record.class_id else None
+        if row is None:
+            return
+        groups = groups_of(op, args)
+        if not groups:
+            return
+        if row.paused:
+            raise Locked("class.paused")
+        locked = groups & set(row.locked)
+        if locked:
+            raise Locked("class.locked", group=", ".join(sorted(locked)))
+
+    def info(self, record: SessionRecord) -> dict | None:
+        """What a student's page must know of their class (its stream's hello, and a `class` message on every
+        change): its name, whether it is paused, what is locked."""
+        row = self._classes.get(record.class_id) if record.class_id else None
+        if row is None:
+            return None
+        return {"type": "class", "id": row.id, "name": row.name, "paused": row.paused, "locked": row.locked}
+
+    async def start(self) -> None:
+        """Read every class into memory (at most max_classes rows): their students' calls are checked there, from
+        the first call after a restart."""
+        for row in await self._db(self.store.all):
+            self._classes[row.id] = row

@@ -1,0 +1,217 @@
+"""The classroom's API (app/web/classroom.py): a teacher creates a class, students join by code, the teacher reads
+and steers it; pauses and locks are refused by the server; everything is stored."""
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core.config import Settings
+from app.main import create_app
+from app.web import join_codes
+
+
+@pytest.fixture
+def server(tmp_path):
+    settings = Settings(workers=0, data_dir=tmp_path, allowed_hosts=["testserver"], max_sessions_per_client=2,
+                        join_failures_per_minute=5)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def make_class(client, **spec):
+    created = client.post("/api/classes", json={"name": "3班", **spec})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    return body["id"], {"Authorization": f"Bearer {body['teacher_token']}"}, body
+
+
+def join(client, code, name=""):
+    joined = client.post("/api/classes/join", json={"code": code, "name": name})
+    assert joined.status_code == 201, joined.text
+    body = joined.json()
+    return body, {"Authorization": f"Bearer {body['session']['token']}"}
+
+
+def test_a_class_is_created_with_a_code_easy_to_read_aloud(server):
+    class_id, _, body = make_class(server)
+    code = body["join_code"].replace("-", "")
+    assert len(code) == join_codes.LENGTH and set(code) <= set(join_codes.ALPHABET)
+    assert not set(code) & set("0O1I")
+    assert body["join_url"] == f"/join?code={code}" and body["teacher_token"] not in body["join_url"]
+
+
+def test_students_join_by_code_and_their_sessions_are_ordinary_sessions(server):
+    class_id, teacher, body = make_class(server)
+    code = body["join_code"]
+    students = [join(server, code.lower().replace("-", " "), name) for name in ("Ann", "Ann", "")]
+    names = [student["nickname"] for student, _ in students]
+    assert names[0] == "Ann" and names[1] == "Ann 2" and names[2]  # a made-up one for the third
+    # More students than the per-address limit (2) join from one address: a school is one address.
+    for student, auth in students:
+        sid = student["session"]["id"]
+        trained = server.post(f"/api/sessions/{sid}/train", json={"epochs": 3}, headers=auth)
+        assert trained.status_code == 200 and trained.json()["metrics"]["epoch"] == 3
+    seen = server.get(f"/api/classes/{class_id}", headers=teacher).json()
+    assert [s["nickname"] for s in seen["students"]] == names
+    assert all(s["epoch"] == 3 and s["status"] == "paused" for s in seen["students"])
+    assert seen["counts"]["paused"] == 3
+
+
+def test_a_student_token_or_none_is_refused_on_the_class(server):
+    class_id, _, body = make_class(server)
+    _, student = join(server, body["join_code"])
+    assert server.get(f"/api/classes/{class_id}", headers=student).status_code == 403
+    assert server.get(f"/api/classes/{class_id}").status_code == 401
+    assert server.post(f"/api/classes/{class_id}/pause", headers=student).status_code == 403
+    assert server.get("/api/classes/AAAAAAAAAAAA", headers=student).json()["code"] == "class.not_found"
+
+
+def test_wrong_codes_get_404_then_429_for_a_while(server):
+    make_class(server)
+    for _ in range(5):
+        wrong = server.post("/api/classes/join", json={"code": "ZZZZZZ"})
+        assert wrong.status_code == 404 and wrong.json()["code"] == "class.code_wrong"
+    assert server.post("/api/classes/join", json={"code": "ZZZZZZ"}).json()["code"] == "limit.join_attempts"
+
+
+def test_pause_stops_training_and_the_server_refuses_what_it_forbids(server):
+    class_id, teacher, body = make_class(server)
+    student, auth = join(server, body["join_code"])
+    sid = student["session"]["id"]
+    with server.websocket_connect(f"/api/sessions/{sid}/stream",
+                                  subprotocols=["nnplay", f"token.{student['session']['token']}"]) as ws:
+        hello = ws.receive_json()
+        assert hello["class"] == {"type": "class", "id": class_id, "name": "3班", "paused": False, "locked": []}
+        ws.send_json({"type": "play"})
+        paused = server.post(f"/api/classes/{class_id}/pause", headers=teacher)
+        assert paused.status_code == 200 and paused.json()["paused"] is True
+        while True:  # frames may come first; then the class message
+            message = ws.receive()
+            if message.get("text"):
+                told = json.loads(message["text"])
+                if told.get("type") == "class":
+                    break
+        assert told["paused"] is True
+    refused = server.post(f"/api/sessions/{sid}/train", json={"epochs": 1}, headers=auth)
+    assert refused.status_code == 423 and refused.json()["code"] == "class.paused"
+    assert server.patch(f"/api/sessions/{sid}", json={"learning_rate": 0.1}, headers=auth).status_code == 423
+    assert server.get(f"/api/sessions/{sid}", headers=auth).json()["metrics"]["status"] == "idle"  # reads allowed
+    assert server.post(f"/api/classes/{class_id}/resume", headers=teacher).json()["paused"] is False
+    assert server.post(f"/api/sessions/{sid}/train", json={"epochs": 1}, headers=auth).status_code == 200
+
+
+def test_locked_controls_are_refused_and_the_rest_allowed(server):
+    class_id, teacher, body = make_class(server, locked=["network"])
+    student, auth = join(server, body["join_code"])
+    sid = student["session"]["id"]
+    locked = server.patch(f"/api/sessions/{sid}", json={"hidden_layers": [3]}, headers=auth)
+    assert locked.status_code == 423 and locked.json()["code"] == "class.locked"
+    assert server.patch(f"/api/sessions/{sid}", json={"learning_rate": 0.1}, headers=auth).status_code == 200
+    server.put(f"/api/classes/{class_id}/locked", json={"locked": ["hyperparameters"]}, headers=teacher)
+    assert server.patch(f"/api/sessions/{sid}", json={"learning_rate": 0.2}, headers=auth).status_code == 423
+    assert server.patch(f"/api/sessions/{sid}", json={"hidden_layers": [3]}, headers=auth).status_code == 200
+
+
+def test_push_gives_every_student_the_preset(server):
+    class_id, teacher, body = make_class(server)
+    joined = [join(server, body["join_code"]) for _ in range(2)]
+    pushed = server.post(f"/api/classes/{class_id}/push", json={"preset": "spiral"}, headers=teacher)
+    assert pushed.status_code == 200 and len(pushed.json()["reached"]) == 2
+    for student, auth in joined:
+        config = server.get(f"/api/sessions/{student['session']['id']}", headers=auth).json()["config"]
+        assert config["data"]["name"] == "spiral" and config["hidden_layers"] == [8, 8]
+    (first, first_auth), (second, second_auth) = joined
+    pushed = server.post(f"/api/classes/{class_id}/push", headers=teacher,
+                         json={"lesson": "universal-approximation", "students": [first["student_id"]]})
+    assert pushed.status_code == 200 and pushed.json()["reached"] == [first["student_id"]]
+    config = server.get(f"/api/sessions/{first['session']['id']}", headers=first_auth).json()["config"]
+    assert config["data"]["name"] == "sine"
+    config = server.get(f"/api/sessions/{second['session']['id']}", headers=second_auth).json()["config"]
+    assert config["data"]["name"] == "spiral"  # not chosen: as it was
+    unknown = server.post(f"/api/classes/{class_id}/push", json={"preset": "spiral", "students": ["nobody"]},
+                          headers=teacher)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "class.student_not_found"
+    locked = server.post(f"/api/classes/{class_id}/pause", headers=teacher)  # a paused class still gets pushes
+    assert locked.status_code == 200
+    assert len(server.post(f"/api/classes/{class_id}/push", json={"preset": "sine"}, headers=teacher).json()[
+        "reached"]) == 2
+
+
+def test_the_code_can_be_paused_rotated_and_ended(server):
+    class_id, teacher, body = make_class(server)
+    old = body["join_code"]
+    server.post(f"/api/classes/{class_id}/code", json={"action": "pause"}, headers=teacher)
+    assert server.post("/api/classes/join", json={"code": old}).json()["code"] == "class.code_closed"
+    rotated = server.post(f"/api/classes/{class_id}/code", json={"action": "rotate"}, headers=teacher).json()
+    assert rotated["join_code"] != old and rotated["code_state"] == "open"
+    assert server.post("/api/classes/join", json={"code": old}).status_code == 404
+    join(server, rotated["join_code"])
+    ended = server.post(f"/api/classes/{class_id}/code", json={"action": "end"}, headers=teacher).json()
+    assert ended["join_code"] is None and ended["code_state"] == "ended"
+
+
+def test_rejoining_from_the_same_browser_returns_to_the_same_session(server):
+    _, _, body = make_class(server)
+    student, _ = join(server, body["join_code"], "Bo")
+    again = server.post("/api/classes/join", json={"code": body["join_code"], "rejoin": {
+        "student_id": student["student_id"], "token": student["session"]["token"]}})
+    assert again.status_code == 201 and again.json()["session"]["id"] == student["session"]["id"]
+    assert again.json()["nickname"] == "Bo"
+    wrong = server.post("/api/classes/join", json={"code": body["join_code"], "rejoin": {
+        "student_id": student["student_id"], "token": "not-it"}})
+    assert wrong.status_code == 403
+
+
+def test_a_removed_student_and_a_deleted_class_leave_nothing(server):
+    class_id, teacher, body = make_class(server)
+    student, auth = join(server, body["join_code"])
+    kept, kept_auth = join(server, body["join_code"])
+    removed = server.delete(f"/api/classes/{class_id}/students/{student['student_id']}", headers=teacher)
+    assert removed.status_code == 204
+    assert server.get(f"/api/sessions/{student['session']['id']}", headers=auth).status_code == 404
+    assert [s["id"] for s in server.get(f"/api/classes/{class_id}", headers=teacher).json()["students"]] == [
+        kept["student_id"]]
+    assert server.delete(f"/api/classes/{class_id}", headers=teacher).status_code == 204
+    assert server.get(f"/api/sessions/{kept['session']['id']}", headers=kept_auth).status_code == 404
+    assert server.get(f"/api/classes/{class_id}", headers=teacher).status_code == 404
+
+
+def test_a_class_is_full_at_its_size(server):
+    _, _, body = make_class(server, max_students=2)
+    join(server, body["join_code"])
+    join(server, body["join_code"])
+    full = server.post("/api/classes/join", json={"code": body["join_code"]})
+    assert full.status_code == 429 and full.json()["code"] == "class.full"
+
+
+def test_a_rude_nickname_is_refused(server):
+    _, _, body = make_class(server)
+    refused = server.post("/api/classes/join", json={"code": body["join_code"], "name": "big SHIT"})
+    assert refused.status_code == 422 and refused.json()["code"] == "class.name_refused"
+
+
+def test_a_class_survives_a_restart_with_its_students_networks_and_pause(tmp_path):
+    settings = Settings(workers=0, data_dir=tmp_path, allowed_hosts=["testserver"])
+    with TestClient(create_app(settings)) as client:
+        class_id, teacher, body = make_class(client, locked=["data"])
+        students = [join(client, body["join_code"], name) for name in ("Ann", "Bo")]
+        for student, auth in students:
+            client.post(f"/api/sessions/{student['session']['id']}/train", json={"epochs": 4}, headers=auth)
+        client.post(f"/api/classes/{class_id}/pause", headers=teacher)
+    with TestClient(create_app(settings)) as client:  # the server stopped and started again
+        seen = client.get(f"/api/classes/{class_id}", headers=teacher).json()
+        assert seen["paused"] is True and seen["locked"] == ["data"]
+        assert [(s["nickname"], s["epoch"], s["status"]) for s in seen["students"]] == [
+            ("Ann", 4, "offline"), ("Bo", 4, "offline")]
+        student, auth = students[0]
+        sid = student["session"]["id"]
+        assert client.get(f"/api/sessions/{sid}", headers=auth).json()["metrics"]["epoch"] == 4
+        refused = client.post(f"/api/sessions/{sid}/train", json={"epochs": 1}, headers=auth)
+        assert refused.status_code == 423  # the pause holds after the restart, from the first call
+        client.post(f"/api/classes/{class_id}/resume", headers=teacher)
+        assert client.post(f"/api/sessions/{sid}/regenerate", headers=auth).json()["code"] == "class.locked"
+        assert client.post(f"/api/sessions/{sid}/train", json={"epochs": 1}, headers=auth).json()[
+            "metrics"]["epoch"] == 5
+        joined = client.post("/api/classes/join", json={"code": body["join_code"], "name": "Cy"})
+        assert joined.status_code == 201  # the same code still lets students in

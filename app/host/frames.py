@@ -16,7 +16,6 @@ a heatmap left out stays due and goes in a later frame.
 """
 
 import json
-import struct
 import time
 import weakref
 import zlib
@@ -24,9 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-MAGIC, VERSION = b"NNPF", 1
-FLAG_DEFLATE = 1
-PREFIX = struct.Struct("<4sBBHI")
+from app.core.frame_format import FLAG_DEFLATE, MAGIC, PREFIX, VERSION
+
 FLOAT16_MAX = float(np.finfo(np.float16).max)
 VISIBLE_CHANGE = 2  # quantization levels (of 255): smaller changes are not worth bytes
 COMPRESS_ABOVE = 512  # bytes; smaller payloads are sent raw

@@ -11,7 +11,8 @@ Messages in:  ("create", request_id, session_id, principal, config_dict, token_h
               ("delete", session_id)                           # and its stored data
               ("unload", request_id, session_id)               # checkpoint written, then out of memory (idle)
               ("writer_status", request_id)                    # the checkpoint writer's state (for /api/health)
-              ("watch", viewer_id, session_id) / ("unwatch", viewer_id)
+              ("watch", viewer_id, session_id, passive) / ("unwatch", viewer_id)   # passive: a teacher
+                                                               # looking on (it does not make the session train)
               ("want", viewer_id, output_resolution, neuron_resolution)  # the viewer is ready for a frame
               ("stop",)
 Messages out: ("result", request_id, ok, value)   value: the op's result, or (error class, code, params)
@@ -81,6 +82,7 @@ class Viewer:
     neuron_resolution: int = 20
     waiting: bool = False
     sent_version: int = -1
+    passive: bool = False  # a teacher looking on: frames when it changes, but it does not make the session train
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -146,6 +148,7 @@ class SessionHost:
         self._stopping = False
         self._turn = 0
         self._chosen_from: tuple[dict[str, Session], int] = ({}, 0)  # the due sessions the last choice was made from
+        self._active: set[str] = set()  # sessions with a viewer of their own (as _due last saw them)
 
     # ----- the message loop ----------------------------------------------------------------------
     def serve(self) -> None:
@@ -197,8 +200,10 @@ class SessionHost:
         elif kind == "unload":
             self._unloads.submit(self._unload, *message[1:])
         elif kind == "watch":
-            _, viewer_id, session_id = message
-            self.viewers[viewer_id] = Viewer(session_id, FrameEncoder(self.settings.stream_bytes_per_second))
+            _, viewer_id, session_id, passive, bytes_per_second = message
+            self.viewers[viewer_id] = Viewer(session_id, FrameEncoder(bytes_per_second or
+                                                                      self.settings.stream_bytes_per_second),
+                                             passive=passive)
             self._poke()  # a playing session may have just got its first viewer back
         elif kind == "unwatch":
             viewer = self.viewers.pop(message[1], None)
@@ -408,16 +413,20 @@ class SessionHost:
         viewer waiting competes as its principal, for a training slice.
         """
         waiting: dict[str, set[int]] = {}  # session id -> the versions its waiting viewers have seen
+        active = set()  # sessions with a viewer of their own (not only a teacher looking on): those train
         for viewer in list(self.viewers.values()):
             versions = waiting.setdefault(viewer.session_id, set())
             if viewer.waiting:
                 versions.add(viewer.sent_version)
+            if not viewer.passive:
+                active.add(viewer.session_id)
         due, playing = {}, 0
+        self._active = active
         for session_id, versions in waiting.items():
             session = self.sessions.get(session_id)
             if session is None:
                 continue
-            plays = session.status == SessionStatus.playing
+            plays = session.status == SessionStatus.playing and session_id in active
             playing += plays
             if versions and (plays or versions - {session.version}):
                 due[FRAMES + session.principal] = session
@@ -465,7 +474,7 @@ class SessionHost:
                 session = due.get(key)
                 if session is None:
                     return True  # deleted, or served, meanwhile
-                if session.status == SessionStatus.playing:
+                if session.status == SessionStatus.playing and session.id in self._active:
                     turn = 1.0 / (max(1, playing) * self.settings.default_fps)
                     busy = not session.play_slice(max(MIN_SLICE_SECONDS, min(self.settings.train_chunk_seconds, turn)))
                     if not busy:

@@ -127,6 +127,16 @@ class ClassStore:
         with self.engine.connect() as connection:
             return [_student_of(row) for row in connection.execute(query)]
 
+    def roster(self, class_id: str) -> list[dict]:
+        """The class's students (in the order they joined) with their sessions' stored epochs, in one query."""
+        query = (select(students.c.id, students.c.nickname, students.c.session_id, sessions.c.epoch)
+                 .select_from(students.outerjoin(sessions, sessions.c.id == students.c.session_id))
+                 .where(students.c.class_id == class_id, students.c.removed == 0)
+                 .order_by(students.c.joined_at, students.c.id))
+        with self.engine.connect() as connection:
+            return [{"id": row.id, "nickname": row.nickname, "session_id": row.session_id, "epoch": row.epoch or 0}
+                    for row in connection.execute(query)]
+
     def student(self, student_id: str) -> StudentRow | None:
         with self.engine.connect() as connection:
             row = connection.execute(select(students).where(students.c.id == student_id)).first()

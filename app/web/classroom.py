@@ -45,6 +45,11 @@ ID_BYTES = 9
 CLASS_OWNER = "class:"  # a student's session is owned by its class (the stored sessions' owner column)
 
 
+def teacher_cookie(class_id: str) -> str:
+    """The name of the cookie that holds a class's teacher token in the teacher's browser."""
+    return f"nnplay_teacher_{class_id}"
+
+
 class Classroom:
     """Creates classes, lets students in, and carries out what their teacher asks."""
 
@@ -114,6 +119,17 @@ class Classroom:
         self._classes[row.id] = changed
         return changed
 
+    def summary(self, row: ClassRow) -> dict:
+        """The class without its students: name, code, pause, locks, size, start."""
+        return {"id": row.id, "name": row.name, "language": row.language,
+                "join_code": join_codes.shown(row.join_code) if row.join_code else None,
+                "code_state": row.code_state, "paused": row.paused, "locked": row.locked,
+                "max_students": row.max_students, "start": row.start}
+
+    async def roster(self, row: ClassRow) -> list[dict]:
+        """The class's students with their stored epochs (the dashboard stream adds how each one stands)."""
+        return await self._db(self.store.roster, row.id)
+
     async def describe(self, row: ClassRow) -> dict:
         """The class with its students and each one's latest metrics."""
         students = await self._db(self.store.students, row.id)
@@ -121,10 +137,7 @@ class Classroom:
         counts = {status: 0 for status in StudentStatus}
         for student in described:
             counts[student["status"]] += 1
-        return {"id": row.id, "name": row.name, "language": row.language,
-                "join_code": join_codes.shown(row.join_code) if row.join_code else None,
-                "code_state": row.code_state, "paused": row.paused, "locked": row.locked,
-                "max_students": row.max_students, "start": row.start, "students": described, "counts": counts}
+        return {**self.summary(row), "students": described, "counts": counts}
 
     async def _student(self, student: StudentRow) -> dict:
         entry = {"id": student.id, "nickname": student.nickname, "session_id": student.session_id}
@@ -275,6 +288,23 @@ class Classroom:
             raise NotFound("class.student_not_found", student_id=student_id)
         await self._db(self.store.remove_student, student_id)
         await self.sessions.remove(student.session_id)
+
+    async def watched_by_teacher(self, session_id: str, token: str | None, cookies: dict) -> SessionRecord | None:
+        """A student's session, brought back if need be, when ``token`` (or the teacher cookie among ``cookies``)
+        is its class's teacher's: the teacher watches it read-only. None otherwise (nothing is restored)."""
+        record = self.sessions.records.get(session_id)
+        if record is not None:
+            class_id = record.class_id
+        else:
+            row = await self._db(self.sessions.store.find, session_id)
+            class_id = row.class_id if row is not None else None
+        taught = self._classes.get(class_id) if class_id else None
+        candidate = token or cookies.get(teacher_cookie(class_id or ""))
+        if taught is None or not candidate:
+            return None
+        if not secrets.compare_digest(token_hash(candidate).encode(), taught.teacher_token_hash.encode()):
+            return None
+        return await self.sessions.bring_back(session_id)
 
     # ----- the policy the session manager applies (SessionManager.policy) ---------------------------
     def check(self, record: SessionRecord, op: Op, args: tuple) -> None:

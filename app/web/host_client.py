@@ -172,10 +172,12 @@ class HostClient:
         return await self._request(("unload", next(self._ids), session_id))
 
     def watch(self, viewer_id: int, session_id: str, on_frame: Callable[[bytes], None],
-              on_closed: Callable[[], None]) -> None:
-        """Register a viewer; frames it asks for arrive through ``on_frame`` on the event loop."""
+              on_closed: Callable[[], None], passive: bool = False, bytes_per_second: float | None = None) -> None:
+        """Register a viewer; frames it asks for arrive through ``on_frame`` on the event loop. A ``passive``
+        viewer (a teacher looking on) gets frames when the session changes but does not make it train; its
+        frames fit ``bytes_per_second`` (default: a stream's)."""
         self._viewers[viewer_id] = (on_frame, on_closed)
-        self._post(("watch", viewer_id, session_id))
+        self._post(("watch", viewer_id, session_id, passive, bytes_per_second))
 
     def want(self, viewer_id: int, output_resolution: int, neuron_resolution: int) -> None:
         """The viewer is ready for its next frame (sent when the session has changed)."""

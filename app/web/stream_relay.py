@@ -16,7 +16,7 @@ from fastapi import WebSocket, WebSocketDisconnect
 from fastapi.encoders import jsonable_encoder
 
 from app.core.config import Settings
-from app.core.errors import AppError
+from app.core.errors import AppError, HostUnavailable, SessionNotFound
 from app.core.messages import language_of
 from app.web.sessions import SessionManager, SessionProxy, SessionRecord
 
@@ -92,8 +92,10 @@ async def refuse(websocket: WebSocket, error: AppError, close_code: int) -> None
 class StreamPlayer:
     """Serves one connected client of one session."""
 
-    def __init__(self, websocket: WebSocket, record: SessionRecord, manager: SessionManager, settings: Settings):
+    def __init__(self, websocket: WebSocket, record: SessionRecord, manager: SessionManager, settings: Settings,
+                 read_only: bool = False):
         self.ws, self.record, self.manager, self.settings = websocket, record, manager, settings
+        self.read_only = read_only  # a class's teacher watching a student: frames only, never a change
         self.viewer_id = next(_viewer_ids)
         self.fps = min(settings.default_fps, settings.max_fps)
         self.output_resolution = min(DEFAULT_OUTPUT_RESOLUTION, settings.max_grid)
@@ -112,12 +114,12 @@ class StreamPlayer:
             return
         record.viewers += 1
         try:
-            host.watch(self.viewer_id, record.id, self._on_frame, self._on_closed)
+            host.watch(self.viewer_id, record.id, self._on_frame, self._on_closed, passive=self.read_only)
             info = await self.manager.ops(record).stream_info()
             await send_message(self.ws, jsonable_encoder({
                 "type": "hello", "protocol": 1, **info, "fps": self.fps,
                 "output_resolution": self.output_resolution, "neuron_resolution": self.neuron_resolution,
-                "class": self.manager.class_info(record)}))
+                "class": self.manager.class_info(record), "read_only": self.read_only}))
             self.manager.listen(record.id, self._told_queue.put_nowait)
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(self._receive, tasks.cancel_scope)
@@ -202,7 +204,9 @@ class StreamPlayer:
                     continue
                 try:
                     await self._apply(parse_control(text))
-                except (ValueError, TypeError) as exc:  # SessionError is a ValueError
+                except (SessionNotFound, HostUnavailable):
+                    raise  # the session is gone: the stream ends (and says why)
+                except (ValueError, TypeError, AppError) as exc:  # refused (a lock, a cap...): the stream goes on
                     await self._error(exc)
         except (WebSocketDisconnect, ConnectionError, LookupError, RuntimeError):
             return  # the client left, or the session or its host is gone: end the stream
@@ -219,6 +223,8 @@ class StreamPlayer:
 
     async def _apply(self, command: dict) -> None:
         kind = command.get("type")
+        if self.read_only and kind not in ("fps", "view"):
+            raise AppError("stream.read_only")
         self.record.touched = self.manager.clock()
         if kind in SIMPLE_COMMANDS:
             await SIMPLE_COMMANDS[kind](self.manager.ops(self.record))

@@ -2,11 +2,13 @@
 and steers it; pauses and locks are refused by the server; everything is stored."""
 
 import json
+import struct
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
+from app.host.frames import decode
 from app.main import create_app
 from app.web import join_codes
 
@@ -215,3 +217,96 @@ def test_a_class_survives_a_restart_with_its_students_networks_and_pause(tmp_pat
             "metrics"]["epoch"] == 5
         joined = client.post("/api/classes/join", json={"code": body["join_code"], "name": "Cy"})
         assert joined.status_code == 201  # the same code still lets students in
+
+
+def test_the_dashboard_link_is_exchanged_for_a_cookie_that_opens_the_class(server):
+    class_id, teacher, body = make_class(server)
+    assert body["dashboard_url"] == f"/classes/{class_id}/enter#{body['teacher_token']}"  # a fragment: never sent
+    answer = server.post(f"/api/classes/{class_id}/cookie", headers=teacher)
+    assert answer.status_code == 204
+    cookie = answer.headers["set-cookie"]
+    assert f"nnplay_teacher_{class_id}=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert server.get(f"/api/classes/{class_id}").status_code == 200  # the client sends the cookie back now
+    server.cookies.clear()
+    assert server.get(f"/api/classes/{class_id}").status_code == 401
+    assert server.post(f"/api/classes/{class_id}/cookie", headers={"Authorization": "Bearer nope"}).status_code == 403
+
+
+def test_the_join_link_comes_as_a_qr_code(server):
+    class_id, teacher, body = make_class(server)
+    answer = server.get(f"/api/classes/{class_id}/qr.svg", headers=teacher)
+    assert answer.status_code == 200 and answer.headers["content-type"] == "image/svg+xml"
+    assert answer.text.startswith("<?xml") and "<svg" in answer.text and "<path" in answer.text
+    assert server.get(f"/api/classes/{class_id}/qr.svg").status_code == 401
+
+
+def receive_until(ws, wanted, most: int = 500):
+    """Messages from ``ws`` until ``wanted(message)`` holds (that message); text as JSON, binary as bytes."""
+    for _ in range(most):
+        message = ws.receive()
+        if message.get("text") is not None:
+            message = json.loads(message["text"])
+        elif message.get("bytes") is not None:
+            message = message["bytes"]
+        else:
+            raise AssertionError(f"the stream ended: {message}")
+        if wanted(message):
+            return message
+    raise AssertionError("not within the messages read")
+
+
+def test_the_dashboard_stream_sends_the_roster_and_live_tiles(server):
+    class_id, teacher, body = make_class(server)
+    (ann, ann_auth), (bo, _) = join(server, body["join_code"], "Ann"), join(server, body["join_code"], "Bo")
+    token = body["teacher_token"]
+    with server.websocket_connect(f"/api/classes/{class_id}/stream", subprotocols=["nnplay", f"token.{token}"]) as ws:
+        hello = ws.receive_json()
+        assert hello["type"] == "hello" and hello["class"]["id"] == class_id and hello["tile"]["output_resolution"]
+        roster = receive_until(ws, lambda m: isinstance(m, dict) and m.get("type") == "roster")
+        assert [s["nickname"] for s in roster["students"]] == ["Ann", "Bo"]
+        assert roster["counts"]["paused"] == 2
+        tile = receive_until(ws, lambda m: isinstance(m, bytes))
+        (length,) = struct.unpack_from(">H", tile)
+        student_id = tile[2:2 + length].decode()
+        assert student_id in {ann["student_id"], bo["student_id"]}
+        header, _, maps = decode(tile[2 + length:])  # a standard frame of that student's session
+        assert header["epoch"] == 0 and "output" in header["shapes"]
+        # Ann trains (her own page's stream): her tile shows it, and the roster says she plays.
+        with server.websocket_connect(f"/api/sessions/{ann['session']['id']}/stream",
+                                      subprotocols=["nnplay", f"token.{ann['session']['token']}"]) as own:
+            own.receive_json()
+            own.send_json({"type": "play"})
+            newer = receive_until(ws, lambda m: isinstance(m, bytes) and ann["student_id"].encode() in m[:40]
+                                  and decode(m[2 + m[1]:])[0]["epoch"] > 0)
+            assert newer
+            playing = receive_until(ws, lambda m: isinstance(m, dict) and m.get("type") == "roster"
+                                    and m["counts"]["playing"] == 1)
+            assert [s["status"] for s in playing["students"]] == ["playing", "paused"]
+            own.send_json({"type": "pause"})
+    assert server.get(f"/api/sessions/{ann['session']['id']}", headers=ann_auth).status_code == 200
+
+
+def test_the_dashboard_stream_needs_the_teacher(server):
+    class_id, _, body = make_class(server)
+    student, _ = join(server, body["join_code"])
+    for protocols in (["nnplay", f"token.{student['session']['token']}"], ["nnplay", "token.nope"]):
+        with server.websocket_connect(f"/api/classes/{class_id}/stream", subprotocols=protocols) as ws:
+            assert ws.receive_json()["code"] == "class.teacher_only"
+
+
+def test_the_teacher_watches_a_student_read_only_and_it_does_not_make_it_train(server):
+    class_id, teacher, body = make_class(server)
+    student, auth = join(server, body["join_code"])
+    sid = student["session"]["id"]
+    assert server.post(f"/api/sessions/{sid}/train", json={"epochs": 2}, headers=auth).status_code == 200
+    with server.websocket_connect(f"/api/sessions/{sid}/stream",
+                                  subprotocols=["nnplay", f"token.{body['teacher_token']}"]) as ws:
+        hello = ws.receive_json()
+        assert hello["read_only"] is True and hello["session"]["metrics"]["epoch"] == 2
+        ws.send_json({"type": "play"})
+        refused = receive_until(ws, lambda m: isinstance(m, dict) and m.get("type") == "error")
+        assert refused["code"] == "stream.read_only"
+        ws.send_json({"type": "view", "output_resolution": 16, "neuron_resolution": 4})
+        frame = receive_until(ws, lambda m: isinstance(m, bytes))
+        assert decode(frame)[0]["epoch"] == 2
+    assert server.get(f"/api/sessions/{sid}", headers=auth).json()["metrics"]["epoch"] == 2  # never trained

@@ -18,7 +18,8 @@ def generated(live_server, tmp_path_factory):
     schema = folder / "openapi.json"
     schema.write_bytes(httpx.get(f"{live_server}/openapi.json").content)
     config = folder / "config.yaml"
-    config.write_text("post_hooks: []\n")  # no formatter runs on the generated code
+    # No formatter runs on the generated code; the join QR code (SVG) is read as bytes.
+    config.write_text("post_hooks: []\ncontent_type_overrides:\n  image/svg+xml: application/octet-stream\n")
     result = subprocess.run([sys.executable, "-m", "openapi_python_client", "generate", "--path", str(schema),
                              "--output-path", str(folder / PACKAGE), "--meta", "none", "--config", str(config)],
                             capture_output=True, text=True, timeout=120)
@@ -112,7 +113,11 @@ def test_every_operation_answers_with_its_generated_model(generated, live_server
     check(op("classes", "push_to_students")(**teacher, body=models.PushRequest(preset="spiral")), models.Pushed)
     check(op("classes", "change_code")(**teacher, body=models.CodeChange(action=models.CodeChangeAction.ROTATE)),
           models.ClassOut)
-    for name, extra in (("remove_student", {"student_id": joined.student_id}), ("delete_class", {})):
+    picture = _op(generated, "classes", "join_qr_code").sync_detailed(**teacher)
+    assert picture.status_code == 200 and picture.content.startswith(b"<?xml")
+    calls += 1
+    for name, extra in (("dashboard_cookie", {}), ("remove_student", {"student_id": joined.student_id}),
+                        ("delete_class", {})):
         assert _op(generated, "classes", name).sync_detailed(**teacher, **extra).status_code == 204
         calls += 1
     deleted = _op(generated, "sessions", "delete_session").sync_detailed(**on)

@@ -201,7 +201,7 @@ def served_first(settings, used: dict[str, float]) -> list[int]:
         with host.share.turn(Work(key)):
             clock.now += seconds
     for viewer_id, session_id in ((1, "a" * 12), (2, "b" * 12)):
-        host._dispatch(("watch", viewer_id, session_id))
+        host._dispatch(("watch", viewer_id, session_id, False, None))
         host._dispatch(("want", viewer_id, 32, 8))
     served = []
     while host.take_turn():
@@ -235,7 +235,7 @@ def test_a_large_view_of_a_large_network_is_built_smaller_to_fit_the_frame_budge
 def test_a_frame_is_built_at_the_fitted_view(settings):
     settings = settings.model_copy(update={"max_frame_values": 10_000})
     host = make_host(settings)
-    host._dispatch(("watch", 1, "a" * 12))
+    host._dispatch(("watch", 1, "a" * 12, False, None))
     host._dispatch(("want", 1, 200, 64))
     while host.take_turn():
         pass
@@ -251,7 +251,7 @@ def test_the_trainers_slices_end_in_the_middle_of_a_long_epoch_and_others_get_th
     big, small = host.sessions["big" + "a" * 9], host.sessions["small" + "b" * 7]
     big.update({"data": {"name": "xor", "n_points": 1000}, "batch_size": 1, "hidden_layers": [8, 8]})
     for viewer_id, session in ((1, big), (2, small)):
-        host._dispatch(("watch", viewer_id, session.id))
+        host._dispatch(("watch", viewer_id, session.id, False, None))
         session.play()
     frames_for_small = 0
     for _ in range(40):
@@ -287,3 +287,25 @@ def test_deleting_a_session_never_waits_for_its_lock(host):
     finally:
         release.set()
         thread.join(DEADLINE_SECONDS)
+
+
+def test_a_teacher_looking_on_gets_frames_but_does_not_make_a_session_train(settings):
+    """A passive viewer (the class dashboard) is sent a frame when the session changes; a playing session that
+    only a teacher watches (its student closed the tab) does not train. Its student's viewer makes it train."""
+    host = make_host(settings)
+    session = host.sessions["a" * 12]
+    session.play()
+    host._dispatch(("watch", 1, session.id, True, 2000.0))
+    host._dispatch(("want", 1, 16, 2))
+    while host.take_turn():
+        pass
+    assert [m[1] for m in host.connection.sent if m[0] == "frame"] == [1]  # its first frame
+    assert session.model.epoch == 0
+    host._dispatch(("want", 1, 16, 2))
+    assert not host.take_turn()  # nothing changed, nothing to train: not due
+    host._dispatch(("watch", 2, session.id, False, None))  # the student's page
+    host._dispatch(("want", 2, 64, 20))
+    for _ in range(5):
+        host.take_turn()
+    assert session.model.epoch > 0
+    assert sum(1 for m in host.connection.sent if m[0] == "frame" and m[1] == 1) == 2  # it changed: one more

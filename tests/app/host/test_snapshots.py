@@ -54,7 +54,7 @@ def host(settings):
 
 def watch(host, viewers: dict[int, tuple[int, int]]) -> None:
     for viewer_id in viewers:
-        host._dispatch(("watch", viewer_id, SID))
+        host._dispatch(("watch", viewer_id, SID, False, None))
 
 
 def want(host, viewers: dict[int, tuple[int, int]]) -> None:

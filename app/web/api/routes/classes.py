@@ -2,10 +2,13 @@
 
 Thin: parse, check the teacher's token (``TeacherDep``), call the classroom (app/web/classroom.py)."""
 
+import io
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response, status
+import segno
+from fastapi import APIRouter, Depends, Path, Request, Response, WebSocket, status
 
+from app.core.errors import Forbidden, NotAuthenticated, NotFound
 from app.schemas.classes import (
     ClassChange,
     ClassCreate,
@@ -20,8 +23,11 @@ from app.schemas.classes import (
 from app.store.classes import ClassRow
 from app.web.api.deps import CLASS_ID, client_of, session_token
 from app.web.api.responses import CLASS_BODY_ERRORS, CLASS_ERRORS, CREATE_ERRORS, JOIN_ERRORS
-from app.web.classroom import Classroom
+from app.web.api.routes.stream import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, accepted_with_token
+from app.web.class_relay import ClassStream
+from app.web.classroom import Classroom, teacher_cookie
 from app.web.sessions import SESSION_ID_PATTERN
+from app.web.stream_relay import refuse
 
 router = APIRouter(prefix="/classes", tags=["classes"])
 ClassIdPath = Annotated[str, Path(description="The id returned when the class was created.",
@@ -38,11 +44,20 @@ ClassroomDep = Annotated[Classroom, Depends(get_classroom)]
 async def teacher_of(request: Request, class_id: ClassIdPath, classroom: ClassroomDep) -> ClassRow:
     """The class named in the path, if the request carries its teacher's token (Authorization: Bearer, or the
     dashboard's cookie): 404 without such a class, 401 without a token, 403 with another (a student's too)."""
-    token = await session_token.token(request) or request.cookies.get(f"nnplay_teacher_{class_id}")
+    token = await session_token.token(request) or request.cookies.get(teacher_cookie(class_id))
     return await classroom.teacher(class_id, token)
 
 
 TeacherDep = Annotated[ClassRow, Depends(teacher_of)]
+TEACHER_COOKIE_SECONDS = 30 * 86_400
+
+
+
+def qr_svg(text: str) -> bytes:
+    """``text`` as a QR code in SVG (error correction M: a projected code survives a little glare)."""
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="svg", scale=8, border=2, title="join")
+    return out.getvalue()
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ClassCreated, responses=CREATE_ERRORS)
@@ -63,6 +78,32 @@ async def join_class(request: Request, body: JoinRequest, classroom: ClassroomDe
 async def read_class(row: TeacherDep, classroom: ClassroomDep) -> dict:
     """The class with its students and each one's latest metrics (the teacher's token)."""
     return await classroom.describe(row)
+
+
+@router.post(f"/{CLASS_ID}/cookie", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
+             responses=CLASS_ERRORS)
+async def dashboard_cookie(request: Request, row: TeacherDep) -> Response:
+    """Exchange the teacher token (Bearer) for a cookie of this server only: the dashboard's secret link can be
+    opened on another device, and the token leaves the address bar (the page takes it from the link's #fragment,
+    which browsers never send)."""
+    token = await session_token.token(request)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    if token:
+        response.set_cookie(teacher_cookie(row.id), token, httponly=True, samesite="strict", path="/",
+                            max_age=TEACHER_COOKIE_SECONDS, secure=request.url.scheme == "https")
+    return response
+
+
+@router.get(f"/{CLASS_ID}/qr.svg", response_class=Response,
+            responses={200: {"content": {"image/svg+xml": {"schema": {"type": "string", "format": "binary"}}},
+                             "description": "The QR code (SVG)."},
+                       **CLASS_ERRORS})
+async def join_qr_code(request: Request, row: TeacherDep) -> Response:
+    """The class's join link, as a QR code (SVG) to project: students point a tablet's camera at it."""
+    if not row.join_code:
+        raise NotFound("class.code_closed")
+    link = str(request.base_url).rstrip("/") + f"/join?code={row.join_code}"
+    return Response(qr_svg(link), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 @router.post(f"/{CLASS_ID}/pause", response_model=ClassOut, responses=CLASS_ERRORS)
@@ -110,3 +151,22 @@ async def delete_class(row: TeacherDep, classroom: ClassroomDep) -> Response:
     """Delete the class with all its students' data."""
     await classroom.delete(row)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.websocket(f"/{CLASS_ID}/stream")
+async def class_stream(websocket: WebSocket, class_id: str) -> None:
+    """The dashboard's stream: the roster and a small live frame of every student (docs/protocol.md). The teacher's
+    token as a subprotocol (`token.<teacher token>`), or the dashboard's cookie."""
+    settings, classroom = websocket.app.state.settings, websocket.app.state.classroom
+    token = await accepted_with_token(websocket, settings)
+    if token is False:
+        return
+    try:
+        row = await classroom.teacher(class_id, token or websocket.cookies.get(teacher_cookie(class_id)))
+    except NotFound as exc:
+        await refuse(websocket, exc, CLOSE_NOT_FOUND)
+        return
+    except (NotAuthenticated, Forbidden) as exc:
+        await refuse(websocket, exc, CLOSE_FORBIDDEN)
+        return
+    await ClassStream(websocket, row, classroom, settings).run()

@@ -1,4 +1,5 @@
-"""The HTML pages: the playground at `/`. The page boots with the catalogue, the server's limits and the
+"""The HTML pages: the playground at `/`, the lessons, and the classroom's pages (join, new class, dashboard, a
+student's playground in class mode). The playground boots with the catalogue, the server's limits and the
 error message table inlined, so that its first request can already create the session and any error is
 shown in the page's language from the same table the server uses."""
 
@@ -12,6 +13,7 @@ import engine
 from app.core.messages import LANGUAGES, MESSAGES, language_of, render
 from app.schemas.session import SessionConfig
 from app.web import catalogue, lesson_catalog
+from app.web.api.deps import CLASS_ID
 from engine.user_data import MAX_USER_POINTS
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[4] / "templates")
@@ -53,3 +55,53 @@ def lesson_page(request: Request, lesson_id: str) -> HTMLResponse:
                                           status_code=404)
     boot = _boot(request, described["config"], described)
     return TEMPLATES.TemplateResponse(request, "index.html", {"boot": boot, "lesson": described})
+
+
+# ----- the classroom's pages (docs/classroom.md): the pages are the same for everyone; what a visitor may see is
+# decided by the API their page calls (a teacher's cookie or token, a student's session token), never here.
+def _class_boot(**extra) -> dict:
+    """What every classroom page needs before its first request: the server's error sentences (so that a refusal
+    is shown in the page's language), presets and lessons to start from or push."""
+    described = catalogue.describe()
+    presets = [{"name": p["name"], "title": p["title"]} for p in described["presets"]]
+    lessons = [lesson.model_dump(mode="json") for lesson in lesson_catalog.SUMMARIES]
+    return {"messages": MESSAGES, "presets": presets, "lessons": lessons, **extra}
+
+
+@router.get("/join", response_class=HTMLResponse)
+def join_page(request: Request, code: str = "") -> HTMLResponse:
+    """Students type the class's code (or open the link that carries it) and a nickname."""
+    boot = _class_boot(code=code[:32])
+    return TEMPLATES.TemplateResponse(request, "join.html", {"boot": boot})
+
+
+@router.get("/classes/new", response_class=HTMLResponse)
+def new_class_page(request: Request) -> HTMLResponse:
+    """A teacher creates a class."""
+    settings = request.app.state.settings
+    boot = _class_boot(teacher_key=bool(settings.teacher_key),
+                       max_students=settings.max_students_per_class)
+    return TEMPLATES.TemplateResponse(request, "class_new.html", {"boot": boot})
+
+
+@router.get(f"/classes/{CLASS_ID}/enter", response_class=HTMLResponse)
+def enter_dashboard(request: Request, class_id: str) -> HTMLResponse:
+    """The teacher's secret link: the page takes the token from the #fragment (never sent to the server), trades it
+    for a cookie and leaves for /classes/{id}, so the token does not stay in a projected address bar."""
+    boot = _class_boot(class_id=class_id, enter=True)
+    return TEMPLATES.TemplateResponse(request, "dashboard.html", {"boot": boot},
+                                      headers={"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"})
+
+
+@router.get(f"/classes/{CLASS_ID}", response_class=HTMLResponse)
+def dashboard(request: Request, class_id: str) -> HTMLResponse:
+    """The teacher's dashboard (with the cookie of the secret link, or the token the page kept)."""
+    boot = _class_boot(class_id=class_id, enter=False)
+    return TEMPLATES.TemplateResponse(request, "dashboard.html", {"boot": boot}, headers={"Cache-Control": "no-store"})
+
+
+@router.get(f"/classes/{CLASS_ID}/play", response_class=HTMLResponse)
+def class_playground(request: Request, class_id: str) -> HTMLResponse:
+    """A student's playground in a class: the page takes the session this browser joined with (no session: /join)."""
+    boot = {**_boot(request, SessionConfig().model_dump()), "class": {"id": class_id}}
+    return TEMPLATES.TemplateResponse(request, "index.html", {"boot": boot, "lesson": None, "class_mode": True})

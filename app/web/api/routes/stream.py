@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app.core.errors import AppError, Forbidden, HostUnavailable, LimitReached, NotAuthenticated, SessionNotFound
+from app.web.classroom import teacher_cookie
 from app.web.stream_relay import CLOSE_SESSION_ENDED, StreamPlayer, close_reason, refuse
 
 router = APIRouter(tags=["stream"])
@@ -19,6 +20,7 @@ SUBPROTOCOL, TOKEN_PREFIX = "nnplay", "token."
 CLOSE_POLICY, CLOSE_NOT_FOUND, CLOSE_FORBIDDEN = 1008, 4404, 4403
 CLOSE_TRY_AGAIN = 1013  # the session could not be brought back just now (store or hosts busy): try again later
 AUTH_TIMEOUT_SECONDS = 5
+TEACHER_COOKIE = teacher_cookie("")  # the prefix of every class's teacher cookie
 
 
 def origin_allowed(origin: str | None, host: str | None, allowed: list[str]) -> bool:
@@ -41,24 +43,41 @@ async def _first_message_token(websocket: WebSocket) -> str | None:
     return message["token"].encode(errors="replace").decode()
 
 
+async def accepted_with_token(websocket: WebSocket, settings) -> str | None | bool:
+    """Check the handshake's Origin (False, refused with 1008, if it is not allowed), accept it, and return the
+    token it carries: a `token.` subprotocol, else an `auth` first message (None if neither comes in time). A
+    teacher's browser sends its dashboard cookie instead: no first message is waited for then."""
+    if not origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"), settings.allowed_origins):
+        # Before accept, so the handshake itself gets HTTP 403 (a browser sees only that the socket closed):
+        # no message can go first. The page is never refused, since it is served from the server's own host.
+        await websocket.close(CLOSE_POLICY, close_reason(AppError("stream.origin")))
+        return False
+    offered = websocket.scope.get("subprotocols", [])
+    token = next((p[len(TOKEN_PREFIX):] for p in offered if p.startswith(TOKEN_PREFIX)), None)
+    await websocket.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in offered else None)
+    if token is None and not any(name.startswith(TEACHER_COOKIE) for name in websocket.cookies):
+        token = await _first_message_token(websocket)
+    return token
+
+
 @router.websocket("/sessions/{session_id}/stream")
 async def stream(websocket: WebSocket, session_id: str) -> None:
     """Frames of a session while it trains; control messages play, pause, step, reset, set, fps, view."""
     app = websocket.app
     settings = app.state.settings
-    if not origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"), settings.allowed_origins):
-        # Before accept, so the handshake itself gets HTTP 403 (a browser sees only that the socket closed):
-        # no message can go first. The page is never refused, since it is served from the server's own host.
-        await websocket.close(CLOSE_POLICY, close_reason(AppError("stream.origin")))
-        return
-    offered = websocket.scope.get("subprotocols", [])
-    token = next((p[len(TOKEN_PREFIX):] for p in offered if p.startswith(TOKEN_PREFIX)), None)
-    await websocket.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in offered else None)
     try:
-        if token is None:
-            token = await _first_message_token(websocket)
+        token = await accepted_with_token(websocket, settings)
+        if token is False:
+            return
+        read_only = False
         try:
-            session = await app.state.sessions.find(session_id, token)
+            try:
+                session = await app.state.sessions.find(session_id, token)
+            except (NotAuthenticated, Forbidden):  # its class's teacher may watch it, read-only
+                session = await app.state.classroom.watched_by_teacher(session_id, token, websocket.cookies)
+                if session is None:
+                    raise
+                read_only = True
         except SessionNotFound as exc:  # session.lost (its host died) closes as an open stream of it does
             await refuse(websocket, exc, CLOSE_SESSION_ENDED if exc.code == "session.lost" else CLOSE_NOT_FOUND)
             return
@@ -68,6 +87,6 @@ async def stream(websocket: WebSocket, session_id: str) -> None:
         except (LimitReached, HostUnavailable) as exc:  # it could not be brought back from the store just now
             await refuse(websocket, exc, CLOSE_TRY_AGAIN)
             return
-        await StreamPlayer(websocket, session, app.state.sessions, settings).run()
+        await StreamPlayer(websocket, session, app.state.sessions, settings, read_only=read_only).run()
     except WebSocketDisconnect:
         return

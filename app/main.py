@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 try:
                     app.state.sessions.evict_idle()
                     await app.state.sessions.purge_expired()
+                    await app.state.classroom.purge_expired()
                 except Exception:  # eviction must go on whatever one round met
                     log.exception("evicting idle sessions failed")
 

@@ -113,11 +113,25 @@ class ClassStore:
         return ids
 
     def add_student(self, row: StudentRow) -> StudentRow:
+        """Store a new student (the class is used now)."""
         row = replace(row, joined_at=self.clock())
         with self.engine.begin() as connection:
             connection.execute(insert(students).values(id=row.id, class_id=row.class_id, nickname=row.nickname,
                                                        session_id=row.session_id, joined_at=row.joined_at, removed=0))
+            connection.execute(update(classes).where(classes.c.id == row.class_id).values(used_at=row.joined_at))
         return row
+
+    def purge_unused_since(self, cutoff: float) -> list[str]:
+        """Remove the classes unchanged since before ``cutoff`` none of whose students' work is stored any more
+        (it expired first); their ids."""
+        with self.engine.begin() as connection:
+            stale = connection.execute(select(classes.c.id).where(
+                classes.c.used_at < cutoff,
+                ~select(sessions.c.id).where(sessions.c.class_id == classes.c.id).exists())).scalars().all()
+            if stale:
+                connection.execute(delete(students).where(students.c.class_id.in_(stale)))
+                connection.execute(delete(classes).where(classes.c.id.in_(stale)))
+        return list(stale)
 
     def students(self, class_id: str, with_removed: bool = False) -> list[StudentRow]:
         """The class's students in the order they joined."""

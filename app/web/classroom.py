@@ -329,6 +329,14 @@ class Classroom:
             return None
         return {"type": "class", "id": row.id, "name": row.name, "paused": row.paused, "locked": row.locked}
 
+    async def purge_expired(self) -> int:
+        """Remove the classes unused for ``retention_days`` whose students' work has expired; how many."""
+        cutoff = self.store.clock() - self.settings.retention_days * 86_400
+        gone = await self._db(self.store.purge_unused_since, cutoff)
+        for class_id in gone:
+            self._classes.pop(class_id, None)
+        return len(gone)
+
     async def start(self) -> None:
         """Read every class into memory (at most max_classes rows): their students' calls are checked there, from
         the first call after a restart."""

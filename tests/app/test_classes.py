@@ -11,6 +11,7 @@ from app.core.config import Settings
 from app.host.frames import decode
 from app.main import create_app
 from app.web import join_codes
+from tests.conftest import wait_for
 
 
 @pytest.fixture
@@ -310,3 +311,18 @@ def test_the_teacher_watches_a_student_read_only_and_it_does_not_make_it_train(s
         frame = receive_until(ws, lambda m: isinstance(m, bytes))
         assert decode(frame)[0]["epoch"] == 2
     assert server.get(f"/api/sessions/{sid}", headers=auth).json()["metrics"]["epoch"] == 2  # never trained
+
+
+def test_a_class_whose_work_has_expired_is_removed(server):
+    class_id, teacher, body = make_class(server)
+    student, _ = join(server, body["join_code"])
+    classroom, manager = server.app.state.classroom, server.app.state.sessions
+    wall = classroom.store.clock()
+    later = wall + server.app.state.settings.retention_days * 86_400 + 60
+    classroom.store.clock = manager.store.clock = lambda: later
+    assert server.portal.call(classroom.purge_expired) == 0  # its student's work is still stored
+    server.app.state.sessions.records.pop(student["session"]["id"])  # out of memory: it may expire
+    wait_for(lambda: manager.store.find(student["session"]["id"]), "the student's session stored")
+    assert server.portal.call(manager.purge_expired) == 1
+    assert server.portal.call(classroom.purge_expired) == 1
+    assert server.get(f"/api/classes/{class_id}", headers=teacher).status_code == 404

@@ -25,8 +25,8 @@ from app.web.classroom import Classroom
 from app.web.stream_relay import send_message
 
 TILE_OUTPUT_RESOLUTION, TILE_NEURON_RESOLUTION = 16, 2
-DEFAULT_TILE_FPS, MIN_TILE_FPS, MAX_TILE_FPS = 1.0, 0.2, 5.0
-ROSTER_SECONDS = 1.0  # how often the roster is looked at
+DEFAULT_TILE_FPS, MIN_TILE_FPS, MAX_TILE_FPS = 2.0, 0.2, 5.0
+ROSTER_SECONDS = 0.5  # how often the roster is looked at (sent if it changed)
 ROSTER_REFRESH_SECONDS = 5.0  # sent at least this often, changed or not
 CLASS_STREAM_BYTES_PER_SECOND = 200_000.0  # every tile of one dashboard together
 TILE_PREFIX = struct.Struct(">H")  # the student id's length; then the id (ASCII), then the frame

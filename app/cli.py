@@ -14,7 +14,17 @@ def main(argv: list[str] | None = None) -> None:
     serve = sub.add_parser("serve", help="start the web server")
     serve.add_argument("--host", default=settings.host, help=f"interface to listen on (default {settings.host})")
     serve.add_argument("--port", type=int, default=settings.port, help=f"TCP port (default {settings.port})")
+    link = sub.add_parser("class-link", help="a new dashboard link for a class whose link was lost (run it where "
+                                             "the server's data is; the old link stops working)")
+    link.add_argument("class_id")
+    link.add_argument("--base", default=f"http://{settings.host}:{settings.port}",
+                      help="the address students and the teacher use (default: where the server listens)")
     args = parser.parse_args(argv)
+    if args.command == "class-link":
+        error = _class_link(args.class_id, args.base)
+        if error:
+            raise SystemExit(error)
+        return
     if args.command == "serve":
         import uvicorn
 
@@ -37,3 +47,25 @@ def main(argv: list[str] | None = None) -> None:
                     ws_per_message_deflate=False, proxy_headers=bool(trusted),
                     http=with_timeouts(settings.header_timeout_seconds),
                     forwarded_allow_ips=list(trusted) if trusted else None)
+
+
+def _class_link(class_id: str, base: str) -> str | None:
+    """Replace a class's teacher token in the store and print its new dashboard link; an error message (to exit
+    with) if there is no such class."""
+    import secrets
+    import time
+
+    from app.store import database
+    from app.store.classes import ClassStore
+    from app.store.sessions import token_hash
+
+    engine = database.connect(get_settings())
+    database.upgrade(engine)
+    store = ClassStore(engine, time.time)
+    row = store.find(class_id)
+    if row is None:
+        return f"nnplay: no class {class_id!r} in {database.describe(str(engine.url))}"
+    token = secrets.token_urlsafe(24)
+    store.save(row.changed(teacher_token_hash=token_hash(token)))
+    print(f"{base.rstrip('/')}/classes/{class_id}/enter#{token}")
+    return None

@@ -23,6 +23,7 @@ from app.host import fair_share
 from app.host.fair_share import FairShare, Work
 from app.schemas.session import MAX_SEED, SessionConfig
 from app.schemas.status import SessionStatus, TrainStatus
+from app.store.history import HISTORY_KEYS
 from engine import Dense, Sequential, checkpoint, features, losses, serialization
 from engine.grid import NeuronGrid
 from engine.training import COMPLETED, DIVERGED, PAUSED, REACHED_GOAL, STOPPED
@@ -30,7 +31,6 @@ from engine.training import COMPLETED, DIVERGED, PAUSED, REACHED_GOAL, STOPPED
 HISTORY_LIMIT = 20_000
 STEP_SLICE_SECONDS = 0.02  # a step's epoch trains in slices this long
 GRID_CACHE_SIZE = 4  # a stream uses two resolutions; more would only be old views
-HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
 # How the engine's fit ended -> how a training call ended (the time box is fit's callback saying stop): the
 # one place where the engine's words become TrainStatus (the sweep uses it too).
 TRAIN_STATUS = {COMPLETED: TrainStatus.completed, REACHED_GOAL: TrainStatus.goal_reached,

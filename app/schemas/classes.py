@@ -134,3 +134,17 @@ class CodeChange(BaseModel):
 
     model_config = STRICT
     action: Literal["pause", "open", "rotate", "end"]
+
+
+class Recover(BaseModel):
+    """The server's teacher key, to get a class's dashboard back."""
+
+    model_config = STRICT
+    teacher_key: str = Field(..., max_length=200)
+
+
+class TeacherToken(BaseModel):
+    """A new teacher token (the old one no longer works) and the dashboard link that holds it."""
+
+    teacher_token: str
+    dashboard_url: str

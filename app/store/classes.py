@@ -99,7 +99,7 @@ class ClassStore:
             connection.execute(update(classes).where(classes.c.id == row.id).values(
                 name=row.name, language=row.language, start=json.dumps(row.start), locked=json.dumps(row.locked),
                 max_students=row.max_students, join_code=row.join_code, code_state=row.code_state,
-                paused=int(row.paused), used_at=self.clock()))
+                paused=int(row.paused), teacher_token_hash=row.teacher_token_hash, used_at=self.clock()))
 
     def delete(self, class_id: str) -> list[str]:
         """Remove a class, its students and their sessions' data, in one transaction; the session ids."""

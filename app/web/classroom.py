@@ -13,10 +13,15 @@ stream work with them, and the class's pause and locks are applied where session
 """
 
 import asyncio
+import csv
+import io
+import json
 import logging
 import secrets
 import time
+import zipfile
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from app.core import config_limits
 from app.core.config import Settings
@@ -34,6 +39,7 @@ from app.core.host_api import Op
 from app.schemas.classes import ClassCreate, ClassStart, PushRequest
 from app.schemas.session import SessionConfig
 from app.schemas.status import ControlGroup, JoinCodeState, SessionStatus, StudentStatus
+from app.store import history
 from app.store.classes import ClassRow, ClassStore, StudentRow
 from app.store.sessions import token_hash
 from app.web import join_codes, lesson_catalog, nicknames
@@ -101,7 +107,11 @@ class Classroom:
         if not token:
             raise NotAuthenticated()
         if not secrets.compare_digest(token_hash(token).encode(), row.teacher_token_hash.encode()):
-            raise Forbidden("class.teacher_only")
+            stored = await self._db(self.store.find, class_id)  # replaced meanwhile (`nnplay class-link`)?
+            if stored is None or not secrets.compare_digest(token_hash(token).encode(),
+                                                            stored.teacher_token_hash.encode()):
+                raise Forbidden("class.teacher_only")
+            row = self._classes[class_id] = row.changed(teacher_token_hash=stored.teacher_token_hash)
         return row
 
     async def _class(self, class_id: str) -> ClassRow:
@@ -306,6 +316,58 @@ class Classroom:
             return None
         return await self.sessions.bring_back(session_id)
 
+    # ----- after class ----------------------------------------------------------------------------
+    async def report_csv(self, row: ClassRow) -> str:
+        """A CSV of the students: nickname, when they joined, status, epoch, their latest and best losses and
+        accuracies (from their networks' stored history, and the live metrics of those in memory)."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["nickname", "student_id", "joined_at_utc", "status", "epoch", "train_loss", "test_loss",
+                         "best_test_loss", "train_accuracy", "test_accuracy", "best_test_accuracy"])
+        for student in await self._db(self.store.students, row.id):
+            described = await self._student(student)
+            stored = await self._db(self.sessions.store.load, student.session_id)
+            past = history.decoded(stored.history) if stored is not None else {k: [] for k in history.HISTORY_KEYS}
+            latest = described["metrics"] or {key: (past[key][-1] if past[key] else None) for key in past}
+            test_losses = [v for v in [*past["test_loss"], latest.get("test_loss")] if v is not None]
+            test_accuracies = [v for v in [*past["test_accuracy"], latest.get("test_accuracy")] if v is not None]
+            joined = datetime.fromtimestamp(student.joined_at, UTC).strftime("%Y-%m-%d %H:%M:%S")
+            writer.writerow([student.nickname, student.id, joined, described["status"], described["epoch"],
+                             _number(latest.get("train_loss")), _number(latest.get("test_loss")),
+                             _number(min(test_losses, default=None)), _number(latest.get("train_accuracy")),
+                             _number(latest.get("test_accuracy")), _number(max(test_accuracies, default=None))])
+        return out.getvalue()
+
+    async def models_zip(self, row: ClassRow) -> bytes:
+        """Every student's network as the export document (GET /api/sessions/{id}/model), in one ZIP archive."""
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for number, student in enumerate(await self._db(self.store.students, row.id), 1):
+                try:
+                    record = await self.sessions.bring_back(student.session_id)
+                    document = await self.sessions.ops(record).export()
+                except (SessionNotFound, LimitReached) as exc:
+                    log.warning("the network of student %s was left out of the archive: %s", student.id, exc)
+                    continue
+                safe = "".join(ch if ch.isalnum() else "_" for ch in student.nickname)[:24]
+                archive.writestr(f"{number:03d}-{safe}-{student.id}.json", json.dumps(document))
+        return out.getvalue()
+
+    async def recover(self, class_id: str, teacher_key: str) -> dict:
+        """A new teacher token for a class whose dashboard link was lost, for whoever holds the server's teacher key
+        (the old token stops working); 403 if the server has none, or another."""
+        key = self.settings.teacher_key
+        if not key or not secrets.compare_digest(teacher_key.encode(), key.encode()):
+            raise Forbidden("class.teacher_key")
+        row = await self._class(class_id)
+        return await self.new_teacher_token(row)
+
+    async def new_teacher_token(self, row: ClassRow) -> dict:
+        """Replace the class's teacher token; the new one and its dashboard link."""
+        token = secrets.token_urlsafe(24)
+        await self._change(row, teacher_token_hash=token_hash(token))
+        return {"teacher_token": token, "dashboard_url": f"/classes/{row.id}/enter#{token}"}
+
     # ----- the policy the session manager applies (SessionManager.policy) ---------------------------
     def check(self, record: SessionRecord, op: Op, args: tuple) -> None:
         """Refuse a student's call that the class's pause or locks forbid (423)."""
@@ -342,3 +404,8 @@ class Classroom:
         the first call after a restart."""
         for row in await self._db(self.store.all):
             self._classes[row.id] = row
+
+
+def _number(value) -> str:
+    """A metric for the CSV: empty when there is none, else up to 6 significant digits."""
+    return "" if value is None else f"{value:.6g}"

@@ -1,13 +1,17 @@
 """The classroom's API (app/web/classroom.py): a teacher creates a class, students join by code, the teacher reads
 and steers it; pauses and locks are refused by the server; everything is stored."""
 
+import csv
+import io
 import json
 import struct
+import zipfile
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.config import Settings
+from app import cli
+from app.core.config import Settings, get_settings
 from app.host.frames import decode
 from app.main import create_app
 from app.web import join_codes
@@ -326,3 +330,58 @@ def test_a_class_whose_work_has_expired_is_removed(server):
     assert server.portal.call(manager.purge_expired) == 1
     assert server.portal.call(classroom.purge_expired) == 1
     assert server.get(f"/api/classes/{class_id}", headers=teacher).status_code == 404
+
+
+def test_after_class_a_csv_of_the_students_and_a_zip_of_their_networks(server):
+    class_id, teacher, body = make_class(server)
+    (ann, ann_auth), _ = join(server, body["join_code"], "Ann"), join(server, body["join_code"], "Bo")
+    server.post(f"/api/sessions/{ann['session']['id']}/train", json={"epochs": 5}, headers=ann_auth)
+    report = server.get(f"/api/classes/{class_id}/report.csv", headers=teacher)
+    assert report.status_code == 200 and report.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(report.text)))
+    assert [(r["nickname"], r["epoch"]) for r in rows] == [("Ann", "5"), ("Bo", "0")]
+    assert float(rows[0]["best_test_loss"]) <= float(rows[0]["test_loss"]) and rows[1]["best_test_loss"] != ""
+    archive = server.get(f"/api/classes/{class_id}/models.zip", headers=teacher)
+    assert archive.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as files:
+        names = files.namelist()
+        assert len(names) == 2 and "Ann" in names[0] and "Bo" in names[1]
+        document = json.loads(files.read(names[0]))
+    imported = server.post("/api/sessions/import", json={"document": document})  # each can be imported again
+    assert imported.status_code == 201 and imported.json()["metrics"]["epoch"] == 5
+    assert server.get(f"/api/classes/{class_id}/report.csv").status_code == 401
+
+
+def test_a_lost_dashboard_link_is_recovered_with_the_servers_teacher_key(tmp_path):
+    settings = Settings(workers=0, data_dir=tmp_path, allowed_hosts=["testserver"], teacher_key="staff-room")
+    with TestClient(create_app(settings)) as client:
+        assert client.post("/api/classes", json={"name": "x"}).json()["code"] == "class.teacher_key"
+        class_id, teacher, _ = make_class(client, teacher_key="staff-room")
+        wrong = client.post(f"/api/classes/{class_id}/recover", json={"teacher_key": "guess"})
+        assert wrong.status_code == 403
+        new = client.post(f"/api/classes/{class_id}/recover", json={"teacher_key": "staff-room"}).json()
+        assert client.get(f"/api/classes/{class_id}", headers=teacher).status_code == 403  # the old link is dead
+        assert client.get(f"/api/classes/{class_id}",
+                          headers={"Authorization": f"Bearer {new['teacher_token']}"}).status_code == 200
+
+
+def test_whoever_runs_the_server_makes_a_new_dashboard_link(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NNPLAY_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    settings = Settings(workers=0, allowed_hosts=["testserver"])
+    try:
+        with TestClient(create_app(settings)) as client:
+            class_id, teacher, _ = make_class(client)
+            cli.main(["class-link", class_id, "--base", "http://192.168.1.20:8000"])
+            link = capsys.readouterr().out.strip()
+            assert link.startswith(f"http://192.168.1.20:8000/classes/{class_id}/enter#")
+            token = link.split("#", 1)[1]
+            # The running server takes the new token (and refuses the old) without a restart.
+            renewed = client.get(f"/api/classes/{class_id}", headers={"Authorization": f"Bearer {token}"})
+            assert renewed.status_code == 200
+            assert client.get(f"/api/classes/{class_id}", headers=teacher).status_code == 403
+        with pytest.raises(SystemExit) as refused:
+            cli.main(["class-link", "AAAAAAAAAAAA"])
+        assert "no class" in str(refused.value)
+    finally:
+        get_settings.cache_clear()

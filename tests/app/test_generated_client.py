@@ -19,7 +19,8 @@ def generated(live_server, tmp_path_factory):
     schema.write_bytes(httpx.get(f"{live_server}/openapi.json").content)
     config = folder / "config.yaml"
     # No formatter runs on the generated code; the join QR code (SVG) is read as bytes.
-    config.write_text("post_hooks: []\ncontent_type_overrides:\n  image/svg+xml: application/octet-stream\n")
+    config.write_text("post_hooks: []\ncontent_type_overrides:\n  image/svg+xml: application/octet-stream\n"
+                      "  text/csv: application/octet-stream\n  application/zip: application/octet-stream\n")
     result = subprocess.run([sys.executable, "-m", "openapi_python_client", "generate", "--path", str(schema),
                              "--output-path", str(folder / PACKAGE), "--meta", "none", "--config", str(config)],
                             capture_output=True, text=True, timeout=120)
@@ -115,7 +116,14 @@ def test_every_operation_answers_with_its_generated_model(generated, live_server
           models.ClassOut)
     picture = _op(generated, "classes", "join_qr_code").sync_detailed(**teacher)
     assert picture.status_code == 200 and picture.content.startswith(b"<?xml")
-    calls += 1
+    report = _op(generated, "classes", "class_report").sync_detailed(**teacher)
+    assert report.status_code == 200 and report.content.startswith(b"nickname,")
+    archive = _op(generated, "classes", "class_models").sync_detailed(**teacher)
+    assert archive.status_code == 200 and archive.content.startswith(b"PK")
+    refused = op("classes", "recover_dashboard")(class_id=made.id, client=generated.Client(base_url=live_server),
+                                                 body=models.Recover(teacher_key="not the key"))
+    assert isinstance(refused, models.ErrorBody) and refused.code == "class.teacher_key"
+    calls += 4
     for name, extra in (("dashboard_cookie", {}), ("remove_student", {"student_id": joined.student_id}),
                         ("delete_class", {})):
         assert _op(generated, "classes", name).sync_detailed(**teacher, **extra).status_code == 204

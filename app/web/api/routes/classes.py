@@ -19,6 +19,8 @@ from app.schemas.classes import (
     JoinRequest,
     Pushed,
     PushRequest,
+    Recover,
+    TeacherToken,
 )
 from app.store.classes import ClassRow
 from app.web.api.deps import CLASS_ID, client_of, session_token
@@ -104,6 +106,31 @@ async def join_qr_code(request: Request, row: TeacherDep) -> Response:
         raise NotFound("class.code_closed")
     link = str(request.base_url).rstrip("/") + f"/join?code={row.join_code}"
     return Response(qr_svg(link), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@router.get(f"/{CLASS_ID}/report.csv", response_class=Response,
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                             "description": "One row per student."}, **CLASS_ERRORS})
+async def class_report(row: TeacherDep, classroom: ClassroomDep) -> Response:
+    """After class: a CSV of the students with their latest and best metrics."""
+    return Response(await classroom.report_csv(row), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="class-{row.id}.csv"', "Cache-Control": "no-store"})
+
+
+@router.get(f"/{CLASS_ID}/models.zip", response_class=Response,
+            responses={200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+                             "description": "One export document per student."}, **CLASS_ERRORS})
+async def class_models(row: TeacherDep, classroom: ClassroomDep) -> Response:
+    """After class: every student's network (the export document each can import again), in a ZIP archive."""
+    return Response(await classroom.models_zip(row), media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="class-{row.id}-models.zip"', "Cache-Control": "no-store"})
+
+
+@router.post(f"/{CLASS_ID}/recover", response_model=TeacherToken, responses=CLASS_BODY_ERRORS)
+async def recover_dashboard(class_id: ClassIdPath, body: Recover, classroom: ClassroomDep) -> dict:
+    """A lost dashboard link: a new teacher token for whoever holds the server's teacher key (the old one stops
+    working). Without a teacher key on the server, whoever runs it can: `nnplay class-link <class id>`."""
+    return await classroom.recover(class_id, body.teacher_key)
 
 
 @router.post(f"/{CLASS_ID}/pause", response_model=ClassOut, responses=CLASS_ERRORS)

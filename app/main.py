@@ -18,6 +18,7 @@ from app.web.api.limits import BodySizeLimit
 from app.web.api.media_type import JsonBodiesOnly
 from app.web.api.routes import (
     catalogue,
+    challenge,
     classes,
     datasets,
     docs,
@@ -36,7 +37,7 @@ from app.web.classroom import Classroom
 from app.web.sessions import SessionManager
 
 API_ROUTERS = (health, catalogue, datasets, sessions, training, inspection, models, stream, lessons, neuron, surface,
-               classes)
+               classes, challenge)
 """The modules whose routers are served under /api."""
 EVICTION_PERIOD_SECONDS = 30
 log = logging.getLogger("nnplay")

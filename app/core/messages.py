@@ -46,6 +46,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "config.unknown_lesson": {"en": "no lesson {name!r} (known: {known})", "zh": "没有课程 {name}（可选：{known}）"},
     "stream.read_only": {"en": "this stream only watches (the teacher's view): only fps and view are accepted",
                          "zh": "这个连接只能观看（老师的视图）：只接受 fps 和 view"},
+    "class.no_challenge": {"en": "this class has no challenge yet", "zh": "这个班级还没有挑战"},
     "class.not_found": {"en": "no class {class_id!r}", "zh": "找不到班级 {class_id}"},
     "class.code_wrong": {"en": "no class has the code {typed}: check it with your teacher",
                          "zh": "没有班级使用代码 {typed}：请向老师核对"},

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from app.core.errors import SessionError
 from app.core.host_api import Op
-from app.host import experiment, fair_share, gradcheck, inspection, sweep
+from app.host import challenge, experiment, fair_share, gradcheck, inspection, sweep
 from app.host import lesson_checks as checks
 from app.host.session import HISTORY_KEYS, Session
 from app.schemas.status import TrainStatus
@@ -168,4 +168,5 @@ OPS: dict[Op, Callable] = {
     Op.stream_step: stream_step,
     Op.stream_reset: Session.reset,
     Op.set_live: Session.set_live,
+    Op.challenge_check: challenge.check,
 }

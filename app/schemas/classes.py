@@ -1,12 +1,13 @@
 """Request and answer bodies of the classroom (app/web/api/routes/classes.py)."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from app.schemas.session import STRICT, SessionConfig, SessionCreated, SessionMetrics
+from app.schemas.session import MAX_SEED, STRICT, SessionConfig, SessionCreated, SessionMetrics
 from app.schemas.status import ControlGroup, JoinCodeState, StudentStatus
-from app.schemas.types import Int
+from app.schemas.types import Float, Int, one_of
+from engine import datasets
 
 
 class ClassStart(BaseModel):
@@ -148,3 +149,59 @@ class TeacherToken(BaseModel):
 
     teacher_token: str
     dashboard_url: str
+
+
+class ChallengeSpec(BaseModel):
+    """A goal on the class, checked by the server on a test set the challenge fixes and students never see."""
+
+    model_config = STRICT
+    title: str = Field(..., min_length=1, max_length=100, examples=["Spiral: test loss below 0.08"])
+    dataset: str = Field("spiral", json_schema_extra=one_of(*datasets.DATASETS))
+    noise: Float = Field(0.0, ge=0, le=1)
+    n_points: Int = Field(500, ge=10, description="Points of the challenge's test set (at most the server's "
+                                                   "max_points).")
+    seed: Int | None = Field(None, ge=0, le=MAX_SEED, description="The test set's seed; default: a secret one.")
+    goal_test_loss: Float = Field(..., gt=0, description="Passed when the loss on the challenge's test set is below.")
+    max_params: Int | None = Field(None, ge=1, description="At most this many weights and biases.")
+    features: list[str] | None = Field(None, max_length=20, description="The input features allowed (e.g. "
+                                                                         "[\"x1\", \"x2\"]: no extra features).")
+
+
+class ChallengeResult(BaseModel):
+    """A student's network checked against the challenge now, and their best so far."""
+
+    test_loss: float | None
+    test_accuracy: float | None
+    n_params: int
+    features: list[str]
+    passed: bool
+    eligible: bool = Field(..., description="Whether the network keeps the rules (size, features): only then does "
+                                            "its test loss count.")
+    reasons: list[str] = Field(..., description="What is still missing (empty when passed).")
+    best: dict[str, Any] = Field(..., description="The student's best: test_loss, test_accuracy, passed, "
+                                                  "n_params, first_passed_at.")
+
+
+class LeaderboardEntry(BaseModel):
+    student_id: str
+    nickname: str
+    test_loss: float | None
+    test_accuracy: float | None
+    n_params: int
+    passed: bool
+    first_passed_at: float | None = Field(None, description="Seconds since the epoch when the goal was first met.")
+
+
+class ChallengeView(BaseModel):
+    """The class's challenge with its leaderboard (the teacher's view)."""
+
+    spec: ChallengeSpec
+    revealed: bool = Field(..., description="Whether students see the leaderboard.")
+    first: list[LeaderboardEntry] = Field(..., description="Who met the goal, first first.")
+    best_loss: list[LeaderboardEntry] = Field(..., description="Everyone checked, lowest test loss first.")
+    fewest_params: list[LeaderboardEntry] = Field(..., description="Who met the goal, smallest network first.")
+
+
+class Reveal(BaseModel):
+    model_config = STRICT
+    revealed: bool

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 
-from app.store.tables import classes, sessions, students
+from app.store.tables import challenge_results, challenges, classes, sessions, students
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,7 @@ class ClassStore:
                 select(students.c.session_id).where(students.c.class_id == class_id)).scalars().all()))
             connection.execute(delete(sessions).where(sessions.c.class_id == class_id))
             connection.execute(delete(students).where(students.c.class_id == class_id))
+            _delete_challenges(connection, [class_id])
             connection.execute(delete(classes).where(classes.c.id == class_id))
         return ids
 
@@ -130,6 +131,7 @@ class ClassStore:
                 ~select(sessions.c.id).where(sessions.c.class_id == classes.c.id).exists())).scalars().all()
             if stale:
                 connection.execute(delete(students).where(students.c.class_id.in_(stale)))
+                _delete_challenges(connection, stale)
                 connection.execute(delete(classes).where(classes.c.id.in_(stale)))
         return list(stale)
 
@@ -159,3 +161,10 @@ class ClassStore:
     def remove_student(self, student_id: str) -> None:
         with self.engine.begin() as connection:
             connection.execute(update(students).where(students.c.id == student_id).values(removed=1))
+
+
+def _delete_challenges(connection, class_ids: list[str]) -> None:
+    """The classes' challenges and their results (in the caller's transaction)."""
+    ids = select(challenges.c.id).where(challenges.c.class_id.in_(class_ids))
+    connection.execute(delete(challenge_results).where(challenge_results.c.challenge_id.in_(ids)))
+    connection.execute(delete(challenges).where(challenges.c.class_id.in_(class_ids)))

@@ -47,3 +47,24 @@ students = Table(
     Column("joined_at", Float, nullable=False),
     Column("removed", Integer, nullable=False),  # 1: the teacher removed them (their session is deleted)
 )
+
+challenges = Table(
+    "challenges", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("spec", Text, nullable=False),  # JSON: the ChallengeSpec, its secret test-set seed included
+    Column("revealed", Integer, nullable=False),  # 1: students see the leaderboard
+    Column("created_at", Float, nullable=False),
+)
+
+challenge_results = Table(
+    "challenge_results", metadata,
+    Column("challenge_id", String(32), ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True),
+    Column("student_id", String(32), primary_key=True),
+    Column("test_loss", Float, nullable=True),  # on the challenge's own test set (best so far)
+    Column("test_accuracy", Float, nullable=True),
+    Column("n_params", Integer, nullable=False),
+    Column("passed", Integer, nullable=False),
+    Column("first_passed_at", Float, nullable=True),  # when the goal was first met (the leaderboard's "first")
+    Column("checked_at", Float, nullable=False),
+)

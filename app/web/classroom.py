@@ -36,10 +36,11 @@ from app.core.errors import (
     SessionNotFound,
 )
 from app.core.host_api import Op
-from app.schemas.classes import ClassCreate, ClassStart, PushRequest
-from app.schemas.session import SessionConfig
+from app.schemas.classes import ChallengeSpec, ClassCreate, ClassStart, PushRequest
+from app.schemas.session import MAX_SEED, SessionConfig
 from app.schemas.status import ControlGroup, JoinCodeState, SessionStatus, StudentStatus
 from app.store import history
+from app.store.challenges import ChallengeStore
 from app.store.classes import ClassRow, ClassStore, StudentRow
 from app.store.sessions import token_hash
 from app.web import join_codes, lesson_catalog, nicknames
@@ -48,6 +49,7 @@ from app.web.sessions import SessionManager, SessionRecord
 
 log = logging.getLogger("nnplay.classroom")
 ID_BYTES = 9
+LEADERBOARD_SHOWN = 10  # how many of the leaderboard students see
 CLASS_OWNER = "class:"  # a student's session is owned by its class (the stored sessions' owner column)
 
 
@@ -65,6 +67,9 @@ class Classroom:
         self.store = ClassStore(sessions.store.engine, sessions.store.clock)
         self.wrong_codes = join_codes.WrongCodes(settings.join_failures_per_minute, clock)
         self._classes: dict[str, ClassRow] = {}  # read from the store once; changed here only
+        self._challenges: dict[str, dict] = {}  # class id -> its current challenge
+        self._boards: dict[str, dict] = {}  # class id -> its leaderboards, while revealed to students
+        self.challenges = ChallengeStore(sessions.store.engine, sessions.store.clock)
         self._lock = asyncio.Lock()  # one change of classes at a time (joins count places, codes must be unique)
         sessions.policy = self
 
@@ -167,6 +172,8 @@ class Classroom:
         """The class, its students and all their work, gone."""
         session_ids = await self._db(self.store.delete, row.id)
         self._classes.pop(row.id, None)
+        self._challenges.pop(row.id, None)
+        self._boards.pop(row.id, None)
         for session_id in session_ids:
             self.sessions.forget_deleted(session_id)
 
@@ -316,6 +323,81 @@ class Classroom:
             return None
         return await self.sessions.bring_back(session_id)
 
+    # ----- the challenge --------------------------------------------------------------------------
+    async def set_challenge(self, row: ClassRow, spec: ChallengeSpec) -> dict:
+        """Give the class a new challenge (its test set's seed secret unless given); students are told its goal."""
+        if spec.n_points > self.settings.max_points:
+            raise SessionError("limit.points", most=self.settings.max_points, count=spec.n_points)
+        stored = spec.model_dump(mode="json")
+        if stored["seed"] is None:
+            stored["seed"] = secrets.randbelow(MAX_SEED + 1)
+        challenge = await self._db(self.challenges.create, row.id, stored)
+        self._challenges[row.id] = challenge
+        await self._tell_students(row)
+        return await self.challenge_view(row)
+
+    async def _current_challenge(self, class_id: str) -> dict:
+        challenge = self._challenges.get(class_id)
+        if challenge is None:
+            raise NotFound("class.no_challenge")
+        return challenge
+
+    async def challenge_view(self, row: ClassRow) -> dict:
+        """The challenge with its three leaderboards."""
+        challenge = await self._current_challenge(row.id)
+        return {"spec": challenge["spec"], "revealed": challenge["revealed"], **await self._leaderboards(row)}
+
+    async def _leaderboards(self, row: ClassRow) -> dict:
+        challenge = self._challenges[row.id]
+        results = await self._db(self.challenges.results, challenge["id"])
+        names = {s.id: s.nickname for s in await self._db(self.store.students, row.id)}
+        entries = [{**r, "nickname": names[r["student_id"]]} for r in results if r["student_id"] in names]
+        passed = [e for e in entries if e["passed"]]
+        return {"first": sorted(passed, key=lambda e: e["first_passed_at"]),
+                "best_loss": sorted([e for e in entries if e["test_loss"] is not None], key=lambda e: e["test_loss"]),
+                "fewest_params": sorted(passed, key=lambda e: (e["n_params"], e["test_loss"] or 0.0))}
+
+    async def reveal(self, row: ClassRow, revealed: bool) -> dict:
+        """Show the leaderboard to the students, or hide it again."""
+        challenge = await self._current_challenge(row.id)
+        await self._db(self.challenges.reveal, challenge["id"], revealed)
+        self._challenges[row.id] = {**challenge, "revealed": revealed}
+        await self._tell_students(row)
+        return await self.challenge_view(row)
+
+    async def submit(self, record: SessionRecord) -> dict:
+        """A student's network checked against their class's challenge now; their best result is kept."""
+        if record.class_id is None:
+            raise NotFound("class.no_challenge")
+        challenge = await self._current_challenge(record.class_id)
+        result = await self.sessions.ops(record).challenge_check(challenge["spec"])
+        best = await self._db(self.challenges.record, challenge["id"], record.student_id, result)
+        if challenge["revealed"]:
+            await self._tell_students(self._classes[record.class_id])
+        return {**result, "best": best}
+
+    async def check_all(self, row: ClassRow) -> dict:
+        """Check every student whose network is in memory now (the teacher's "check everyone")."""
+        for student in await self._db(self.store.students, row.id):
+            record = self.sessions.records.get(student.session_id)
+            if record is not None:
+                try:
+                    await self.submit(record)
+                except (SessionNotFound, LimitReached) as exc:
+                    log.warning("checking student %s failed: %s", student.id, exc)
+        return await self.challenge_view(row)
+
+    async def _tell_students(self, row: ClassRow) -> None:
+        """Every live student's stream hears the class's state again (pause, locks, challenge, leaderboard)."""
+        if row.id in self._challenges and self._challenges[row.id]["revealed"]:
+            self._boards[row.id] = await self._leaderboards(row)
+        else:
+            self._boards.pop(row.id, None)
+        for student in await self._db(self.store.students, row.id):
+            record = self.sessions.records.get(student.session_id)
+            if record is not None:
+                self.sessions.notify(record.id, self.info(record))
+
     # ----- after class ----------------------------------------------------------------------------
     async def report_csv(self, row: ClassRow) -> str:
         """A CSV of the students: nickname, when they joined, status, epoch, their latest and best losses and
@@ -389,7 +471,16 @@ class Classroom:
         row = self._classes.get(record.class_id) if record.class_id else None
         if row is None:
             return None
-        return {"type": "class", "id": row.id, "name": row.name, "paused": row.paused, "locked": row.locked}
+        info = {"type": "class", "id": row.id, "name": row.name, "paused": row.paused, "locked": row.locked,
+                "challenge": None}
+        challenge = self._challenges.get(row.id)
+        if challenge is not None:
+            public = {key: value for key, value in challenge["spec"].items() if key != "seed"}  # the seed is secret
+            board = self._boards.get(row.id)
+            top = None if board is None else [{"nickname": e["nickname"], "test_loss": e["test_loss"],
+                                               "passed": e["passed"]} for e in board["best_loss"][:LEADERBOARD_SHOWN]]
+            info["challenge"] = {**public, "revealed": challenge["revealed"], "leaderboard": top}
+        return info
 
     async def purge_expired(self) -> int:
         """Remove the classes unused for ``retention_days`` whose students' work has expired; how many."""
@@ -404,6 +495,11 @@ class Classroom:
         the first call after a restart."""
         for row in await self._db(self.store.all):
             self._classes[row.id] = row
+            challenge = await self._db(self.challenges.current, row.id)
+            if challenge is not None:
+                self._challenges[row.id] = challenge
+                if challenge["revealed"]:
+                    self._boards[row.id] = await self._leaderboards(row)
 
 
 def _number(value) -> str:

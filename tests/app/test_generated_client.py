@@ -114,6 +114,14 @@ def test_every_operation_answers_with_its_generated_model(generated, live_server
     check(op("classes", "push_to_students")(**teacher, body=models.PushRequest(preset="spiral")), models.Pushed)
     check(op("classes", "change_code")(**teacher, body=models.CodeChange(action=models.CodeChangeAction.ROTATE)),
           models.ClassOut)
+    spec = models.ChallengeSpec(title="any", dataset=models.ChallengeSpecDataset.CIRCLE, goal_test_loss=10.0)
+    check(op("classes", "set_challenge")(**teacher, body=spec), models.ChallengeView)
+    check(op("classes", "read_challenge")(**teacher), models.ChallengeView)
+    check(op("classes", "reveal_leaderboard")(**teacher, body=models.Reveal(revealed=True)), models.ChallengeView)
+    check(op("classes", "check_everyone")(**teacher), models.ChallengeView)
+    student = generated.AuthenticatedClient(base_url=live_server, token=joined.session.token,
+                                            raise_on_unexpected_status=True)
+    check(op("classes", "submit_to_challenge")(session_id=joined.session.id, client=student), models.ChallengeResult)
     picture = _op(generated, "classes", "join_qr_code").sync_detailed(**teacher)
     assert picture.status_code == 200 and picture.content.startswith(b"<?xml")
     report = _op(generated, "classes", "class_report").sync_detailed(**teacher)

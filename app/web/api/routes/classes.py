@@ -10,6 +10,8 @@ from fastapi import APIRouter, Depends, Path, Request, Response, WebSocket, stat
 
 from app.core.errors import Forbidden, NotAuthenticated, NotFound
 from app.schemas.classes import (
+    ChallengeSpec,
+    ChallengeView,
     ClassChange,
     ClassCreate,
     ClassCreated,
@@ -20,6 +22,7 @@ from app.schemas.classes import (
     Pushed,
     PushRequest,
     Recover,
+    Reveal,
     TeacherToken,
 )
 from app.store.classes import ClassRow
@@ -131,6 +134,30 @@ async def recover_dashboard(class_id: ClassIdPath, body: Recover, classroom: Cla
     """A lost dashboard link: a new teacher token for whoever holds the server's teacher key (the old one stops
     working). Without a teacher key on the server, whoever runs it can: `nnplay class-link <class id>`."""
     return await classroom.recover(class_id, body.teacher_key)
+
+
+@router.put(f"/{CLASS_ID}/challenge", response_model=ChallengeView, responses=CLASS_BODY_ERRORS)
+async def set_challenge(row: TeacherDep, body: ChallengeSpec, classroom: ClassroomDep) -> dict:
+    """Give the class a challenge (replacing the last one): a goal checked on a test set students never see."""
+    return await classroom.set_challenge(row, body)
+
+
+@router.get(f"/{CLASS_ID}/challenge", response_model=ChallengeView, responses=CLASS_ERRORS)
+async def read_challenge(row: TeacherDep, classroom: ClassroomDep) -> dict:
+    """The challenge and its leaderboards: first to reach, best test loss, fewest parameters."""
+    return await classroom.challenge_view(row)
+
+
+@router.post(f"/{CLASS_ID}/challenge/reveal", response_model=ChallengeView, responses=CLASS_BODY_ERRORS)
+async def reveal_leaderboard(row: TeacherDep, body: Reveal, classroom: ClassroomDep) -> dict:
+    """Show the leaderboard to the students (or hide it)."""
+    return await classroom.reveal(row, body.revealed)
+
+
+@router.post(f"/{CLASS_ID}/challenge/check", response_model=ChallengeView, responses=CLASS_ERRORS)
+async def check_everyone(row: TeacherDep, classroom: ClassroomDep) -> dict:
+    """Check every student's network in memory against the challenge now."""
+    return await classroom.check_all(row)
 
 
 @router.post(f"/{CLASS_ID}/pause", response_model=ClassOut, responses=CLASS_ERRORS)

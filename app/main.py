@@ -18,7 +18,7 @@ from app.web.api.limits import BodySizeLimit
 from app.web.api.media_type import JsonBodiesOnly
 from app.web.api.routes import (
     catalogue,
-    challenge,
+    class_work,
     classes,
     datasets,
     docs,
@@ -37,7 +37,7 @@ from app.web.classroom import Classroom
 from app.web.sessions import SessionManager
 
 API_ROUTERS = (health, catalogue, datasets, sessions, training, inspection, models, stream, lessons, neuron, surface,
-               classes, challenge)
+               classes, class_work)
 """The modules whose routers are served under /api."""
 EVICTION_PERIOD_SECONDS = 30
 log = logging.getLogger("nnplay")

@@ -49,10 +49,11 @@ class Op(StrEnum):
     stream_reset = "stream_reset"
     set_live = "set_live"
     challenge_check = "challenge_check"
+    picture = "picture"
 
 
 HEAVY_OPS = frozenset({Op.train, Op.step, Op.stream_step, Op.predict, Op.grid, Op.gradient_check, Op.sweep,
-                       Op.samples, Op.lesson_check, Op.challenge_check})
+                       Op.samples, Op.lesson_check, Op.challenge_check, Op.picture})
 """The operations whose cost grows with what they are asked for (epochs, rows, resolution, widths): a host runs
 them one at a time in fair turns (app/host/fair_share.py), each within the per-call time limit, and a principal
 may have at most Settings.max_heavy_calls of them under way. The others take a few milliseconds at most."""
@@ -126,6 +127,9 @@ class SessionOps(Protocol):
     async def challenge_check(self, spec: dict) -> dict:
         """The network measured on a class challenge's own test set: {"test_loss", "test_accuracy", "n_params",
         "features", "passed", "reasons"} (app/host/challenge.py)."""
+
+    async def picture(self, output_resolution: int, neuron_resolution: int, most_values: int) -> bytes:
+        """One whole stream frame of the session now (docs/protocol.md), its view fitted to ``most_values``."""
 
     async def sweep(self, widths: list[int], epochs: int) -> dict:
         """Per hidden-layer width: train and test loss (and accuracy) after ``epochs``, and the output map

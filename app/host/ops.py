@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from app.core.errors import SessionError
 from app.core.host_api import Op
-from app.host import challenge, experiment, fair_share, gradcheck, inspection, sweep
+from app.host import challenge, experiment, fair_share, gradcheck, inspection, snapshot, sweep
 from app.host import lesson_checks as checks
+from app.host.frames import FrameEncoder
 from app.host.session import HISTORY_KEYS, Session
 from app.schemas.status import TrainStatus
 
@@ -125,6 +126,12 @@ def set_weights(session: Session, layers: list[dict]) -> dict:
     return inspection.weights(session)
 
 
+def picture(session: Session, output_resolution: int, neuron_resolution: int, most_values: int) -> bytes:
+    """One whole stream frame of the session now (a class snapshot keeps it, to show it large later)."""
+    view = snapshot.fitted_view(session, output_resolution, neuron_resolution, most_values)
+    return FrameEncoder(float("inf")).encode(snapshot.take(session, *view))
+
+
 def stream_info(session: Session) -> dict:
     """What a new stream's hello message says: the session, its layers and the heatmaps' domain."""
     described = session.describe()  # not under the lock: its metrics may wait for a turn
@@ -169,4 +176,5 @@ OPS: dict[Op, Callable] = {
     Op.stream_reset: Session.reset,
     Op.set_live: Session.set_live,
     Op.challenge_check: challenge.check,
+    Op.picture: picture,
 }

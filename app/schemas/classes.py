@@ -205,3 +205,33 @@ class ChallengeView(BaseModel):
 class Reveal(BaseModel):
     model_config = STRICT
     revealed: bool
+
+
+class SnapshotOut(BaseModel):
+    """A snapshot of a student's network (its picture: GET .../snapshots/{id}/frame, a stream frame)."""
+
+    id: str
+    student_id: str
+    nickname: str
+    by_teacher: bool = Field(..., description="Taken by the teacher (else submitted by the student).")
+    chosen: bool = Field(..., description="Shown in the gallery.")
+    epoch: int
+    metrics: dict[str, Any]
+    taken_at: float
+
+
+class TakeSnapshot(BaseModel):
+    model_config = STRICT
+    student_id: str = Field(..., max_length=32)
+
+
+class ChooseSnapshot(BaseModel):
+    model_config = STRICT
+    chosen: bool
+
+
+class LoadSnapshot(BaseModel):
+    """Load a snapshot's network (config and weights) into every student's playground, or the chosen ones'."""
+
+    model_config = STRICT
+    students: list[str] | None = Field(None, max_length=1000)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 
-from app.store.tables import challenge_results, challenges, classes, sessions, students
+from app.store.tables import challenge_results, challenges, classes, sessions, snapshots, students
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,8 @@ class ClassStore:
 
 
 def _delete_challenges(connection, class_ids: list[str]) -> None:
-    """The classes' challenges and their results (in the caller's transaction)."""
+    """The classes' challenges with their results, and their snapshots (in the caller's transaction)."""
+    connection.execute(delete(snapshots).where(snapshots.c.class_id.in_(class_ids)))
     ids = select(challenges.c.id).where(challenges.c.class_id.in_(class_ids))
     connection.execute(delete(challenge_results).where(challenge_results.c.challenge_id.in_(ids)))
     connection.execute(delete(challenges).where(challenges.c.class_id.in_(class_ids)))

@@ -68,3 +68,18 @@ challenge_results = Table(
     Column("first_passed_at", Float, nullable=True),  # when the goal was first met (the leaderboard's "first")
     Column("checked_at", Float, nullable=False),
 )
+
+snapshots = Table(
+    "snapshots", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("student_id", String(32), nullable=False),
+    Column("nickname", String(40), nullable=False),  # as it was when taken
+    Column("by_teacher", Integer, nullable=False),  # 1: the teacher took it; 0: the student submitted it
+    Column("chosen", Integer, nullable=False),  # 1: shown in the gallery
+    Column("epoch", Integer, nullable=False),
+    Column("metrics", Text, nullable=False),  # JSON: the session's metrics when taken
+    Column("document", Text, nullable=False),  # JSON: the export document (config and model), to load it again
+    Column("picture", LargeBinary, nullable=False),  # one whole stream frame, to show it large
+    Column("taken_at", Float, nullable=False),
+)

@@ -43,12 +43,14 @@ from app.store import history
 from app.store.challenges import ChallengeStore
 from app.store.classes import ClassRow, ClassStore, StudentRow
 from app.store.sessions import token_hash
+from app.store.snapshots import SnapshotStore
 from app.web import join_codes, lesson_catalog, nicknames
 from app.web.presets import PRESETS
 from app.web.sessions import SessionManager, SessionRecord
 
 log = logging.getLogger("nnplay.classroom")
 ID_BYTES = 9
+SNAPSHOT_RESOLUTION, SNAPSHOT_NEURON_RESOLUTION = 100, 24  # a snapshot's picture: shown large in the gallery
 LEADERBOARD_SHOWN = 10  # how many of the leaderboard students see
 CLASS_OWNER = "class:"  # a student's session is owned by its class (the stored sessions' owner column)
 
@@ -70,6 +72,7 @@ class Classroom:
         self._challenges: dict[str, dict] = {}  # class id -> its current challenge
         self._boards: dict[str, dict] = {}  # class id -> its leaderboards, while revealed to students
         self.challenges = ChallengeStore(sessions.store.engine, sessions.store.clock)
+        self.snapshots = SnapshotStore(sessions.store.engine, sessions.store.clock)
         self._lock = asyncio.Lock()  # one change of classes at a time (joins count places, codes must be unique)
         sessions.policy = self
 
@@ -268,14 +271,8 @@ class Classroom:
         """Give the chosen students (default: all) a preset, a lesson's network or a config: their networks start
         again from it. The students it reached."""
         config = config_limits.checked(self._start_config(request), self.settings).model_dump(mode="json")
-        students = await self._db(self.store.students, row.id)
-        if request.students is not None:
-            unknown = set(request.students) - {s.id for s in students}
-            if unknown:
-                raise NotFound("class.student_not_found", student_id=sorted(unknown)[0])
-            students = [s for s in students if s.id in set(request.students)]
         reached = []
-        for student in students:
+        for student in await self._students(row, request.students):
             try:
                 record = await self.sessions.bring_back(student.session_id)
                 await self.sessions.call(record, Op.update, config, as_teacher=True)
@@ -397,6 +394,75 @@ class Classroom:
             record = self.sessions.records.get(student.session_id)
             if record is not None:
                 self.sessions.notify(record.id, self.info(record))
+
+    # ----- snapshots and the gallery -----------------------------------------------------------------
+    async def take_snapshot(self, row: ClassRow, student_id: str, by_teacher: bool = True) -> dict:
+        """Capture a student's network now: its document (to load it again), metrics and a large picture."""
+        student = await self._db(self.store.student, student_id)
+        if student is None or student.class_id != row.id or student.removed:
+            raise NotFound("class.student_not_found", student_id=student_id)
+        record = await self.sessions.bring_back(student.session_id)
+        ops = self.sessions.ops(record)
+        metrics = (await ops.describe())["metrics"]
+        document = await ops.export()
+        picture = await ops.picture(SNAPSHOT_RESOLUTION, SNAPSHOT_NEURON_RESOLUTION, self.settings.max_frame_values)
+        return await self._db(self.snapshots.take, row.id, student.id, student.nickname, by_teacher, metrics, document,
+                              picture)
+
+    async def submit_snapshot(self, record: SessionRecord) -> dict:
+        """A student submits their network to the class's gallery (the teacher chooses what is shown)."""
+        row = self._classes.get(record.class_id) if record.class_id else None
+        if row is None:
+            raise NotFound("class.not_in_class")
+        return await self.take_snapshot(row, record.student_id, by_teacher=False)
+
+    async def snapshot(self, row: ClassRow, snapshot_id: str) -> dict:
+        found = await self._db(self.snapshots.find, row.id, snapshot_id)
+        if found is None:
+            raise NotFound("class.snapshot_not_found", snapshot_id=snapshot_id)
+        return found
+
+    async def list_snapshots(self, row: ClassRow) -> list[dict]:
+        """The class's snapshots, oldest first (``chosen`` ones make the gallery)."""
+        return await self._db(self.snapshots.of_class, row.id)
+
+    async def choose_snapshot(self, row: ClassRow, snapshot_id: str, chosen: bool) -> dict:
+        """Show a snapshot in the gallery, or take it out; its listing."""
+        await self.snapshot(row, snapshot_id)
+        await self._db(self.snapshots.choose, row.id, snapshot_id, chosen)
+        found = await self.snapshot(row, snapshot_id)
+        return {key: value for key, value in found.items() if key not in ("document", "picture")}
+
+    async def delete_snapshot(self, row: ClassRow, snapshot_id: str) -> None:
+        await self.snapshot(row, snapshot_id)
+        await self._db(self.snapshots.delete, row.id, snapshot_id)
+
+    async def load_snapshot(self, row: ClassRow, snapshot_id: str, student_ids: list[str] | None) -> list[str]:
+        """Put a snapshot's network (its config and weights) into every student's playground, or the chosen ones';
+        the students it reached."""
+        document = (await self.snapshot(row, snapshot_id))["document"]
+        config = SessionConfig.model_validate(document["config"]).model_dump(mode="json")
+        reached = []
+        for student in await self._students(row, student_ids):
+            try:
+                record = await self.sessions.bring_back(student.session_id)
+                await self.sessions.call(record, Op.update, config, as_teacher=True)
+                await self.sessions.call(record, Op.load_model, document["model"], as_teacher=True)
+            except (SessionNotFound, SessionError, LimitReached) as exc:
+                log.warning("loading snapshot %s into student %s failed: %s", snapshot_id, student.id, exc)
+                continue
+            reached.append(student.id)
+        return reached
+
+    async def _students(self, row: ClassRow, student_ids: list[str] | None) -> list[StudentRow]:
+        """The class's students, or those of ``student_ids`` (NotFound names one that is not in the class)."""
+        students = await self._db(self.store.students, row.id)
+        if student_ids is None:
+            return students
+        unknown = set(student_ids) - {s.id for s in students}
+        if unknown:
+            raise NotFound("class.student_not_found", student_id=sorted(unknown)[0])
+        return [s for s in students if s.id in set(student_ids)]
 
     # ----- after class ----------------------------------------------------------------------------
     async def report_csv(self, row: ClassRow) -> str:

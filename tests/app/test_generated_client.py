@@ -122,6 +122,20 @@ def test_every_operation_answers_with_its_generated_model(generated, live_server
     student = generated.AuthenticatedClient(base_url=live_server, token=joined.session.token,
                                             raise_on_unexpected_status=True)
     check(op("classes", "submit_to_challenge")(session_id=joined.session.id, client=student), models.ChallengeResult)
+    shot = check(op("classes", "take_snapshot")(**teacher, body=models.TakeSnapshot(student_id=joined.student_id)),
+                 models.SnapshotOut)
+    check(op("classes", "submit_snapshot")(session_id=joined.session.id, client=student), models.SnapshotOut)
+    shots = op("classes", "list_snapshots")(**teacher)
+    assert len(shots) == 2 and all(isinstance(one, models.SnapshotOut) for one in shots)
+    calls += 1
+    frame = _op(generated, "classes", "snapshot_frame").sync_detailed(**teacher, snapshot_id=shot.id)
+    assert frame.status_code == 200 and frame.content.startswith(b"NNPF")
+    calls += 1
+    check(op("classes", "choose_snapshot")(**teacher, snapshot_id=shot.id, body=models.ChooseSnapshot(chosen=False)),
+          models.SnapshotOut)
+    check(op("classes", "load_snapshot")(**teacher, snapshot_id=shot.id, body=models.LoadSnapshot()), models.Pushed)
+    assert _op(generated, "classes", "delete_snapshot").sync_detailed(**teacher, snapshot_id=shot.id).status_code == 204
+    calls += 1
     picture = _op(generated, "classes", "join_qr_code").sync_detailed(**teacher)
     assert picture.status_code == 200 and picture.content.startswith(b"<?xml")
     report = _op(generated, "classes", "class_report").sync_detailed(**teacher)

@@ -28,7 +28,7 @@ def proxy_methods() -> set[str]:
 def test_the_host_the_names_and_the_interface_name_the_same_operations():
     assert set(OPS) == set(Op) == protocol_methods() == proxy_methods()
     assert all(isinstance(op, Op) for op in OPS)
-    assert len(Op) == len(OPS) == 30
+    assert len(Op) == len(OPS) == 31
 
 
 @pytest.mark.parametrize("op", list(Op))

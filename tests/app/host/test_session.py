@@ -97,7 +97,7 @@ def test_the_op_table_keeps_every_name():
         "describe", "data", "update", "reset", "regenerate", "history", "train", "step", "weights", "set_weights",
         "set_weight", "predict", "backprop", "grid", "export", "load_model", "stream_info", "lesson_check",
         "gradient_check", "sweep", "samples", "experiment_start", "experiment_status", "experiment_cancel",
-        "play", "pause", "stream_step", "stream_reset", "set_live"}
+        "play", "pause", "stream_step", "stream_reset", "set_live", "challenge_check", "picture"}
 
 
 def test_train_for_returns_the_epochs_it_ran(make):

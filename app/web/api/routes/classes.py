@@ -12,6 +12,7 @@ from app.core.errors import Forbidden, NotAuthenticated, NotFound
 from app.schemas.classes import (
     ChallengeSpec,
     ChallengeView,
+    ChooseSnapshot,
     ClassChange,
     ClassCreate,
     ClassCreated,
@@ -19,10 +20,13 @@ from app.schemas.classes import (
     CodeChange,
     Joined,
     JoinRequest,
+    LoadSnapshot,
     Pushed,
     PushRequest,
     Recover,
     Reveal,
+    SnapshotOut,
+    TakeSnapshot,
     TeacherToken,
 )
 from app.store.classes import ClassRow
@@ -35,6 +39,7 @@ from app.web.sessions import SESSION_ID_PATTERN
 from app.web.stream_relay import refuse
 
 router = APIRouter(prefix="/classes", tags=["classes"])
+SnapshotIdPath = Annotated[str, Path(max_length=32, description="A snapshot's id.")]
 ClassIdPath = Annotated[str, Path(description="The id returned when the class was created.",
                                   json_schema_extra={"pattern": f"^{SESSION_ID_PATTERN}$"})]
 
@@ -158,6 +163,52 @@ async def reveal_leaderboard(row: TeacherDep, body: Reveal, classroom: Classroom
 async def check_everyone(row: TeacherDep, classroom: ClassroomDep) -> dict:
     """Check every student's network in memory against the challenge now."""
     return await classroom.check_all(row)
+
+
+@router.post(f"/{CLASS_ID}/snapshots", status_code=status.HTTP_201_CREATED, response_model=SnapshotOut,
+             responses=CLASS_BODY_ERRORS)
+async def take_snapshot(row: TeacherDep, body: TakeSnapshot, classroom: ClassroomDep) -> dict:
+    """Capture a student's network now, for the gallery (shown there at once)."""
+    return await classroom.take_snapshot(row, body.student_id)
+
+
+@router.get(f"/{CLASS_ID}/snapshots", response_model=list[SnapshotOut], responses=CLASS_ERRORS)
+async def list_snapshots(row: TeacherDep, classroom: ClassroomDep) -> list:
+    """Every snapshot of the class, oldest first (``chosen`` ones are the gallery)."""
+    return await classroom.list_snapshots(row)
+
+
+@router.get(f"/{CLASS_ID}/snapshots/{{snapshot_id}}/frame", response_class=Response,
+            responses={200: {"content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                                  "format": "binary"}}},
+                             "description": "One stream frame (docs/protocol.md): its heatmaps, large."},
+                       **CLASS_ERRORS})
+async def snapshot_frame(row: TeacherDep, snapshot_id: SnapshotIdPath, classroom: ClassroomDep) -> Response:
+    """The snapshot's picture: a whole stream frame, to draw large in the gallery (static/js/protocol.js)."""
+    found = await classroom.snapshot(row, snapshot_id)
+    return Response(found["picture"], media_type="application/octet-stream")
+
+
+@router.patch(f"/{CLASS_ID}/snapshots/{{snapshot_id}}", response_model=SnapshotOut, responses=CLASS_BODY_ERRORS)
+async def choose_snapshot(row: TeacherDep, snapshot_id: SnapshotIdPath, body: ChooseSnapshot,
+                          classroom: ClassroomDep) -> dict:
+    """Show a snapshot in the gallery, or take it out."""
+    return await classroom.choose_snapshot(row, snapshot_id, body.chosen)
+
+
+@router.delete(f"/{CLASS_ID}/snapshots/{{snapshot_id}}", status_code=status.HTTP_204_NO_CONTENT,
+               response_class=Response, responses=CLASS_ERRORS)
+async def delete_snapshot(row: TeacherDep, snapshot_id: SnapshotIdPath, classroom: ClassroomDep) -> Response:
+    """Delete a snapshot."""
+    await classroom.delete_snapshot(row, snapshot_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(f"/{CLASS_ID}/snapshots/{{snapshot_id}}/load", response_model=Pushed, responses=CLASS_BODY_ERRORS)
+async def load_snapshot(row: TeacherDep, snapshot_id: SnapshotIdPath, body: LoadSnapshot,
+                        classroom: ClassroomDep) -> dict:
+    """Load a snapshot's network (config and weights) into everyone's playground, or the chosen students'."""
+    return {"reached": await classroom.load_snapshot(row, snapshot_id, body.students)}
 
 
 @router.post(f"/{CLASS_ID}/pause", response_model=ClassOut, responses=CLASS_ERRORS)

@@ -53,7 +53,7 @@ class ClassStream:
 
     async def run(self) -> None:
         """Serve until the client leaves; unwatch every student's session at the end."""
-        row = self.classroom._classes.get(self.class_id)
+        row = self.classroom.cached(self.class_id)
         await send_message(self.ws, {"type": "hello", "class": self.classroom.summary(row), "tile": {
             "output_resolution": TILE_OUTPUT_RESOLUTION, "neuron_resolution": TILE_NEURON_RESOLUTION,
             "fps": self.fps}})
@@ -90,7 +90,7 @@ class ClassStream:
             scope.cancel()
 
     async def _read_roster(self) -> dict | None:
-        row = self.classroom._classes.get(self.class_id)
+        row = self.classroom.cached(self.class_id)
         if row is None:
             return None
         students = await self.classroom.roster(row)

@@ -13,15 +13,10 @@ stream work with them, and the class's pause and locks are applied where session
 """
 
 import asyncio
-import csv
-import io
-import json
 import logging
 import secrets
 import time
-import zipfile
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from app.core import config_limits
 from app.core.config import Settings
@@ -36,22 +31,19 @@ from app.core.errors import (
     SessionNotFound,
 )
 from app.core.host_api import Op
-from app.schemas.classes import ChallengeSpec, ClassCreate, ClassStart, PushRequest
-from app.schemas.session import MAX_SEED, SessionConfig
+from app.schemas.classes import ClassCreate, ClassStart, PushRequest
+from app.schemas.session import SessionConfig
 from app.schemas.status import ControlGroup, JoinCodeState, SessionStatus, StudentStatus
-from app.store import history
-from app.store.challenges import ChallengeStore
 from app.store.classes import ClassRow, ClassStore, StudentRow
 from app.store.sessions import token_hash
-from app.store.snapshots import SnapshotStore
 from app.web import join_codes, lesson_catalog, nicknames
+from app.web.class_challenges import ChallengeBoard
+from app.web.class_gallery import Gallery
 from app.web.presets import PRESETS
 from app.web.sessions import SessionManager, SessionRecord
 
 log = logging.getLogger("nnplay.classroom")
 ID_BYTES = 9
-SNAPSHOT_RESOLUTION, SNAPSHOT_NEURON_RESOLUTION = 100, 24  # a snapshot's picture: shown large in the gallery
-LEADERBOARD_SHOWN = 10  # how many of the leaderboard students see
 CLASS_OWNER = "class:"  # a student's session is owned by its class (the stored sessions' owner column)
 
 
@@ -69,14 +61,13 @@ class Classroom:
         self.store = ClassStore(sessions.store.engine, sessions.store.clock)
         self.wrong_codes = join_codes.WrongCodes(settings.join_failures_per_minute, clock)
         self._classes: dict[str, ClassRow] = {}  # read from the store once; changed here only
-        self._challenges: dict[str, dict] = {}  # class id -> its current challenge
-        self._boards: dict[str, dict] = {}  # class id -> its leaderboards, while revealed to students
-        self.challenges = ChallengeStore(sessions.store.engine, sessions.store.clock)
-        self.snapshots = SnapshotStore(sessions.store.engine, sessions.store.clock)
+        self.challenges = ChallengeBoard(self)
+        self.gallery = Gallery(self)
         self._lock = asyncio.Lock()  # one change of classes at a time (joins count places, codes must be unique)
         sessions.policy = self
 
-    async def _db(self, action, *args):
+    async def stored(self, action, *args):
+        """A blocking store call, off the event loop (503 store.unavailable if the database fails)."""
         return await self.sessions._stored(action, *args)
 
     # ----- the class ------------------------------------------------------------------------------
@@ -90,14 +81,14 @@ class Classroom:
         config_limits.checked(self._start_config(spec.start), self.settings)  # refused now, not at the first join
         token = secrets.token_urlsafe(24)
         async with self._lock:
-            count = await self._db(self.store.count)
+            count = await self.stored(self.store.count)
             if count >= self.settings.max_classes:
                 raise LimitReached("limit.classes", most=self.settings.max_classes)
             row = ClassRow(secrets.token_urlsafe(ID_BYTES), spec.name, spec.language,
                            spec.start.model_dump(exclude_none=True, mode="json"), [str(g) for g in spec.locked],
                            spec.max_students, token_hash(token), await self._free_code(), JoinCodeState.open,
                            paused=False)
-            row = await self._db(self.store.create, row)
+            row = await self.stored(self.store.create, row)
             self._classes[row.id] = row
         return {"id": row.id, "name": row.name, "join_code": join_codes.shown(row.join_code), "teacher_token": token,
                 "join_url": f"/join?code={row.join_code}", "dashboard_url": f"/classes/{row.id}/enter#{token}"}
@@ -105,7 +96,7 @@ class Classroom:
     async def _free_code(self) -> str:
         while True:
             code = join_codes.new_code()
-            if not await self._db(self.store.code_taken, code):
+            if not await self.stored(self.store.code_taken, code):
                 return code
 
     async def teacher(self, class_id: str, token: str | None) -> ClassRow:
@@ -115,17 +106,21 @@ class Classroom:
         if not token:
             raise NotAuthenticated()
         if not secrets.compare_digest(token_hash(token).encode(), row.teacher_token_hash.encode()):
-            stored = await self._db(self.store.find, class_id)  # replaced meanwhile (`nnplay class-link`)?
+            stored = await self.stored(self.store.find, class_id)  # replaced meanwhile (`nnplay class-link`)?
             if stored is None or not secrets.compare_digest(token_hash(token).encode(),
                                                             stored.teacher_token_hash.encode()):
                 raise Forbidden("class.teacher_only")
             row = self._classes[class_id] = row.changed(teacher_token_hash=stored.teacher_token_hash)
         return row
 
+    def cached(self, class_id: str | None) -> ClassRow | None:
+        """The class as it is now, if it exists (every class is in memory from the start)."""
+        return self._classes.get(class_id) if class_id else None
+
     async def _class(self, class_id: str) -> ClassRow:
         row = self._classes.get(class_id)
         if row is None:
-            row = await self._db(self.store.find, class_id)
+            row = await self.stored(self.store.find, class_id)
             if row is None:
                 raise NotFound("class.not_found", class_id=class_id)
             self._classes[class_id] = row
@@ -133,7 +128,7 @@ class Classroom:
 
     async def _change(self, row: ClassRow, **fields) -> ClassRow:
         changed = row.changed(**fields)
-        await self._db(self.store.save, changed)
+        await self.stored(self.store.save, changed)
         self._classes[row.id] = changed
         return changed
 
@@ -146,22 +141,22 @@ class Classroom:
 
     async def roster(self, row: ClassRow) -> list[dict]:
         """The class's students with their stored epochs (the dashboard stream adds how each one stands)."""
-        return await self._db(self.store.roster, row.id)
+        return await self.stored(self.store.roster, row.id)
 
     async def describe(self, row: ClassRow) -> dict:
         """The class with its students and each one's latest metrics."""
-        students = await self._db(self.store.students, row.id)
-        described = await asyncio.gather(*(self._student(student) for student in students))
+        students = await self.stored(self.store.students, row.id)
+        described = await asyncio.gather(*(self.student_status(student) for student in students))
         counts = {status: 0 for status in StudentStatus}
         for student in described:
             counts[student["status"]] += 1
         return {**self.summary(row), "students": described, "counts": counts}
 
-    async def _student(self, student: StudentRow) -> dict:
+    async def student_status(self, student: StudentRow) -> dict:
         entry = {"id": student.id, "nickname": student.nickname, "session_id": student.session_id}
         record = self.sessions.records.get(student.session_id)
         if record is None:
-            stored = await self._db(self.sessions.store.find, student.session_id)
+            stored = await self.stored(self.sessions.store.find, student.session_id)
             return {**entry, "status": StudentStatus.offline, "metrics": None, "epoch": stored.epoch if stored else 0}
         try:
             metrics = (await self.sessions.ops(record).describe())["metrics"]
@@ -173,10 +168,9 @@ class Classroom:
 
     async def delete(self, row: ClassRow) -> None:
         """The class, its students and all their work, gone."""
-        session_ids = await self._db(self.store.delete, row.id)
+        session_ids = await self.stored(self.store.delete, row.id)
         self._classes.pop(row.id, None)
-        self._challenges.pop(row.id, None)
-        self._boards.pop(row.id, None)
+        self.challenges.forget(row.id)
         for session_id in session_ids:
             self.sessions.forget_deleted(session_id)
 
@@ -186,7 +180,7 @@ class Classroom:
         if self.wrong_codes.blocked(address):
             raise LimitReached("limit.join_attempts")
         typed = join_codes.normalized(code)
-        row = await self._db(self.store.by_code, typed) if typed else None
+        row = await self.stored(self.store.by_code, typed) if typed else None
         if row is None:
             self.wrong_codes.failed(address)
             raise NotFound("class.code_wrong", typed=code[:32])
@@ -200,7 +194,7 @@ class Classroom:
         except nicknames.NameRefused:
             raise SessionError("class.name_refused") from None
         async with self._lock:
-            students = await self._db(self.store.students, row.id)
+            students = await self.stored(self.store.students, row.id)
             if len(students) >= row.max_students:
                 raise LimitReached("class.full", most=row.max_students)
             nickname = nicknames.unique(wanted, {s.nickname for s in students})
@@ -208,7 +202,7 @@ class Classroom:
             config = self._start_config(ClassStart.model_validate(row.start))
             created = await self.sessions.create(config, CLASS_OWNER + row.id, student=(row.id, student_id))
             try:
-                await self._db(self.store.add_student, StudentRow(student_id, row.id, nickname, created["id"]))
+                await self.stored(self.store.add_student, StudentRow(student_id, row.id, nickname, created["id"]))
             except BaseException:
                 self.sessions.delete(created["id"])
                 raise
@@ -216,7 +210,7 @@ class Classroom:
                 "session": created}
 
     async def _rejoin(self, row: ClassRow, rejoin) -> dict:
-        student = await self._db(self.store.student, rejoin.student_id)
+        student = await self.stored(self.store.student, rejoin.student_id)
         if student is None or student.class_id != row.id or student.removed:
             raise NotFound("class.rejoin")
         record = await self.sessions.find(student.session_id, rejoin.token)  # 403 with another token
@@ -246,7 +240,7 @@ class Classroom:
     async def set_paused(self, row: ClassRow, paused: bool) -> ClassRow:
         """Pause (training stops, controls lock, students are told why) or resume the whole class."""
         row = await self._change(row, paused=paused)
-        students = await self._db(self.store.students, row.id)
+        students = await self.stored(self.store.students, row.id)
         for student in students:
             record = self.sessions.records.get(student.session_id)
             if record is None:
@@ -262,7 +256,7 @@ class Classroom:
     async def set_locked(self, row: ClassRow, locked: list[ControlGroup]) -> ClassRow:
         """Lock or unlock controls for every student (live: their pages are told)."""
         row = await self._change(row, locked=sorted({str(group) for group in locked}))
-        for student in await self._db(self.store.students, row.id):
+        for student in await self.stored(self.store.students, row.id):
             if student.session_id in self.sessions.records:
                 self.sessions.notify(student.session_id, self.info(self.sessions.records[student.session_id]))
         return row
@@ -272,7 +266,7 @@ class Classroom:
         again from it. The students it reached."""
         config = config_limits.checked(self._start_config(request), self.settings).model_dump(mode="json")
         reached = []
-        for student in await self._students(row, request.students):
+        for student in await self.students_of(row, request.students):
             try:
                 record = await self.sessions.bring_back(student.session_id)
                 await self.sessions.call(record, Op.update, config, as_teacher=True)
@@ -297,10 +291,10 @@ class Classroom:
 
     async def remove_student(self, row: ClassRow, student_id: str) -> None:
         """The student leaves the class; their session and its data are deleted."""
-        student = await self._db(self.store.student, student_id)
+        student = await self.stored(self.store.student, student_id)
         if student is None or student.class_id != row.id:
             raise NotFound("class.student_not_found", student_id=student_id)
-        await self._db(self.store.remove_student, student_id)
+        await self.stored(self.store.remove_student, student_id)
         await self.sessions.remove(student.session_id)
 
     async def watched_by_teacher(self, session_id: str, token: str | None, cookies: dict) -> SessionRecord | None:
@@ -310,7 +304,7 @@ class Classroom:
         if record is not None:
             class_id = record.class_id
         else:
-            row = await self._db(self.sessions.store.find, session_id)
+            row = await self.stored(self.sessions.store.find, session_id)
             class_id = row.class_id if row is not None else None
         taught = self._classes.get(class_id) if class_id else None
         candidate = token or cookies.get(teacher_cookie(class_id or ""))
@@ -320,143 +314,9 @@ class Classroom:
             return None
         return await self.sessions.bring_back(session_id)
 
-    # ----- the challenge --------------------------------------------------------------------------
-    async def set_challenge(self, row: ClassRow, spec: ChallengeSpec) -> dict:
-        """Give the class a new challenge (its test set's seed secret unless given); students are told its goal."""
-        if spec.n_points > self.settings.max_points:
-            raise SessionError("limit.points", most=self.settings.max_points, count=spec.n_points)
-        stored = spec.model_dump(mode="json")
-        if stored["seed"] is None:
-            stored["seed"] = secrets.randbelow(MAX_SEED + 1)
-        challenge = await self._db(self.challenges.create, row.id, stored)
-        self._challenges[row.id] = challenge
-        await self._tell_students(row)
-        return await self.challenge_view(row)
-
-    async def _current_challenge(self, class_id: str) -> dict:
-        challenge = self._challenges.get(class_id)
-        if challenge is None:
-            raise NotFound("class.no_challenge")
-        return challenge
-
-    async def challenge_view(self, row: ClassRow) -> dict:
-        """The challenge with its three leaderboards."""
-        challenge = await self._current_challenge(row.id)
-        return {"spec": challenge["spec"], "revealed": challenge["revealed"], **await self._leaderboards(row)}
-
-    async def _leaderboards(self, row: ClassRow) -> dict:
-        challenge = self._challenges[row.id]
-        results = await self._db(self.challenges.results, challenge["id"])
-        names = {s.id: s.nickname for s in await self._db(self.store.students, row.id)}
-        entries = [{**r, "nickname": names[r["student_id"]]} for r in results if r["student_id"] in names]
-        passed = [e for e in entries if e["passed"]]
-        return {"first": sorted(passed, key=lambda e: e["first_passed_at"]),
-                "best_loss": sorted([e for e in entries if e["test_loss"] is not None], key=lambda e: e["test_loss"]),
-                "fewest_params": sorted(passed, key=lambda e: (e["n_params"], e["test_loss"] or 0.0))}
-
-    async def reveal(self, row: ClassRow, revealed: bool) -> dict:
-        """Show the leaderboard to the students, or hide it again."""
-        challenge = await self._current_challenge(row.id)
-        await self._db(self.challenges.reveal, challenge["id"], revealed)
-        self._challenges[row.id] = {**challenge, "revealed": revealed}
-        await self._tell_students(row)
-        return await self.challenge_view(row)
-
-    async def submit(self, record: SessionRecord) -> dict:
-        """A student's network checked against their class's challenge now; their best result is kept."""
-        if record.class_id is None:
-            raise NotFound("class.no_challenge")
-        challenge = await self._current_challenge(record.class_id)
-        result = await self.sessions.ops(record).challenge_check(challenge["spec"])
-        best = await self._db(self.challenges.record, challenge["id"], record.student_id, result)
-        if challenge["revealed"]:
-            await self._tell_students(self._classes[record.class_id])
-        return {**result, "best": best}
-
-    async def check_all(self, row: ClassRow) -> dict:
-        """Check every student whose network is in memory now (the teacher's "check everyone")."""
-        for student in await self._db(self.store.students, row.id):
-            record = self.sessions.records.get(student.session_id)
-            if record is not None:
-                try:
-                    await self.submit(record)
-                except (SessionNotFound, LimitReached) as exc:
-                    log.warning("checking student %s failed: %s", student.id, exc)
-        return await self.challenge_view(row)
-
-    async def _tell_students(self, row: ClassRow) -> None:
-        """Every live student's stream hears the class's state again (pause, locks, challenge, leaderboard)."""
-        if row.id in self._challenges and self._challenges[row.id]["revealed"]:
-            self._boards[row.id] = await self._leaderboards(row)
-        else:
-            self._boards.pop(row.id, None)
-        for student in await self._db(self.store.students, row.id):
-            record = self.sessions.records.get(student.session_id)
-            if record is not None:
-                self.sessions.notify(record.id, self.info(record))
-
-    # ----- snapshots and the gallery -----------------------------------------------------------------
-    async def take_snapshot(self, row: ClassRow, student_id: str, by_teacher: bool = True) -> dict:
-        """Capture a student's network now: its document (to load it again), metrics and a large picture."""
-        student = await self._db(self.store.student, student_id)
-        if student is None or student.class_id != row.id or student.removed:
-            raise NotFound("class.student_not_found", student_id=student_id)
-        record = await self.sessions.bring_back(student.session_id)
-        ops = self.sessions.ops(record)
-        metrics = (await ops.describe())["metrics"]
-        document = await ops.export()
-        picture = await ops.picture(SNAPSHOT_RESOLUTION, SNAPSHOT_NEURON_RESOLUTION, self.settings.max_frame_values)
-        return await self._db(self.snapshots.take, row.id, student.id, student.nickname, by_teacher, metrics, document,
-                              picture)
-
-    async def submit_snapshot(self, record: SessionRecord) -> dict:
-        """A student submits their network to the class's gallery (the teacher chooses what is shown)."""
-        row = self._classes.get(record.class_id) if record.class_id else None
-        if row is None:
-            raise NotFound("class.not_in_class")
-        return await self.take_snapshot(row, record.student_id, by_teacher=False)
-
-    async def snapshot(self, row: ClassRow, snapshot_id: str) -> dict:
-        found = await self._db(self.snapshots.find, row.id, snapshot_id)
-        if found is None:
-            raise NotFound("class.snapshot_not_found", snapshot_id=snapshot_id)
-        return found
-
-    async def list_snapshots(self, row: ClassRow) -> list[dict]:
-        """The class's snapshots, oldest first (``chosen`` ones make the gallery)."""
-        return await self._db(self.snapshots.of_class, row.id)
-
-    async def choose_snapshot(self, row: ClassRow, snapshot_id: str, chosen: bool) -> dict:
-        """Show a snapshot in the gallery, or take it out; its listing."""
-        await self.snapshot(row, snapshot_id)
-        await self._db(self.snapshots.choose, row.id, snapshot_id, chosen)
-        found = await self.snapshot(row, snapshot_id)
-        return {key: value for key, value in found.items() if key not in ("document", "picture")}
-
-    async def delete_snapshot(self, row: ClassRow, snapshot_id: str) -> None:
-        await self.snapshot(row, snapshot_id)
-        await self._db(self.snapshots.delete, row.id, snapshot_id)
-
-    async def load_snapshot(self, row: ClassRow, snapshot_id: str, student_ids: list[str] | None) -> list[str]:
-        """Put a snapshot's network (its config and weights) into every student's playground, or the chosen ones';
-        the students it reached."""
-        document = (await self.snapshot(row, snapshot_id))["document"]
-        config = SessionConfig.model_validate(document["config"]).model_dump(mode="json")
-        reached = []
-        for student in await self._students(row, student_ids):
-            try:
-                record = await self.sessions.bring_back(student.session_id)
-                await self.sessions.call(record, Op.update, config, as_teacher=True)
-                await self.sessions.call(record, Op.load_model, document["model"], as_teacher=True)
-            except (SessionNotFound, SessionError, LimitReached) as exc:
-                log.warning("loading snapshot %s into student %s failed: %s", snapshot_id, student.id, exc)
-                continue
-            reached.append(student.id)
-        return reached
-
-    async def _students(self, row: ClassRow, student_ids: list[str] | None) -> list[StudentRow]:
+    async def students_of(self, row: ClassRow, student_ids: list[str] | None) -> list[StudentRow]:
         """The class's students, or those of ``student_ids`` (NotFound names one that is not in the class)."""
-        students = await self._db(self.store.students, row.id)
+        students = await self.stored(self.store.students, row.id)
         if student_ids is None:
             return students
         unknown = set(student_ids) - {s.id for s in students}
@@ -464,43 +324,14 @@ class Classroom:
             raise NotFound("class.student_not_found", student_id=sorted(unknown)[0])
         return [s for s in students if s.id in set(student_ids)]
 
-    # ----- after class ----------------------------------------------------------------------------
-    async def report_csv(self, row: ClassRow) -> str:
-        """A CSV of the students: nickname, when they joined, status, epoch, their latest and best losses and
-        accuracies (from their networks' stored history, and the live metrics of those in memory)."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["nickname", "student_id", "joined_at_utc", "status", "epoch", "train_loss", "test_loss",
-                         "best_test_loss", "train_accuracy", "test_accuracy", "best_test_accuracy"])
-        for student in await self._db(self.store.students, row.id):
-            described = await self._student(student)
-            stored = await self._db(self.sessions.store.load, student.session_id)
-            past = history.decoded(stored.history) if stored is not None else {k: [] for k in history.HISTORY_KEYS}
-            latest = described["metrics"] or {key: (past[key][-1] if past[key] else None) for key in past}
-            test_losses = [v for v in [*past["test_loss"], latest.get("test_loss")] if v is not None]
-            test_accuracies = [v for v in [*past["test_accuracy"], latest.get("test_accuracy")] if v is not None]
-            joined = datetime.fromtimestamp(student.joined_at, UTC).strftime("%Y-%m-%d %H:%M:%S")
-            writer.writerow([student.nickname, student.id, joined, described["status"], described["epoch"],
-                             _number(latest.get("train_loss")), _number(latest.get("test_loss")),
-                             _number(min(test_losses, default=None)), _number(latest.get("train_accuracy")),
-                             _number(latest.get("test_accuracy")), _number(max(test_accuracies, default=None))])
-        return out.getvalue()
+    async def tell_students(self, row: ClassRow) -> None:
+        """Every live student's stream hears the class's state again (pause, locks, challenge, leaderboard)."""
+        for student in await self.stored(self.store.students, row.id):
+            record = self.sessions.records.get(student.session_id)
+            if record is not None:
+                self.sessions.notify(record.id, self.info(record))
 
-    async def models_zip(self, row: ClassRow) -> bytes:
-        """Every student's network as the export document (GET /api/sessions/{id}/model), in one ZIP archive."""
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-            for number, student in enumerate(await self._db(self.store.students, row.id), 1):
-                try:
-                    record = await self.sessions.bring_back(student.session_id)
-                    document = await self.sessions.ops(record).export()
-                except (SessionNotFound, LimitReached) as exc:
-                    log.warning("the network of student %s was left out of the archive: %s", student.id, exc)
-                    continue
-                safe = "".join(ch if ch.isalnum() else "_" for ch in student.nickname)[:24]
-                archive.writestr(f"{number:03d}-{safe}-{student.id}.json", json.dumps(document))
-        return out.getvalue()
-
+    # ----- a lost link ----------------------------------------------------------------------------
     async def recover(self, class_id: str, teacher_key: str) -> dict:
         """A new teacher token for a class whose dashboard link was lost, for whoever holds the server's teacher key
         (the old token stops working); 403 if the server has none, or another."""
@@ -538,36 +369,22 @@ class Classroom:
         if row is None:
             return None
         info = {"type": "class", "id": row.id, "name": row.name, "paused": row.paused, "locked": row.locked,
-                "challenge": None}
-        challenge = self._challenges.get(row.id)
-        if challenge is not None:
-            public = {key: value for key, value in challenge["spec"].items() if key != "seed"}  # the seed is secret
-            board = self._boards.get(row.id)
-            top = None if board is None else [{"nickname": e["nickname"], "test_loss": e["test_loss"],
-                                               "passed": e["passed"]} for e in board["best_loss"][:LEADERBOARD_SHOWN]]
-            info["challenge"] = {**public, "revealed": challenge["revealed"], "leaderboard": top}
+                "challenge": self.challenges.public(row.id)}
         return info
 
     async def purge_expired(self) -> int:
         """Remove the classes unused for ``retention_days`` whose students' work has expired; how many."""
         cutoff = self.store.clock() - self.settings.retention_days * 86_400
-        gone = await self._db(self.store.purge_unused_since, cutoff)
+        gone = await self.stored(self.store.purge_unused_since, cutoff)
         for class_id in gone:
             self._classes.pop(class_id, None)
+            self.challenges.forget(class_id)
         return len(gone)
 
     async def start(self) -> None:
         """Read every class into memory (at most max_classes rows): their students' calls are checked there, from
         the first call after a restart."""
-        for row in await self._db(self.store.all):
+        for row in await self.stored(self.store.all):
             self._classes[row.id] = row
-            challenge = await self._db(self.challenges.current, row.id)
-            if challenge is not None:
-                self._challenges[row.id] = challenge
-                if challenge["revealed"]:
-                    self._boards[row.id] = await self._leaderboards(row)
+            await self.challenges.load(row)
 
-
-def _number(value) -> str:
-    """A metric for the CSV: empty when there is none, else up to 6 significant digits."""
-    return "" if value is None else f"{value:.6g}"

@@ -399,7 +399,10 @@ def test_a_challenge_is_checked_on_its_own_test_set_and_makes_a_leaderboard(serv
     spec = {"title": "XOR", "dataset": "xor", "noise": 0.0, "n_points": 200, "goal_test_loss": 0.2,
             "max_params": 40, "features": ["x1", "x2"]}
     made = server.put(f"/api/classes/{class_id}/challenge", json=spec, headers=teacher)
-    assert made.status_code == 200 and made.json()["spec"]["seed"] is not None  # a secret seed
+    assert made.status_code == 200 and made.json()["spec"]["seed"] is not None  # a secret one when none is given
+    # The test set's seed fixed here, so that the run is the same on every machine (with a random one, a network
+    # trained on the student's own XOR points is sometimes over-confident near the axes of another draw).
+    made = server.put(f"/api/classes/{class_id}/challenge", json={**spec, "seed": 11}, headers=teacher)
     with server.websocket_connect(f"/api/sessions/{bo_sid}/stream",
                                   subprotocols=["nnplay", f"token.{bo['session']['token']}"]) as ws:
         told = ws.receive_json()["class"]["challenge"]
@@ -410,7 +413,7 @@ def test_a_challenge_is_checked_on_its_own_test_set_and_makes_a_leaderboard(serv
         if result["passed"]:
             break
         server.post(f"/api/sessions/{ann_sid}/train", json={"epochs": 100}, headers=ann_auth)
-    assert result["passed"] and result["reasons"] == [] and result["test_loss"] < 0.2
+    assert result["passed"] and result["reasons"] == [] and result["test_loss"] < 0.2, result
     assert result["best"]["first_passed_at"] is not None
     bo_result = server.post(f"/api/sessions/{bo_sid}/challenge", headers=bo_auth).json()
     assert not bo_result["passed"] and "test loss" in bo_result["reasons"][0]

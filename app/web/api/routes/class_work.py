@@ -15,11 +15,11 @@ router = APIRouter(prefix=f"/sessions/{SESSION_ID}", tags=["classes"], route_cla
 async def submit_to_challenge(request: Request, session: SessionDep) -> dict:
     """Check this network against the class's challenge now (on the challenge's own test set); the best result is
     kept for the leaderboard. 404 class.no_challenge for a session of no class, or a class without one."""
-    return await request.app.state.classroom.submit(session)
+    return await request.app.state.classroom.challenges.submit(session)
 
 
 @router.post("/snapshot", status_code=201, response_model=SnapshotOut, responses=SESSION_ERRORS)
 async def submit_snapshot(request: Request, session: SessionDep) -> dict:
     """Submit this network, as it is now, to the class's gallery (the teacher chooses what is shown). 404
     class.not_in_class for a session of no class."""
-    return await request.app.state.classroom.submit_snapshot(session)
+    return await request.app.state.classroom.gallery.submit(session)

@@ -30,6 +30,7 @@ from app.schemas.classes import (
     TeacherToken,
 )
 from app.store.classes import ClassRow
+from app.web import class_reports
 from app.web.api.deps import CLASS_ID, client_of, session_token
 from app.web.api.responses import CLASS_BODY_ERRORS, CLASS_ERRORS, CREATE_ERRORS, JOIN_ERRORS
 from app.web.api.routes.stream import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, accepted_with_token
@@ -121,7 +122,7 @@ async def join_qr_code(request: Request, row: TeacherDep) -> Response:
                              "description": "One row per student."}, **CLASS_ERRORS})
 async def class_report(row: TeacherDep, classroom: ClassroomDep) -> Response:
     """After class: a CSV of the students with their latest and best metrics."""
-    return Response(await classroom.report_csv(row), media_type="text/csv; charset=utf-8", headers={
+    return Response(await class_reports.report_csv(classroom, row), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="class-{row.id}.csv"', "Cache-Control": "no-store"})
 
 
@@ -130,7 +131,7 @@ async def class_report(row: TeacherDep, classroom: ClassroomDep) -> Response:
                              "description": "One export document per student."}, **CLASS_ERRORS})
 async def class_models(row: TeacherDep, classroom: ClassroomDep) -> Response:
     """After class: every student's network (the export document each can import again), in a ZIP archive."""
-    return Response(await classroom.models_zip(row), media_type="application/zip", headers={
+    return Response(await class_reports.models_zip(classroom, row), media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="class-{row.id}-models.zip"', "Cache-Control": "no-store"})
 
 
@@ -144,38 +145,38 @@ async def recover_dashboard(class_id: ClassIdPath, body: Recover, classroom: Cla
 @router.put(f"/{CLASS_ID}/challenge", response_model=ChallengeView, responses=CLASS_BODY_ERRORS)
 async def set_challenge(row: TeacherDep, body: ChallengeSpec, classroom: ClassroomDep) -> dict:
     """Give the class a challenge (replacing the last one): a goal checked on a test set students never see."""
-    return await classroom.set_challenge(row, body)
+    return await classroom.challenges.set(row, body)
 
 
 @router.get(f"/{CLASS_ID}/challenge", response_model=ChallengeView, responses=CLASS_ERRORS)
 async def read_challenge(row: TeacherDep, classroom: ClassroomDep) -> dict:
     """The challenge and its leaderboards: first to reach, best test loss, fewest parameters."""
-    return await classroom.challenge_view(row)
+    return await classroom.challenges.view(row)
 
 
 @router.post(f"/{CLASS_ID}/challenge/reveal", response_model=ChallengeView, responses=CLASS_BODY_ERRORS)
 async def reveal_leaderboard(row: TeacherDep, body: Reveal, classroom: ClassroomDep) -> dict:
     """Show the leaderboard to the students (or hide it)."""
-    return await classroom.reveal(row, body.revealed)
+    return await classroom.challenges.reveal(row, body.revealed)
 
 
 @router.post(f"/{CLASS_ID}/challenge/check", response_model=ChallengeView, responses=CLASS_ERRORS)
 async def check_everyone(row: TeacherDep, classroom: ClassroomDep) -> dict:
     """Check every student's network in memory against the challenge now."""
-    return await classroom.check_all(row)
+    return await classroom.challenges.check_all(row)
 
 
 @router.post(f"/{CLASS_ID}/snapshots", status_code=status.HTTP_201_CREATED, response_model=SnapshotOut,
              responses=CLASS_BODY_ERRORS)
 async def take_snapshot(row: TeacherDep, body: TakeSnapshot, classroom: ClassroomDep) -> dict:
     """Capture a student's network now, for the gallery (shown there at once)."""
-    return await classroom.take_snapshot(row, body.student_id)
+    return await classroom.gallery.take(row, body.student_id)
 
 
 @router.get(f"/{CLASS_ID}/snapshots", response_model=list[SnapshotOut], responses=CLASS_ERRORS)
 async def list_snapshots(row: TeacherDep, classroom: ClassroomDep) -> list:
     """Every snapshot of the class, oldest first (``chosen`` ones are the gallery)."""
-    return await classroom.list_snapshots(row)
+    return await classroom.gallery.of_class(row)
 
 
 @router.get(f"/{CLASS_ID}/snapshots/{{snapshot_id}}/frame", response_class=Response,
@@ -185,7 +186,7 @@ async def list_snapshots(row: TeacherDep, classroom: ClassroomDep) -> list:
                        **CLASS_ERRORS})
 async def snapshot_frame(row: TeacherDep, snapshot_id: SnapshotIdPath, classroom: ClassroomDep) -> Response:
     """The snapshot's picture: a whole stream frame, to draw large in the gallery (static/js/protocol.js)."""
-    found = await classroom.snapshot(row, snapshot_id)
+    found = await classroom.gallery.get(row, snapshot_id)
     return Response(found["picture"], media_type="application/octet-stream")
 
 
@@ -193,14 +194,14 @@ async def snapshot_frame(row: TeacherDep, snapshot_id: SnapshotIdPath, classroom
 async def choose_snapshot(row: TeacherDep, snapshot_id: SnapshotIdPath, body: ChooseSnapshot,
                           classroom: ClassroomDep) -> dict:
     """Show a snapshot in the gallery, or take it out."""
-    return await classroom.choose_snapshot(row, snapshot_id, body.chosen)
+    return await classroom.gallery.choose(row, snapshot_id, body.chosen)
 
 
 @router.delete(f"/{CLASS_ID}/snapshots/{{snapshot_id}}", status_code=status.HTTP_204_NO_CONTENT,
                response_class=Response, responses=CLASS_ERRORS)
 async def delete_snapshot(row: TeacherDep, snapshot_id: SnapshotIdPath, classroom: ClassroomDep) -> Response:
     """Delete a snapshot."""
-    await classroom.delete_snapshot(row, snapshot_id)
+    await classroom.gallery.delete(row, snapshot_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -208,7 +209,7 @@ async def delete_snapshot(row: TeacherDep, snapshot_id: SnapshotIdPath, classroo
 async def load_snapshot(row: TeacherDep, snapshot_id: SnapshotIdPath, body: LoadSnapshot,
                         classroom: ClassroomDep) -> dict:
     """Load a snapshot's network (config and weights) into everyone's playground, or the chosen students'."""
-    return {"reached": await classroom.load_snapshot(row, snapshot_id, body.students)}
+    return {"reached": await classroom.gallery.load(row, snapshot_id, body.students)}
 
 
 @router.post(f"/{CLASS_ID}/pause", response_model=ClassOut, responses=CLASS_ERRORS)

@@ -9,7 +9,13 @@ apply();
 const playground = new Playground(boot);
 playground.controls.setLanguageButton(currentLanguage());
 window.nnplay = playground;  // for tests and the performance measurement
-const started = playground.start();
+// Class code loads only on a class's page (/classes/{id}/play): the playground page stays small.
+const started = boot.class
+  ? import("./classmode.js").then(({ ClassMode }) => {
+    playground.classMode = new ClassMode(boot.class, playground);
+    return playground.start();
+  })
+  : playground.start();
 if (boot.lesson) {
   // Lesson code loads only on lesson pages: the playground page stays small.
   started.then(async () => (await import("./lesson.js")).startLesson(playground, boot.lesson));

@@ -51,9 +51,9 @@ export class Playground {
     this.pending = Promise.resolve();
     this.drawPoints = null;
     this.controls = new Controls(boot.catalogue, t, {
-      onPlay: () => this.stream?.send({ type: this.playing ? "pause" : "play" }),
-      onStep: () => this.stream?.send({ type: "step" }),
-      onReset: () => { this.chart.reset(); this.stream?.send({ type: "reset" }); },
+      onPlay: () => { if (this.may("training")) this.stream?.send({ type: this.playing ? "pause" : "play" }); },
+      onStep: () => { if (this.may("training")) this.stream?.send({ type: "step" }); },
+      onReset: () => { if (this.may("training")) { this.chart.reset(); this.stream?.send({ type: "reset" }); } },
       onChange: (changes) => this.change(changes),
       onShare: () => this.share(),
       onExport: () => this.exportModel(),
@@ -89,9 +89,14 @@ export class Playground {
     window.addEventListener("pagehide", () => {  // free the session; a closing page must not start another
       this.leaving = true;
       this.stream?.close();
-      this.session?.close();
+      if (!this.classMode) this.session?.close();  // a class's session stays: it is the student's stored work
     });
     window.addEventListener("pageshow", (event) => { if (event.persisted) location.reload(); });  // back from the cache: its session is gone
+  }
+
+  /** Whether the page may use a group of controls: always, unless a class's pause or lock forbids it. */
+  may(group) {
+    return !this.classMode || this.classMode.allows(group);
   }
 
   activationsFor(hidden) {
@@ -102,6 +107,7 @@ export class Playground {
 
   /** Get a session and show it; resolves once the playground runs (a refused page waits and retries). */
   async start() {
+    if (this.classMode) return this.startInClass();
     let { config, ui } = fromHash(location.hash, this.boot.defaults);
     this.ui = ui;
     this.asked = config;  // shown until the server's description arrives (not the lists' first entries)
@@ -131,9 +137,35 @@ export class Playground {
     this.dataPanel.loadThumbnails();
   }
 
+  /** Class mode (classmode.js): show the session this browser joined the class with; none, or one the server
+   *  no longer has (the student was removed): off to /join. */
+  async startInClass() {
+    const { ui } = fromHash(location.hash, this.boot.defaults);
+    this.ui = ui;
+    this.asked = structuredClone(this.boot.defaults);
+    this.controls.show(this.asked, ui);
+    this.dataPanel.show(this.asked);
+    for (let attempt = 0; ; attempt += 1) {
+      this.session = this.classMode.session();
+      if (!this.session) return;
+      try {
+        this.config = structuredClone(this.asked);
+        this.adopt(await this.session.describe());
+        break;
+      } catch (error) {
+        if (this.classMode.isGone(error)) return this.classMode.gone();
+        await this.refused(error, attempt);  // e.g. the server is restarting: say so, try again a little later
+      }
+    }
+    this.hideRefused();
+    this.connect();
+    this.dataPanel.loadThumbnails();
+  }
+
   connect() {
     this.stream?.close();
-    this.stream = new Stream(this.session, {
+    this.stream = new (this.classMode?.Stream ?? Stream)(this.session, {
+      onClass: (info) => this.classMode?.onInfo(info),
       onHello: (hello) => this.onHello(hello),
       onFrame: (frame) => this.onFrame(frame),
       onError: (error) => this.toast(() => t("error", { message: errorText(error) }), "error"),
@@ -148,6 +180,7 @@ export class Playground {
   /** A stream (re)opened. A session that came back from the server's store (after a restart, or its training
    *  process stopped) says from which epoch: the page says so, and reloads the loss chart from there. */
   onHello(hello) {
+    this.classMode?.onInfo(hello.class);
     const epoch = hello.session?.restored_epoch;
     if (epoch === null || epoch === undefined || epoch === this.restoredEpoch) return;
     this.restoredEpoch = epoch;
@@ -158,6 +191,7 @@ export class Playground {
   /** why: the server's reason for ending the stream ({code, params, message}), shown in the page's language. */
   async restart(why = null) {
     if (this.leaving) return;
+    if (this.classMode) return this.classMode.gone();  // a class's session is never replaced by a new one
     this.toast(() => (why ? leadSentence(errorText(why)) : "") + t("session_gone"), "error");
     for (let attempt = 0; ; attempt += 1) {
       try {
@@ -244,7 +278,7 @@ export class Playground {
         this.dataPanel.show(this.config, this.described);
         return false;
       } finally {
-        if (structural) $("network").inert = false;
+        if (structural) $("network").inert = !this.may("network");
       }
     });
     this.pending = done;
@@ -254,6 +288,7 @@ export class Playground {
   onFrame(frame) {
     const { header } = frame;
     this.metrics.frames += 1;
+    if (this.classMode) this.followTeacher(header);
     if (header.structure) {
       this.structure = header.structure;
       this.output.setThreshold(header.structure.threshold);
@@ -282,6 +317,22 @@ export class Playground {
     if (header.status === "diverged" && !this.divergedShown) this.toast(() => t("diverged"), "error");
     this.divergedShown = header.status === "diverged";
     this.render();
+  }
+
+  /** Class mode: the teacher may push another network (a new structure, or the epoch going back): show its
+   *  config, as the server has it, in the controls. */
+  followTeacher(header) {
+    const back = header.epoch < (this.epochShown ?? 0);
+    this.epochShown = header.epoch;
+    if (back) this.chart.reset();
+    if (!back && !header.structure) return;
+    this.pending = this.pending.then(async () => {
+      try {
+        this.adopt(await this.session.describe());
+      } catch {
+        // the stream says what went wrong, if anything did
+      }
+    });
   }
 
   async loadData() {
@@ -386,6 +437,7 @@ export class Playground {
       this.toast(() => t("bad_file"), "error");
       return;
     }
+    if (this.classMode) return this.classMode.importModel(document);  // a new session would leave the class
     try {
       const { session, described } = await Session.import(document);
       this.session.close();
@@ -414,6 +466,7 @@ export class Playground {
     apply();
     this.showLimits();
     this.showRefusal();
+    this.classMode?.apply();
     if (!$("status").hidden && this.toastText) $("status").textContent = this.toastText();  // still on screen
   }
 

@@ -15,7 +15,9 @@ def dictionary_keys(source: str, language: str) -> set[str]:
 
 
 def used_keys() -> set[str]:
-    keys = set(re.findall(r'data-i18n(?:-title|-label)?="(\w+)"', (ROOT / "templates/index.html").read_text()))
+    keys = set()
+    for template in (ROOT / "templates").glob("*.html"):  # every page's labels, the classroom's too
+        keys |= set(re.findall(r'data-i18n(?:-title|-label|-placeholder)?="(\w+)"', template.read_text()))
     for path in (ROOT / "static/js").glob("*.js"):
         text = path.read_text()
         keys |= set(re.findall(r'\bt\("(\w+)"', text))

@@ -18,7 +18,9 @@ export function acceptLanguage() {
   return currentLanguage() === "zh" ? "zh-CN,zh;q=0.9,en;q=0.5" : "en";
 }
 
-async function request(method, url, { token, body } = {}) {
+/** A JSON call with the page's language and, if given, a bearer token (fetch sends this server's cookies too); the
+ *  answer's body, null for 204; an ApiError for an error answer or no answer at all. */
+export async function request(method, url, { token, body } = {}) {
   const headers = { "Accept-Language": acceptLanguage() };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";

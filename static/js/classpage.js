@@ -1,7 +1,6 @@
 // What the classroom's own pages (join, new class, dashboard) share: the boot data and the language button,
 // and REST calls that carry a teacher's token when the page has one (else the dashboard's cookie goes by
 // itself: it is HttpOnly, the page never sees it). Errors become ApiErrors, shown with errorText.
-import { ApiError, acceptLanguage } from "./api.js";
 import { apply, currentLanguage, initLanguage, setLanguage, setServerMessages } from "./i18n.js";
 
 /** Read the boot data, set the language, wire the language button; onLanguage() re-renders what the page
@@ -22,29 +21,9 @@ export function bootPage(onLanguage = () => {}) {
   return boot;
 }
 
-/** A JSON call; the answer's body (null for 204). */
-export async function call(method, url, { token, body } = {}) {
-  const headers = { "Accept-Language": acceptLanguage() };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  let response;
-  try {
-    response = await fetch(url, { method, headers, credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch (error) {
-    throw new ApiError(0, `the server cannot be reached (${error.message})`, "client.unreachable",
-      { reason: error.message });
-  }
-  if (response.status === 204) return null;
-  const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    throw new ApiError(response.status, (data && data.detail) || `HTTP ${response.status}`,
-      (data && data.code) || null, (data && data.params) || {});
-  }
-  return data;
-}
+/** A JSON call (api.js's; a teacher's dashboard cookie goes with it by itself). */
+export { request as call } from "./api.js";
 
-/** A preset's or lesson's title in the page's language. */
 export function titleOf(item) {
   return item.title?.[currentLanguage()] ?? item.title?.en ?? item.name ?? item.id;
 }

@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 import signal
-from pathlib import Path
 
 import httpx
 import pytest
@@ -22,6 +21,7 @@ from app.web import sessions as sessions_module
 from tests import conftest
 from tests.app.test_stream import open_stream
 from tests.conftest import serving
+from tests.server_processes import two_hosts
 
 XOR = {"data": {"name": "xor", "n_points": 100, "noise": 0.0}, "hidden_layers": [3]}
 DEADLINE_SECONDS = 20
@@ -32,50 +32,6 @@ def wait_for(condition, what: str, seconds: float = DEADLINE_SECONDS):
 
 
 # ----- against a real server: a host process killed with SIGKILL ---------------------------------------
-def _cmdline(pid: int) -> list[str]:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
-    except OSError:
-        return []
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:  # the field after the state is the parent's pid
-                found.append(int(entry.name))
-    return found
-
-
-def server_pid(base: str) -> int:
-    """The pid of the `python -m app ... --port <port>` process serving ``base``."""
-    port = base.rsplit(":", 1)[1]
-    pids = []
-    for entry in Path("/proc").iterdir():
-        args = _cmdline(int(entry.name)) if entry.name.isdigit() else []
-        if "app" in args and "--port" in args and args[args.index("--port") + 1] == port:
-            pids.append(int(entry.name))
-    assert len(pids) == 1, pids
-    return pids[0]
-
-
-def host_pids(server: int) -> set[int]:
-    """The session host processes: the server's children started by multiprocessing's spawn (not its
-    resource tracker)."""
-    return {pid for pid in _children(server) if any("spawn_main" in arg for arg in _cmdline(pid))}
-
-
-def two_hosts(base: str) -> set[int] | None:
-    """The pids of the server's two host processes, once it has two."""
-    found = host_pids(server_pid(base))
-    return found if len(found) == 2 else None
-
-
 def test_a_killed_host_is_replaced_and_its_sessions_come_back_from_their_checkpoints():
     with serving(workers="2", max_sessions_per_client="2") as base:
         api = f"{base}/api/sessions"

@@ -24,6 +24,7 @@ from app.store.sessions import SessionStore
 from tests import conftest
 from tests.conftest import free_port, serving
 from tests.postgres_cluster import _alive
+from tests.server_processes import children, host_pids, server_pid, two_hosts
 
 MODEL = {"data": {"name": "xor", "n_points": 100, "noise": 0.0}, "hidden_layers": [8] * 6}
 DEADLINE_SECONDS = 30
@@ -49,46 +50,6 @@ def peek(database_url, engines) -> SessionStore:
 
 
 # ----- helpers -------------------------------------------------------------------------------------------------
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _cmdline(pid: int) -> list[str]:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
-    except OSError:
-        return []
-
-
-def server_pid(base: str) -> int:
-    """The pid of the `python -m app ... --port <port>` process serving ``base``."""
-    port = base.rsplit(":", 1)[1]
-    pids = [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()
-            and "--port" in (args := _cmdline(int(entry.name))) and "app" in args
-            and args[args.index("--port") + 1] == port]
-    assert len(pids) == 1, pids
-    return pids[0]
-
-
-def host_pids(server: int) -> set[int]:
-    """The session host processes: the server's children started by multiprocessing's spawn."""
-    return {pid for pid in _children(server) if any("spawn_main" in arg for arg in _cmdline(pid))}
-
-
-def two_hosts(base: str) -> set[int] | None:
-    found = host_pids(server_pid(base))
-    return found if len(found) == 2 else None
-
-
 def crash(base: str) -> None:
     """SIGKILL the whole server serving ``base``: the web process and every process it started (its hosts). All
     are frozen first (SIGSTOP), so that none sees another die and saves anything on its way out."""
@@ -96,9 +57,9 @@ def crash(base: str) -> None:
     os.kill(server, signal.SIGSTOP)  # it can start no new host now
     pids, todo = [server], [server]
     while todo:
-        children = _children(todo.pop())
-        pids += children
-        todo += children
+        found = children(todo.pop())
+        pids += found
+        todo += found
     assert host_pids(server), "the server has no host process"
     for signal_number in (signal.SIGSTOP, signal.SIGKILL):
         for pid in pids:

@@ -49,9 +49,10 @@ from app.core.host_api import HEAVY_OPS, Op
 from app.host import fair_share, snapshot, stored_session
 from app.host.fair_pool import FairPool
 from app.host.fair_share import Cancelled, FairShare, PastDeadline, Work
-from app.host.frames import FrameEncoder, Snapshot
+from app.host.frames import FrameEncoder
 from app.host.ops import OPS
 from app.host.session import Session
+from app.host.shots import Shots
 from app.schemas.session import SessionConfig
 from app.schemas.status import SessionStatus
 from app.store import database
@@ -84,34 +85,6 @@ class Viewer:
     sent_version: int = -1
     passive: bool = False  # a teacher looking on: frames when it changes, but it does not make the session train
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-class Shots:
-    """One session's snapshots of its latest version, one per view (output, neuron resolution), shared by
-    its viewers: the expensive part of a frame is built once per session, version and view.
-
-    Holds at most ``most`` views (least recently used dropped first); a newer version replaces them all.
-    """
-
-    def __init__(self, most: int):
-        self.most = most
-        self.version = -1
-        self.by_view: dict[tuple[int, int], Snapshot] = {}  # insertion order = least recently used first
-        self.lock = threading.Lock()  # one take at a time per session: viewers at the same view wait for it
-
-    def get(self, session: Session, output_resolution: int, neuron_resolution: int) -> Snapshot:
-        view = (output_resolution, neuron_resolution)
-        with self.lock:
-            shot = self.by_view.pop(view, None) if session.version == self.version else None
-            if shot is None:
-                shot = snapshot.take(session, output_resolution, neuron_resolution)  # under the session's lock
-                version = shot.header["version"]
-                if version != self.version:
-                    self.version, self.by_view = version, {}
-            self.by_view[view] = shot
-            while len(self.by_view) > self.most:
-                del self.by_view[next(iter(self.by_view))]
-            return shot
 
 
 class SessionHost:

@@ -9,7 +9,6 @@ time-boxed slices, so a pause, a reset or a config change waits at most one slic
 
 import threading
 import time
-from collections.abc import Callable
 from contextlib import nullcontext
 
 import numpy as np
@@ -19,7 +18,7 @@ from app.core import config_limits, data
 from app.core.config import Settings
 from app.core.controls import LIVE_FIELDS  # change nothing but the optimizer or the batches: no reset
 from app.core.errors import SessionError, readable
-from app.host import fair_share
+from app.host import fair_share, goals
 from app.host.fair_share import FairShare, Work
 from app.schemas.session import MAX_SEED, SessionConfig
 from app.schemas.status import SessionStatus, TrainStatus
@@ -35,11 +34,6 @@ GRID_CACHE_SIZE = 4  # a stream uses two resolutions; more would only be old vie
 # one place where the engine's words become TrainStatus (the sweep uses it too).
 TRAIN_STATUS = {COMPLETED: TrainStatus.completed, REACHED_GOAL: TrainStatus.goal_reached,
                 STOPPED: TrainStatus.time_limit, PAUSED: TrainStatus.time_limit, DIVERGED: TrainStatus.diverged}
-# A goal's rules (app/schemas/training.py StopRule) -> (the history key and the engine's per-epoch log it
-# reads, True for "below", False for "at least").
-GOAL_RULES = {"train_loss_below": ("train_loss", "loss", True), "test_loss_below": ("test_loss", "val_loss", True),
-              "train_accuracy_at_least": ("train_accuracy", "accuracy", False),
-              "test_accuracy_at_least": ("test_accuracy", "val_accuracy", False)}
 
 
 class Session:
@@ -364,7 +358,7 @@ class Session:
         work may go first (app/host/fair_share.py); the trainer's slices, which must never wait in the middle
         of a turn, do not."""
         with self.lock:
-            goal = self._goal(until) if until else None
+            goal = goals.stop_rule(until, self) if until else None
             if self._diverged:
                 return {"epochs_run": 0, "status": TrainStatus.diverged, "message": self.message,
                         "history": {key: [] for key in HISTORY_KEYS}}
@@ -396,35 +390,8 @@ class Session:
             if status == TrainStatus.time_limit:
                 message = f"stopped at the time limit after {len(history.epochs)} epochs"
             elif status == TrainStatus.goal_reached:
-                message = self._goal_message(until)
+                message = goals.reached_message(until, self)
             return {"epochs_run": len(history.epochs), "status": status, "message": message, "history": ran}
-
-    def _goal(self, until: dict) -> Callable[[dict], bool]:
-        """The engine's stop predicate for a goal: every rule holds on the epoch's own metrics (no extra pass)."""
-        unknown = set(until) - set(GOAL_RULES)
-        if unknown:
-            raise SessionError("goal.unknown", rules=", ".join(sorted(unknown)), known=", ".join(GOAL_RULES))
-        if any(rule.startswith("test_") for rule in until) and not self.test_set.n_points:
-            raise SessionError("goal.needs_test_set", rules=", ".join(r for r in until if r.startswith("test_")))
-        if any(rule.endswith("accuracy_at_least") for rule in until) and self.dataset.task != "classification":
-            raise SessionError("goal.needs_classes")
-        checks = [(GOAL_RULES[rule][1], GOAL_RULES[rule][2], float(value)) for rule, value in until.items()]
-
-        def reached(logs: dict) -> bool:
-            for key, below, value in checks:
-                measured = logs.get(key)
-                if measured is None or not (measured < value if below else measured >= value):
-                    return False
-            return True
-
-        return reached
-
-    def _goal_message(self, until: dict) -> str:
-        parts = []
-        for rule, value in until.items():
-            key, _, below = GOAL_RULES[rule]
-            parts.append(f"{key} {self.history[key][-1]:.4g} {'<' if below else '>='} {value:g}")
-        return f"reached the goal at epoch {self.model.epoch}: " + ", ".join(parts)
 
     def _record(self, history) -> dict[str, list]:
         """Add one fit's epochs to the session's history; those epochs, keyed like it."""

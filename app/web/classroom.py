@@ -68,7 +68,7 @@ class Classroom:
 
     async def stored(self, action, *args):
         """A blocking store call, off the event loop (503 store.unavailable if the database fails)."""
-        return await self.sessions._stored(action, *args)
+        return await self.sessions.stored(action, *args)
 
     # ----- the class ------------------------------------------------------------------------------
     async def create(self, spec: ClassCreate) -> dict:

@@ -46,7 +46,6 @@ that /api/sessions/import can never be read as a session's id."""
 LOST_REMEMBERED = 10_000
 """How many ids of sessions lost with a dead host are remembered (the newest), to answer ``session.lost``
 instead of ``session.not_found``: about 160 bytes each, so at most a couple of MB."""
-STORE_CHECK_SECONDS = 2.0  # the health check waits this long at most for the database and each host
 RESTART_DELAY_SECONDS = 1.0
 """A host that dies within this long of its start is replaced only after this long, so that a host that
 cannot start at all costs one attempt per this many seconds, not a busy loop."""
@@ -177,7 +176,7 @@ class SessionManager:
     def __len__(self) -> int:
         return len(self.records)
 
-    async def _stored(self, read: Callable, *args):
+    async def stored(self, read: Callable, *args):
         """A blocking store read or write, off the event loop; 503 ``store.unavailable`` if the database fails."""
         try:
             return await asyncio.to_thread(read, *args)
@@ -190,11 +189,11 @@ class SessionManager:
         student's session (``student``: (class id, student id)) is capped by its class, not by address: a
         school is one address."""
         self.evict_idle()
-        stored, _ = await self._stored(self.store.count)
+        stored, _ = await self.stored(self.store.count)
         if stored >= self.settings.max_stored_sessions:
             raise LimitReached("limit.stored_sessions", most=self.settings.max_stored_sessions)
         if student is None:
-            owned, _ = await self._stored(self.store.count, owner)
+            owned, _ = await self.stored(self.store.count, owner)
             if owned >= self.settings.max_stored_sessions_per_client:
                 raise LimitReached("limit.stored_client_sessions", count=owned)
         class_id, student_id = student or (None, None)
@@ -270,7 +269,7 @@ class SessionManager:
                 continue
             if session_id in self.deleted:
                 raise SessionNotFound(session_id=session_id)
-            row = await self._stored(self.store.find, session_id)
+            row = await self.stored(self.store.find, session_id)
             if session_id in self.deleted:
                 raise SessionNotFound(session_id=session_id)
             if session_id in self.records or session_id in self._restoring or session_id in self._unloading:
@@ -380,7 +379,7 @@ class SessionManager:
         if session_id in self.records:
             self.delete(session_id)  # its host deletes the stored data, after any checkpoint it still holds
         else:
-            await self._stored(self.store.delete, session_id)
+            await self.stored(self.store.delete, session_id)
 
     def forget_deleted(self, session_id: str) -> None:
         """Its stored data was deleted (with its class): out of memory too, and never brought back."""
@@ -467,33 +466,11 @@ class SessionManager:
         finally:
             self._unloading.pop(record.id, None)
 
-    async def store_health(self) -> dict:
-        """The store's backend and location, whether it answers (within STORE_CHECK_SECONDS), and the hosts'
-        checkpoint writers' state (app/schemas/health.py StoreHealth)."""
-        url = self.store.engine.url
-        error = None
-        try:
-            await asyncio.wait_for(self._stored(self.store.count), STORE_CHECK_SECONDS)
-        except (HostUnavailable, TimeoutError) as exc:
-            error = exc.params.get("reason", "") if isinstance(exc, HostUnavailable) else "no answer in time"
-        writers = []
-        for host in [host for host in self.hosts if host.alive]:
-            try:
-                writers.append(await asyncio.wait_for(host.writer_status(), STORE_CHECK_SECONDS))
-            except (HostUnavailable, TimeoutError):
-                pass  # a host that does not answer is replaced if it died; its writer is no news
-        failing = [w["failing_seconds"] for w in writers if w["failing_seconds"] is not None]
-        return {"backend": url.get_backend_name(), "location": database.describe(str(url)), "reachable": error is None,
-                "error": error or next((w["last_error"] for w in writers if w["last_error"]), None),
-                "checkpoints_waiting": sum(w["waiting"] for w in writers),
-                "checkpoints_written": sum(w["written"] for w in writers),
-                "checkpoints_failing_seconds": max(failing) if failing else None}
-
     async def purge_expired(self) -> int:
         """Remove stored sessions unused for ``retention_days`` (not those in memory: they are in use); how many."""
         cutoff = self.store.clock() - self.settings.retention_days * 86_400
         in_use = set(self.records) | set(self._restoring) | set(self._unloading)
-        return await self._stored(self.store.purge_unused_since, cutoff, in_use)
+        return await self.stored(self.store.purge_unused_since, cutoff, in_use)
 
 
 class SessionProxy(RemoteOps):

@@ -202,6 +202,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # Lessons and their figures
     "lesson.not_found": {"en": "no lesson {lesson_id!r}; see /api/lessons", "zh": "没有课程 {lesson_id}"},
     "page.lesson_not_found": {"en": "There is no lesson “{lesson_id}”.", "zh": "没有课程“{lesson_id}”。"},
+    "page.class_not_found": {"en": "There is no class “{class_id}” on this server (it may have been deleted).",
+                             "zh": "这台服务器上没有班级“{class_id}”（可能已被删除）。"},
     "lesson.task": {"en": "lesson {lesson_id!r} has tasks 0 to {last}",
                     "zh": "课程 {lesson_id} 的任务编号为 0 到 {last}"},
     "figure.invalid": {"en": "{reason}", "zh": "无法计算：{reason}"},

@@ -10,8 +10,6 @@ from fastapi.testclient import TestClient
 from app.core.config import Settings
 from app.main import create_app
 
-CLASS_ID = "AbCdEfGhIj_-"  # any id of the right form: the pages do not look classes up, their API calls do
-
 
 @pytest.fixture
 def client(tmp_path):
@@ -59,10 +57,11 @@ def test_the_dashboard_and_its_secret_link_are_one_page_that_keeps_no_secret(cli
 
 
 def test_a_class_playground_is_the_playground_in_class_mode(client):
-    page = client.get(f"/classes/{CLASS_ID}/play")
+    class_id = client.post("/api/classes", json={"name": "3A"}).json()["id"]
+    page = client.get(f"/classes/{class_id}/play")
     assert page.status_code == 200
     boot = boot_of(page.text)
-    assert boot["class"] == {"id": CLASS_ID} and boot["defaults"]["hidden_layers"] and boot["catalogue"]
+    assert boot["class"] == {"id": class_id} and boot["defaults"]["hidden_layers"] and boot["catalogue"]
     assert 'id="class-banner"' in page.text and 'id="class-paused"' in page.text
     ordinary = client.get("/").text
     assert 'id="class-banner"' not in ordinary and "class" not in boot_of(ordinary)  # the playground as it was
@@ -71,3 +70,10 @@ def test_a_class_playground_is_the_playground_in_class_mode(client):
 @pytest.mark.parametrize("path", ["/classes/short", "/classes/has%20space!!/play", "/classes/AbCdEfGhIj_-/nope"])
 def test_paths_that_are_no_class_page_are_404(client, path):
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["", "/enter", "/play"])
+def test_the_pages_of_a_class_that_does_not_exist_are_404_pages(page):
+    with TestClient(create_app(Settings(workers=0, allowed_hosts=["testserver"]))) as client:
+        answer = client.get(f"/classes/AAAAAAAAAAAA{page}", headers={"Accept-Language": "en"})
+    assert answer.status_code == 404 and "There is no class" in answer.text and "<html" in answer.text

@@ -44,15 +44,20 @@ def lesson_index(request: Request) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, "lessons.html", {"lessons": lesson_catalog.LESSONS})
 
 
+def _not_found(request: Request, code: str, **params) -> HTMLResponse:
+    """A 404 page (in the reader's language, with a way back), not JSON: a person opened it."""
+    sentences = {lang: render(code, params, lang) for lang in LANGUAGES}
+    language = language_of(request.headers.get("accept-language"))
+    return TEMPLATES.TemplateResponse(request, "not_found.html", {"sentences": sentences, "language": language},
+                                      status_code=404)
+
+
 @router.get("/lessons/{lesson_id}", response_class=HTMLResponse)
 def lesson_page(request: Request, lesson_id: str) -> HTMLResponse:
     """One lesson: its text and tasks above the playground, which starts from the lesson's config."""
     described = lesson_catalog.PAGES.get(lesson_id)
     if described is None:  # a page, so an HTML page (in the reader's language) with a way back, not JSON
-        sentences = {lang: render("page.lesson_not_found", {"lesson_id": lesson_id}, lang) for lang in LANGUAGES}
-        language = language_of(request.headers.get("accept-language"))
-        return TEMPLATES.TemplateResponse(request, "not_found.html", {"sentences": sentences, "language": language},
-                                          status_code=404)
+        return _not_found(request, "page.lesson_not_found", lesson_id=lesson_id)
     boot = _boot(request, described["config"], described)
     return TEMPLATES.TemplateResponse(request, "index.html", {"boot": boot, "lesson": described})
 
@@ -88,6 +93,8 @@ def new_class_page(request: Request) -> HTMLResponse:
 def enter_dashboard(request: Request, class_id: str) -> HTMLResponse:
     """The teacher's secret link: the page takes the token from the #fragment (never sent to the server), trades it
     for a cookie and leaves for /classes/{id}, so the token does not stay in a projected address bar."""
+    if request.app.state.classroom.cached(class_id) is None:
+        return _not_found(request, "page.class_not_found", class_id=class_id)
     boot = _class_boot(class_id=class_id, enter=True)
     return TEMPLATES.TemplateResponse(request, "dashboard.html", {"boot": boot},
                                       headers={"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"})
@@ -96,6 +103,8 @@ def enter_dashboard(request: Request, class_id: str) -> HTMLResponse:
 @router.get(f"/classes/{CLASS_ID}", response_class=HTMLResponse)
 def dashboard(request: Request, class_id: str) -> HTMLResponse:
     """The teacher's dashboard (with the cookie of the secret link, or the token the page kept)."""
+    if request.app.state.classroom.cached(class_id) is None:
+        return _not_found(request, "page.class_not_found", class_id=class_id)
     boot = _class_boot(class_id=class_id, enter=False)
     return TEMPLATES.TemplateResponse(request, "dashboard.html", {"boot": boot}, headers={"Cache-Control": "no-store"})
 
@@ -103,5 +112,7 @@ def dashboard(request: Request, class_id: str) -> HTMLResponse:
 @router.get(f"/classes/{CLASS_ID}/play", response_class=HTMLResponse)
 def class_playground(request: Request, class_id: str) -> HTMLResponse:
     """A student's playground in a class: the page takes the session this browser joined with (no session: /join)."""
+    if request.app.state.classroom.cached(class_id) is None:
+        return _not_found(request, "page.class_not_found", class_id=class_id)
     boot = {**_boot(request, SessionConfig().model_dump()), "class": {"id": class_id}}
     return TEMPLATES.TemplateResponse(request, "index.html", {"boot": boot, "lesson": None, "class_mode": True})

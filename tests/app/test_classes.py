@@ -480,3 +480,16 @@ def test_snapshots_make_a_gallery_and_load_into_everyones_playground(server):
     lone = server.post("/api/sessions", json={}).json()
     refused = server.post(f"/api/sessions/{lone['id']}/snapshot", headers={"Authorization": f"Bearer {lone['token']}"})
     assert refused.status_code == 404 and refused.json()["code"] == "class.not_in_class"
+
+
+def test_the_teacher_reads_a_students_network_but_changes_nothing(server):
+    class_id, teacher, body = make_class(server)
+    student, _ = join(server, body["join_code"])
+    sid = student["session"]["id"]
+    for path in ("", "/data", "/history", "/weights"):
+        assert server.get(f"/api/sessions/{sid}{path}", headers=teacher).status_code == 200, path
+    assert server.post(f"/api/sessions/{sid}/train", json={"epochs": 1}, headers=teacher).status_code == 403
+    assert server.patch(f"/api/sessions/{sid}", json={"learning_rate": 0.1}, headers=teacher).status_code == 403
+    assert server.delete(f"/api/sessions/{sid}", headers=teacher).status_code == 403
+    other_id, other_teacher, _ = make_class(server)
+    assert server.get(f"/api/sessions/{sid}/data", headers=other_teacher).status_code == 403  # another class's

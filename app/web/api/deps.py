@@ -10,6 +10,7 @@ from fastapi import Depends, Path, Request
 from fastapi.security import HTTPBearer
 from starlette.convertors import StringConvertor, register_url_convertor
 
+from app.core.errors import Forbidden, NotAuthenticated
 from app.web.sessions import SESSION_ID_PATTERN, SessionManager, SessionRecord
 
 AUTHORIZED = "nnplay.session"
@@ -68,11 +69,20 @@ def client_of(request: Request) -> str:
 
 
 async def authorize(request: Request) -> SessionRecord:
-    """The session named in the path, if the request carries its token: 404 (session.not_found or session.lost)
-    without such a session, 401 without a token, 403 with another one. Leaves the record in the scope."""
-    # A DELETE does not bring a stored session back first (it may be unreadable, and it is about to go).
-    record = await get_manager(request).find(request.path_params["session_id"], await session_token.token(request),
-                                             restore=request.method != "DELETE")
+    """The session named in the path, if the request carries its token (or, to read it, its class's teacher's):
+    404 (session.not_found or session.lost) without such a session, 401 without a token, 403 with another one.
+    Leaves the record in the scope."""
+    session_id, token = request.path_params["session_id"], await session_token.token(request)
+    try:
+        # A DELETE does not bring a stored session back first (it may be unreadable, and it is about to go).
+        record = await get_manager(request).find(session_id, token, restore=request.method != "DELETE")
+    except (NotAuthenticated, Forbidden):
+        if request.method != "GET":
+            raise
+        # A student's class's teacher may read it (GET only: the dashboard's view of one student).
+        record = await request.app.state.classroom.watched_by_teacher(session_id, token, request.cookies)
+        if record is None:
+            raise
     request.scope[AUTHORIZED] = record
     return record
 

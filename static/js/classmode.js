@@ -2,11 +2,13 @@
 // browser joined with at /join (identity.js), never a new one, and it is never deleted when the page goes: the
 // student's work stays, stored, for the teacher and for the next visit. The class's pause and locks arrive with
 // the stream (its hello, then a `class` message on every change) and grey out what the server would refuse
-// anyway (423 class.paused / class.locked): the page reflects the server's rule, it does not make it.
+// anyway (423 class.paused / class.locked): the page reflects the server's rule, it does not make it. The class's
+// challenge (also in that info) and "submit my network" are student_challenge.js's.
 import { ApiError, Session } from "./api.js";
 import { t } from "./i18n.js";
 import { forgetIdentity, loadIdentity } from "./identity.js";
 import { Stream } from "./stream.js";
+import { StudentChallenge } from "./student_challenge.js";
 
 // The page's controls of each group a teacher can lock (the server's table is app/core/controls.py).
 // Buttons, inputs and selects are disabled; containers (dataset thumbnails, features, the network diagram with
@@ -39,6 +41,7 @@ export class ClassMode {
     this.info = { paused: false, locked: [] };
     this.Stream = ClassStream;
     document.getElementById("class-not-me").addEventListener("click", () => this.notMe());
+    this.challenge = new StudentChallenge(playground, () => this.me);
   }
 
   /** The session this browser joined the class with, or null: then the page is on its way to /join. */
@@ -86,6 +89,7 @@ export class ClassMode {
     if (!info) return;
     this.info = { paused: Boolean(info.paused), locked: info.locked ?? [] };
     this.showBanner(info.name);
+    this.challenge.show(info.challenge ?? null);
     this.apply();
   }
 
@@ -111,6 +115,7 @@ export class ClassMode {
         (element.closest(".file-button") ?? element).classList.toggle("class-locked", off);
       }
     }
+    this.challenge.render();  // its words, again after a language switch
     const playground = this.playground;
     if (!this.allows("data") && playground.drawPoints) {  // drawing stops with the data's lock
       playground.dataPanel.setDrawing(false);

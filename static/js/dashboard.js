@@ -2,10 +2,13 @@
 // token for an HttpOnly cookie (POST /api/classes/{id}/cookie) and takes it out of the address bar at once, since
 // the dashboard is projected; a server without that endpoint gets the token kept in sessionStorage instead (this
 // tab only), sent as a Bearer token. Then: counts, the join code (big, with its link and QR code), the code's,
-// the class's, the locks' and the push's buttons, and the students' grid fed by classfeed.js.
+// the class's, the locks' and the push's buttons (to everyone, or to the students ticked on their cards), the
+// students' grid fed by classfeed.js, the challenge panel (challenge_panel.js) and the gallery (gallery.js).
 import { ApiError } from "./api.js";
+import { ChallengePanel, gone } from "./challenge_panel.js";
 import { ClassFeed } from "./classfeed.js";
 import { bootPage, call, startOf, startOptions } from "./classpage.js";
+import { Gallery } from "./gallery.js";
 import { errorText, t } from "./i18n.js";
 import { StudentGrid } from "./studentgrid.js";
 import { WatchPanel } from "./watch.js";
@@ -20,6 +23,8 @@ let cls = null;  // the class as last described (GET, an action's answer, the st
 let feed = null;
 let grid = null;
 let watch = null;
+let challenge = null;
+let gallery = null;
 let qrCode = null;  // the code the QR image shows
 let message = null;  // the full-page message shown instead of the dashboard, if any
 let troubled = false;  // an error is on screen until the server answers again
@@ -58,6 +63,8 @@ function show(titleKey, text) {
   $("dash-message-text").textContent = typeof text === "function" ? text() : text;
   feed?.close();
   watch?.close();
+  challenge?.stop();
+  gallery?.stop();
   return false;
 }
 
@@ -66,6 +73,14 @@ function failed(error) {
   if (error.status === 404) return show("dash_not_found_title", () => errorText(error));
   toast(() => t("error", { message: errorText(error) }), "error", 0);  // e.g. no answer: the next poll may get one
   troubled = true;
+  return true;
+}
+
+/** An action of the challenge panel or the gallery failed: the whole page goes only when the class or the access
+ *  is gone; else (a snapshot deleted meanwhile, a challenge the server refuses) it says why. */
+function refused(error) {
+  if (gone(error)) return failed(error);
+  toast(() => t("error", { message: errorText(error) }), "error");
   return true;
 }
 
@@ -88,6 +103,17 @@ function render() {
     button.setAttribute("aria-pressed", String(cls.locked.includes(button.dataset.group)));
   }
   if (code !== qrCode) loadQr(code);
+  renderPicked();
+}
+
+/** The push's words: to everyone, or to the students ticked on their cards. */
+function renderPicked() {
+  const n = grid ? grid.pickedIds().length : 0;
+  $("push-label").textContent = n ? t("dash_push_some") : t("dash_push");
+  $("push").textContent = n ? t("dash_push_button_some", { n }) : t("dash_push_button");
+  $("picked-note").hidden = n === 0;
+  $("picked-count").textContent = t("dash_picked", { n });
+  gallery?.relabelLoads();
 }
 
 /** The counts of the cards shown (a tile may be newer than the server's last count: they always agree). */
@@ -104,6 +130,7 @@ function students(list) {
   const n = grid.size;
   feed?.setFps(n <= 12 ? 2 : n <= 40 ? 1 : 0.5);  // the whole grid within the stream's byte budget
   if (watch?.student) watch.rename(grid.nameOf(watch.student));
+  renderPicked();
 }
 
 /** The QR code of the join link (made by the server; hidden where the server has none). */
@@ -133,6 +160,8 @@ function relabel() {
   showMode(feedMode);
   if (!$("status").hidden && toastText) $("status").textContent = toastText();
   startOptions($("push-choice"), boot, t);
+  challenge?.render();
+  gallery?.render();
 }
 
 let feedMode = null;
@@ -205,8 +234,13 @@ function wire() {
   $("push").addEventListener("click", async () => {
     const choice = $("push-choice");
     const title = choice.selectedOptions[0]?.textContent ?? "";
-    if (!choice.value || !(await confirmed(t("confirm_push", { what: title }), "dash_push_button"))) return;
-    const answer = await act("POST", "/push", startOf(choice.value));
+    const picked = grid.pickedIds();
+    const question = picked.length ? t("confirm_push_some", { what: title, n: picked.length })
+      : t("confirm_push", { what: title });
+    if (!choice.value || !(await confirmed(question, picked.length ? "dash_push_confirm_some" : "dash_push_button"))) return;
+    const body = startOf(choice.value);
+    if (picked.length) body.students = picked;
+    const answer = await act("POST", "/push", body);
     if (answer?.reached) {
       const n = answer.reached.length;
       toast(() => t("pushed", { n, what: title }), "ok");
@@ -227,7 +261,10 @@ function wire() {
   $("anonymize").addEventListener("change", (event) => {
     grid.setAnonymous(event.target.checked);
     if (watch.student) watch.rename(grid.nameOf(watch.student));
+    challenge.render();
+    gallery.render();
   });
+  $("pick-clear").addEventListener("click", () => grid.clearPicks());
 }
 
 /** After class: a file the server makes (the results' CSV, every network's ZIP), fetched with the teacher's
@@ -272,8 +309,17 @@ async function main() {
     return;
   }
   grid = new StudentGrid($("students"), { t, onWatch: (student) => watch.open(student, grid.nameOf(student)),
-    onRemove: (student) => removeStudent(student) });
+    onRemove: (student) => removeStudent(student), onSnapshot: (student) => gallery.take(student),
+    onPick: () => renderPicked() });
   watch = new WatchPanel($("watch"), { t, token });
+  const context = { classId, token, call, t, nameOf: (student) => grid.nameOf(student), failed: refused, toast,
+    confirmed };
+  challenge = new ChallengePanel($("challenge-panel"), context);
+  gallery = new Gallery($("gallery-panel"), { ...context, picked: () => grid.pickedIds(),
+    onLoaded: () => feed.refresh() });
+  call("GET", "/api/catalogue").then((catalogue) => challenge.setDatasets(catalogue.datasets)).catch(refused);
+  challenge.schedule();  // whether the class has one (its summary shows while the panel is closed)
+  gallery.schedule();
   startOptions($("push-choice"), boot, t);
   wire();
   $("dashboard").hidden = false;
@@ -303,7 +349,7 @@ async function main() {
   });
   showMode("polling");
   feed.start();
-  window.nnplayDashboard = { grid, feed, get cls() { return cls; } };  // for tests
+  window.nnplayDashboard = { grid, feed, challenge, gallery, get cls() { return cls; } };  // for tests
 }
 
 main();

@@ -1,6 +1,7 @@
 // The dashboard's grid of students: one card each with a small thumbnail of their output heatmap (drawn from
 // the class stream's tiles by the playground's own OutputView), nickname, epoch, losses, accuracy and status;
-// sorting, filtering and anonymous names for projecting. A card's DOM is built once and then only updated:
+// sorting, filtering and anonymous names for projecting; under it a tick (to push or load to the students ticked
+// only) and a snapshot button (for the gallery). A card's DOM is built once and then only updated:
 // a tile touches its numbers and marks its thumbnail for the next animation frame, so 100 students at a tile
 // a second each cost a few small draws per frame.
 import { OutputView } from "./heatmap.js";
@@ -23,7 +24,8 @@ function element(tag, className, text) {
 }
 
 export class StudentGrid {
-  /** container: the grid's <div>; options: {t, onWatch(student), onRemove(student)} */
+  /** container: the grid's <div>; options: {t, onWatch(student), onRemove(student), onSnapshot(student),
+   *  onPick(ids): the ticked students changed} */
   constructor(container, options) {
     this.container = container;
     this.options = options;
@@ -34,6 +36,7 @@ export class StudentGrid {
     this.anonymous = false;
     this.dirty = new Set();
     this.order = [];  // ids in the server's (joining) order
+    this.picked = new Set();  // the ticked students' ids
   }
 
   /** Students from the server (GET /api/classes/{id}, or the stream's roster): add, update, drop. */
@@ -58,13 +61,16 @@ export class StudentGrid {
       }
       this._numbers(card);
     }
+    let unpicked = false;
     for (const [id, card] of this.cards) {
       if (!seen.has(id)) {
         card.root.remove();
         this.cards.delete(id);
+        unpicked = this.picked.delete(id) || unpicked;
       }
     }
     this.arrange();
+    if (unpicked) this.options.onPick?.(this.pickedIds());
   }
 
   /** A tile (a frame of one student's session at the tile view): the thumbnail and numbers. */
@@ -104,11 +110,28 @@ export class StudentGrid {
     this.arrange();
   }
 
+  /** The ticked students' ids, in joining order. */
+  pickedIds() {
+    return this.order.filter((id) => this.picked.has(id));
+  }
+
+  /** Untick everyone. */
+  clearPicks() {
+    this.picked.clear();
+    for (const card of this.cards.values()) {
+      card.pick.checked = false;
+      card.root.classList.remove("picked");
+    }
+    this.options.onPick?.([]);
+  }
+
   /** Texts again (the language changed). */
   relabel() {
     for (const card of this.cards.values()) {
       card.labels.forEach(([dt, key]) => { dt.textContent = this.options.t(key); });
       card.remove.textContent = this.options.t("student_remove");
+      card.pickLabel.textContent = this.options.t("student_pick");
+      card.snapshot.textContent = this.options.t("student_snapshot");
       this._numbers(card);
     }
   }
@@ -167,13 +190,29 @@ export class StudentGrid {
     watch.append(canvas, name, status, numbers);
     const remove = element("button", "student-remove", t("student_remove"));
     remove.type = "button";
-    root.append(watch, remove);
-    const card = { root, name, status, values, labels, remove, canvas, outputs: [], student: { ...student },
-      data: { domain: [[-6, 6], [-6, 6]] } };
+    const actions = element("div", "student-actions");
+    const pickBox = element("label", "student-pick");
+    const pick = element("input");
+    pick.type = "checkbox";
+    const pickLabel = element("span", "", t("student_pick"));
+    pickBox.append(pick, pickLabel);
+    const snapshot = element("button", "student-snapshot", t("student_snapshot"));
+    snapshot.type = "button";
+    actions.append(pickBox, snapshot);
+    root.append(watch, remove, actions);
+    const card = { root, name, status, values, labels, remove, pick, pickLabel, snapshot, canvas, outputs: [],
+      student: { ...student }, data: { domain: [[-6, 6], [-6, 6]] } };
     card.output = new OutputView(canvas, element("div"), { t, onAddPoint: () => {} });
     card.output.setData({ domain: card.data.domain, task: "classification", n_classes: 2, train: NO_POINTS, test: NO_POINTS });
     watch.addEventListener("click", () => this.options.onWatch(card.student));
     remove.addEventListener("click", () => this.options.onRemove(card.student));
+    snapshot.addEventListener("click", () => this.options.onSnapshot?.(card.student));
+    pick.addEventListener("change", () => {
+      if (pick.checked) this.picked.add(student.id);
+      else this.picked.delete(student.id);
+      root.classList.toggle("picked", pick.checked);
+      this.options.onPick?.(this.pickedIds());
+    });
     this.cards.set(student.id, card);
     return card;
   }
@@ -188,6 +227,8 @@ export class StudentGrid {
     card.status.textContent = t(`status_${student.status}`);
     card.root.querySelector(".student-watch").setAttribute("aria-label", t("student_watch", { name: shownName }));
     card.remove.setAttribute("aria-label", t("student_remove_named", { name: shownName }));
+    card.pick.setAttribute("aria-label", t("student_pick_named", { name: shownName }));
+    card.snapshot.setAttribute("aria-label", t("student_snapshot_named", { name: shownName }));
     const metrics = student.metrics ?? {};
     values.epoch.textContent = String(student.epoch ?? metrics.epoch ?? 0);
     values.test_loss.textContent = format(metrics.test_loss);

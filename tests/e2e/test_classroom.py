@@ -292,3 +292,190 @@ def test_without_the_class_stream_the_dashboard_polls(new_page, live_server):
     assert teacher.inner_text(".student-test_loss") != "–"  # the metrics come with the class
     assert teacher.locator("#feed-mode").inner_text() == "updating every 2 s"
     assert teacher.errors == []
+
+
+# ----- challenges, snapshots and the gallery, pushing to ticked students ------------------------------------------
+BLANK_CANVAS = """(canvas) => {
+    const { width, height } = canvas;
+    const pixels = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+    const colours = new Set();
+    let painted = 0;
+    for (let i = 0; i < pixels.length; i += 4 * 7) {
+        if (pixels[i + 3] > 0) painted += 1;
+        colours.add((pixels[i] >> 4) * 256 + (pixels[i + 1] >> 4) * 16 + (pixels[i + 2] >> 4));
+    }
+    return {shown: canvas.getBoundingClientRect().width, painted, colours: colours.size};
+}"""
+
+
+def epoch_of(page) -> int:
+    return int(page.locator("#epoch").inner_text().replace(",", ""))
+
+
+def test_a_challenge_set_on_the_dashboard_is_checked_won_and_revealed(new_page, live_server):
+    started = time.monotonic()
+    created = create_class(live_server, name="Challenge class")
+    ann = new_page()
+    join(ann, live_server, created["join_code"], "Ann")
+    bo = httpx.post(f"{live_server}/api/classes/join", json={"code": created["join_code"], "name": "Bo"},
+                    timeout=10).json()
+    teacher = new_page(1600, 1100)
+    open_dashboard(teacher, f"{live_server}{created['dashboard_url']}")
+    teacher.wait_for_function("document.querySelectorAll('.student-card').length === 2", timeout=WAIT_MS)
+    assert ann.locator("#class-challenge").is_hidden()  # no challenge yet: no card
+
+    # The teacher sets an easy goal (the default network passes it after a few hundred epochs); the test set's
+    # seed is fixed in the advanced part of the form, so that the run is the same on every machine.
+    teacher.click("#challenge-panel > summary")
+    teacher.wait_for_function("document.querySelectorAll('#ch-dataset option').length > 5", timeout=WAIT_MS)
+    teacher.fill("#ch-title", "Circle warm-up")
+    teacher.select_option("#ch-dataset", "circle")
+    teacher.fill("#ch-noise", "0")
+    teacher.fill("#ch-points", "200")
+    teacher.fill("#ch-goal", "0.3")
+    teacher.fill("#ch-max-params", "40")
+    teacher.check("#ch-no-extra")
+    teacher.click(".ch-advanced > summary")
+    teacher.fill("#ch-seed", "7")
+    teacher.click("#challenge-set")
+    teacher.wait_for_selector("#challenge-current:not([hidden])", timeout=WAIT_MS)
+    assert teacher.inner_text("#challenge-current-title") == "Circle warm-up"
+    spec = httpx.get(f"{live_server}/api/classes/{created['id']}/challenge", timeout=10,
+                     headers={"Authorization": f"Bearer {created['teacher_token']}"}).json()["spec"]
+    assert spec == {"title": "Circle warm-up", "dataset": "circle", "noise": 0.0, "n_points": 200, "seed": 7,
+                    "goal_test_loss": 0.3, "max_params": 40, "features": ["x1", "x2"]}
+
+    # The student sees the goal, trains, checks: passed.
+    ann.wait_for_selector("#class-challenge:not([hidden])", timeout=WAIT_MS)
+    assert ann.inner_text("#class-challenge-name") == "Circle warm-up"
+    goals = ann.inner_text("#class-challenge-goals")
+    assert "Test loss below 0.3" in goals and "At most 40 parameters" in goals and "only x1 and x2" in goals
+    ann.click("#challenge-check-mine")  # before training: not yet, and why
+    ann.wait_for_selector("#challenge-result.not-yet", timeout=WAIT_MS)
+    assert "the goal is below 0.3" in ann.inner_text("#challenge-result")
+    ann.click("#play")
+    ann.wait_for_function("Number(document.querySelector('#epoch').textContent.replace(/,/g, '')) > 400",
+                          timeout=60000)
+    ann.click("#play")
+    ann.click("#challenge-check-mine")
+    ann.wait_for_selector("#challenge-result.passed", timeout=WAIT_MS)
+    assert ann.inner_text("#challenge-result").startswith("Passed!")
+    bo_auth = {"Authorization": f"Bearer {bo['session']['token']}"}  # Bo checks an untrained network: not passed
+    assert not httpx.post(f"{live_server}/api/sessions/{bo['session']['id']}/challenge", headers=bo_auth,
+                          timeout=30).json()["passed"]
+
+    # The teacher's leaderboards (read again every few seconds while the panel is open): Ann first.
+    teacher.wait_for_function("document.querySelector('#board-first li .board-name')?.textContent === 'Ann'",
+                              timeout=WAIT_MS)
+    assert teacher.locator("#board-best li .board-name").all_inner_texts() == ["Ann", "Bo"]
+    assert teacher.locator("#board-fewest li .board-name").all_inner_texts() == ["Ann"]
+    teacher.check("#anonymize")  # names follow the anonymize toggle
+    assert teacher.locator("#board-best li .board-name").all_inner_texts() == ["Student 1", "Student 2"]
+    teacher.uncheck("#anonymize")
+    teacher.click("#challenge-check")  # "check everyone": the answer is the leaderboards again
+    teacher.wait_for_function("document.querySelector('#status').textContent.includes('Every network in use')",
+                              timeout=WAIT_MS)
+    assert teacher.locator("#board-first li .board-name").all_inner_texts() == ["Ann"]
+    assert ann.locator("#class-challenge-board").is_hidden()  # not revealed yet
+
+    # Reveal: the student's page shows the leaderboard.
+    teacher.click("#challenge-reveal")
+    teacher.wait_for_selector("#challenge-reveal[aria-pressed=true]", timeout=WAIT_MS)
+    ann.wait_for_selector("#class-challenge-board:not([hidden])", timeout=WAIT_MS)
+    assert ann.locator("#class-leaderboard li .board-name").all_inner_texts()[0] == "Ann"
+    assert "me" in ann.locator("#class-leaderboard li").first.get_attribute("class")
+    teacher.screenshot(path=str(ARTIFACTS / "classroom-challenge.png"), full_page=True)
+    ann.screenshot(path=str(ARTIFACTS / "classroom-challenge-student.png"))
+    teacher.click("#challenge-reveal")  # and hide it again
+    ann.wait_for_selector("#class-challenge-board", state="hidden", timeout=WAIT_MS)
+    assert teacher.errors == [] and ann.errors == []
+    assert time.monotonic() - started < 120
+
+
+def test_snapshots_make_a_gallery_shown_large_and_loaded_into_everyone(new_page, live_server):
+    started = time.monotonic()
+    created = create_class(live_server, name="Gallery class")
+    ann, bo = new_page(), new_page()
+    me = join(ann, live_server, created["join_code"], "Ann")
+    join(bo, live_server, created["join_code"], "Bo")
+    ann_auth = {"Authorization": f"Bearer {me['token']}"}
+    # Ann's own network: two hidden layers of 6 and 3, trained a little.
+    changed = httpx.patch(f"{live_server}/api/sessions/{me['session_id']}", json={"hidden_layers": [6, 3]},
+                          headers=ann_auth, timeout=10)
+    assert changed.status_code == 200, changed.text
+    httpx.post(f"{live_server}/api/sessions/{me['session_id']}/train", json={"epochs": 60}, headers=ann_auth,
+               timeout=30)
+    assert bo.evaluate("window.nnplay.config.hidden_layers") == [4, 2]
+    teacher = new_page(1600, 1100)
+    open_dashboard(teacher, f"{live_server}{created['dashboard_url']}")
+    teacher.wait_for_function("document.querySelectorAll('.student-card').length === 2", timeout=WAIT_MS)
+
+    # The teacher takes a snapshot of Ann from her card: it is in the gallery (a teacher's is shown at once).
+    teacher.click(".student-card:has-text('Ann') .student-snapshot")
+    teacher.wait_for_selector("#gallery-panel[open] .gallery-item canvas[data-drawn=true]", timeout=WAIT_MS)
+    assert teacher.inner_text(".gallery-item .gallery-name") == "Ann"
+    assert "epoch 60" in teacher.inner_text(".gallery-item .gallery-numbers")
+    # Bo submits his own from his page; the teacher chooses it, and both are shown side by side.
+    bo.click("#class-submit")
+    bo.wait_for_selector("#status.ok", timeout=WAIT_MS)
+    row = teacher.locator(".snapshot-row:has-text('Bo')")
+    row.wait_for(timeout=WAIT_MS)
+    assert "submitted by the student" in row.inner_text() and not row.locator("input[type=checkbox]").is_checked()
+    row.locator("input[type=checkbox]").check()
+    teacher.wait_for_function("document.querySelectorAll('#gallery-chosen .gallery-item canvas[data-drawn=true]')"
+                              ".length === 2", timeout=WAIT_MS)
+    assert teacher.locator("#gallery-chosen .gallery-name").all_inner_texts() == ["Ann", "Bo"]
+    listed = httpx.get(f"{live_server}/api/classes/{created['id']}/snapshots", timeout=10,
+                       headers={"Authorization": f"Bearer {created['teacher_token']}"}).json()
+    assert [(s["nickname"], s["chosen"]) for s in listed] == [("Ann", True), ("Bo", True)]
+    # Large, and drawn: Ann's output map fills a canvas of hundreds of pixels with many colours.
+    drawn = teacher.locator("#gallery-chosen .gallery-item").first.locator("canvas").evaluate(BLANK_CANVAS)
+    assert drawn["shown"] >= 200 and drawn["painted"] > 1000 and drawn["colours"] > 5, drawn
+    teacher.locator("#gallery-panel").scroll_into_view_if_needed()
+    teacher.screenshot(path=str(ARTIFACTS / "classroom-gallery.png"), full_page=True)
+
+    # Load Ann's snapshot into everyone: Bo's page shows her network (6 and 3 hidden neurons).
+    teacher.locator("#gallery-chosen .gallery-item:has-text('Ann') .gallery-load").click()
+    teacher.click("#confirm-ok")
+    teacher.wait_for_function("document.querySelector('#status').textContent.includes('reached 2 students')",
+                              timeout=WAIT_MS)
+    bo.wait_for_function("JSON.stringify(window.nnplay.config.hidden_layers) === '[6,3]'", timeout=WAIT_MS)
+    bo.wait_for_function("document.querySelector('#network').textContent.includes('2 hidden layers')",
+                         timeout=WAIT_MS)
+    # Unchoose and delete: the gallery follows.
+    teacher.locator("#gallery-chosen .gallery-item:has-text('Bo') .gallery-unchoose").click()
+    teacher.wait_for_function("document.querySelectorAll('#gallery-chosen .gallery-item').length === 1",
+                              timeout=WAIT_MS)
+    teacher.locator(".snapshot-row:has-text('Bo') .snapshot-delete").click()
+    teacher.click("#confirm-ok")
+    teacher.wait_for_function("document.querySelectorAll('.snapshot-row').length === 1", timeout=WAIT_MS)
+    assert teacher.errors == [] and ann.errors == [] and bo.errors == []
+    assert time.monotonic() - started < 90
+
+
+def test_a_push_to_one_ticked_student_changes_only_that_student(new_page, live_server):
+    created = create_class(live_server, name="Ticks")
+    ann, bo = new_page(), new_page()
+    join(ann, live_server, created["join_code"], "Ann")
+    bo_me = join(bo, live_server, created["join_code"], "Bo")
+    teacher = new_page(1400, 1000)
+    open_dashboard(teacher, f"{live_server}{created['dashboard_url']}")
+    teacher.wait_for_function("document.querySelectorAll('.student-card').length === 2", timeout=WAIT_MS)
+    assert teacher.inner_text("#push") == "Push to all"
+    teacher.locator(".student-card:has-text('Ann') .student-pick input").check()
+    assert teacher.inner_text("#push") == "Push to 1 selected"
+    assert teacher.inner_text("#picked-count") == "1 selected"
+    teacher.select_option("#push-choice", "preset:spiral")
+    teacher.click("#push")
+    assert "1 selected students" in teacher.inner_text("#confirm-text")
+    teacher.click("#confirm-ok")
+    teacher.wait_for_selector("#status.ok", timeout=WAIT_MS)
+    assert "reached 1 students" in teacher.inner_text("#status")
+    ann.wait_for_selector("#datasets [data-name=spiral][aria-checked=true]", timeout=WAIT_MS)
+    bo_now = httpx.get(f"{live_server}/api/sessions/{bo_me['session_id']}", timeout=10,
+                       headers={"Authorization": f"Bearer {bo_me['token']}"}).json()
+    assert bo_now["config"]["data"]["name"] == "circle"  # the push was synchronous: Bo was never reached
+    assert bo.locator("#datasets [data-name=circle][aria-checked=true]").count() == 1
+    teacher.click("#pick-clear")
+    assert teacher.inner_text("#push") == "Push to all" and teacher.locator("#picked-note").is_hidden()
+    assert teacher.errors == [] and ann.errors == [] and bo.errors == []

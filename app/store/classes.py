@@ -40,6 +40,7 @@ class StudentRow:
     session_id: str
     joined_at: float = 0.0
     removed: bool = False
+    active_seconds: float = 0.0
 
 
 def _class_of(row) -> ClassRow:
@@ -49,7 +50,8 @@ def _class_of(row) -> ClassRow:
 
 
 def _student_of(row) -> StudentRow:
-    return StudentRow(row.id, row.class_id, row.nickname, row.session_id, row.joined_at, bool(row.removed))
+    return StudentRow(row.id, row.class_id, row.nickname, row.session_id, row.joined_at, bool(row.removed),
+                      row.active_seconds)
 
 
 class ClassStore:
@@ -157,6 +159,12 @@ class ClassStore:
         with self.engine.connect() as connection:
             row = connection.execute(select(students).where(students.c.id == student_id)).first()
         return None if row is None else _student_of(row)
+
+    def add_active_time(self, student_id: str, seconds: float) -> None:
+        """The student's page had their network's stream open ``seconds`` more."""
+        with self.engine.begin() as connection:
+            connection.execute(update(students).where(students.c.id == student_id).values(
+                active_seconds=students.c.active_seconds + seconds))
 
     def remove_student(self, student_id: str) -> None:
         with self.engine.begin() as connection:

@@ -46,6 +46,7 @@ students = Table(
     Column("session_id", String(32), nullable=False),
     Column("joined_at", Float, nullable=False),
     Column("removed", Integer, nullable=False),  # 1: the teacher removed them (their session is deleted)
+    Column("active_seconds", Float, nullable=False, server_default="0"),  # their page's stream open, in all
 )
 
 challenges = Table(

@@ -91,6 +91,13 @@ class ChallengeBoard:
                 "best_loss": sorted([e for e in entries if e["test_loss"] is not None], key=lambda e: e["test_loss"]),
                 "fewest_params": sorted(passed, key=lambda e: (e["n_params"], e["test_loss"] or 0.0))}
 
+    async def results_by_student(self, row: ClassRow) -> dict[str, dict]:
+        """The current challenge's stored results by student id (none without a challenge)."""
+        challenge = self._challenges.get(row.id)
+        if challenge is None:
+            return {}
+        return {r["student_id"]: r for r in await self.classroom.stored(self.store.results, challenge["id"])}
+
     async def reveal(self, row: ClassRow, revealed: bool) -> dict:
         """Show the leaderboard to the students, or hide it again."""
         challenge = await self._current_challenge(row.id)

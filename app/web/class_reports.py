@@ -15,12 +15,16 @@ log = logging.getLogger("nnplay.classroom")
 
 
 async def report_csv(classroom, row: ClassRow) -> str:
-    """A CSV of the students: nickname, when they joined, status, epoch, their latest and best losses and
-    accuracies (from their networks' stored history, and the live metrics of those in memory)."""
+    """A CSV of the students: nickname, when they joined, how long their page was open, status, epoch, their latest
+    and best losses and accuracies (from their networks' stored history, and the live metrics of those in memory),
+    and their results in the class's current challenge."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["nickname", "student_id", "joined_at_utc", "status", "epoch", "train_loss", "test_loss",
-                     "best_test_loss", "train_accuracy", "test_accuracy", "best_test_accuracy"])
+    writer.writerow(["nickname", "student_id", "joined_at_utc", "active_minutes", "status", "epoch", "train_loss",
+                     "test_loss", "best_test_loss", "train_accuracy", "test_accuracy", "best_test_accuracy",
+                     "challenge_passed", "challenge_first_passed_utc", "challenge_best_test_loss",
+                     "challenge_fewest_params"])
+    results = await classroom.challenges.results_by_student(row)
     for student in await classroom.stored(classroom.store.students, row.id):
         described = await classroom.student_status(student)
         stored = await classroom.stored(classroom.sessions.store.load, student.session_id)
@@ -29,10 +33,17 @@ async def report_csv(classroom, row: ClassRow) -> str:
         test_losses = [v for v in [*past["test_loss"], latest.get("test_loss")] if v is not None]
         test_accuracies = [v for v in [*past["test_accuracy"], latest.get("test_accuracy")] if v is not None]
         joined = datetime.fromtimestamp(student.joined_at, UTC).strftime("%Y-%m-%d %H:%M:%S")
-        writer.writerow([student.nickname, student.id, joined, described["status"], described["epoch"],
+        result = results.get(student.id)
+        won = result and result["first_passed_at"]
+        writer.writerow([student.nickname, student.id, joined, f"{student.active_seconds / 60:.1f}",
+                         described["status"], described["epoch"],
                          _number(latest.get("train_loss")), _number(latest.get("test_loss")),
                          _number(min(test_losses, default=None)), _number(latest.get("train_accuracy")),
-                         _number(latest.get("test_accuracy")), _number(max(test_accuracies, default=None))])
+                         _number(latest.get("test_accuracy")), _number(max(test_accuracies, default=None)),
+                         "" if result is None else ("yes" if result["passed"] else "no"),
+                         datetime.fromtimestamp(won, UTC).strftime("%Y-%m-%d %H:%M:%S") if won else "",
+                         "" if result is None else _number(result["test_loss"]),
+                         "" if result is None or not result["passed"] else result["n_params"]])
     return out.getvalue()
 
 async def models_zip(classroom, row: ClassRow) -> bytes:

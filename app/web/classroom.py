@@ -362,6 +362,12 @@ class Classroom:
         if locked:
             raise Locked("class.locked", group=", ".join(sorted(locked)))
 
+    def stream_ended(self, record: SessionRecord, seconds: float) -> None:
+        """A student's own page closed its stream: their time active grows (written in the background)."""
+        if record.student_id is not None and seconds > 0:
+            task = asyncio.ensure_future(self.stored(self.store.add_active_time, record.student_id, seconds))
+            task.add_done_callback(lambda done: done.cancelled() or done.exception())  # logged by stored()
+
     def info(self, record: SessionRecord) -> dict | None:
         """What a student's page must know of their class (its stream's hello, and a `class` message on every
         change): its name, whether it is paused, what is locked."""

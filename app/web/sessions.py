@@ -60,6 +60,9 @@ class SessionPolicy(Protocol):
     def info(self, record: "SessionRecord") -> dict | None:
         """What the session's streams are told of it (a ``class`` message), or None."""
 
+    def stream_ended(self, record: "SessionRecord", seconds: float) -> None:
+        """A stream of the session (its own page's, not a teacher's) was open ``seconds``."""
+
 
 @dataclass
 class SessionRecord:
@@ -407,6 +410,12 @@ class SessionManager:
     def class_info(self, record: SessionRecord) -> dict | None:
         """What a student's stream says of their class (``policy.info``), or None."""
         return self.policy.info(record) if self.policy is not None else None
+
+    def stream_ended(self, record: SessionRecord, seconds: float) -> None:
+        """One of the session's own streams was open ``seconds`` more (it ended, or a minute passed): a student's
+        time active (``policy``)."""
+        if self.policy is not None:
+            self.policy.stream_ended(record, seconds)
 
     def _remember_deleted(self, session_id: str) -> None:
         """Its row may outlive the answer to the DELETE for a moment (its host's writer removes it): no ``find``

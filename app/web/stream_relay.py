@@ -21,6 +21,7 @@ from app.core.messages import language_of
 from app.web.sessions import SessionManager, SessionProxy, SessionRecord
 
 CLOSE_TOO_BIG, CLOSE_SESSION_ENDED, CLOSE_TOO_MANY = 1009, 4410, 4429
+ACTIVE_TIME_SECONDS = 60.0  # how often an open stream's time is counted
 CLOSE_RESTART = 1012  # its host died: reconnect, and the session comes back from its checkpoint
 MIN_FPS = 1
 DEFAULT_OUTPUT_RESOLUTION, DEFAULT_NEURON_RESOLUTION = 64, 20
@@ -104,6 +105,7 @@ class StreamPlayer:
         self._closed = False
         self._told = False  # whether the client was told why the stream ends
         self._told_queue: asyncio.Queue[dict] = asyncio.Queue()  # messages for the client besides frames
+        self._counted_until = 0.0  # the stream's time up to here has been told (stream_ended)
 
     async def run(self) -> None:
         """Serve until the client leaves or the session ends; leaves no task or registration behind."""
@@ -113,6 +115,7 @@ class StreamPlayer:
                          CLOSE_TOO_MANY)
             return
         record.viewers += 1
+        self._counted_until = self.manager.clock()
         try:
             host.watch(self.viewer_id, record.id, self._on_frame, self._on_closed, passive=self.read_only)
             info = await self.manager.ops(record).stream_info()
@@ -125,10 +128,14 @@ class StreamPlayer:
                 tasks.start_soon(self._receive, tasks.cancel_scope)
                 tasks.start_soon(self._send, tasks.cancel_scope)
                 tasks.start_soon(self._tell, tasks.cancel_scope)
+                if not self.read_only:
+                    tasks.start_soon(self._count_time)
         except (WebSocketDisconnect, LookupError, RuntimeError):
             pass  # the client left, or the session or its host is gone
         finally:
             self.manager.unlisten(record.id, self._told_queue.put_nowait)
+            if not self.read_only:  # the rest of its time open (whole minutes were told as they passed)
+                self.manager.stream_ended(record, self.manager.clock() - self._counted_until)
             record.viewers -= 1
             try:
                 host.unwatch(self.viewer_id)
@@ -146,6 +153,15 @@ class StreamPlayer:
         else:
             await refuse(self.ws, AppError("stream.session_ended"), CLOSE_SESSION_ENDED)
         self._told = True  # not before: a cancelled refusal is made again by run()
+
+    async def _count_time(self) -> None:
+        """Tell the manager every minute that the stream is still open (a student's time active, which the
+        after-class report counts while pages are still open too)."""
+        while True:
+            await asyncio.sleep(ACTIVE_TIME_SECONDS)
+            now = self.manager.clock()
+            self.manager.stream_ended(self.record, now - self._counted_until)
+            self._counted_until = now
 
     async def _tell(self, cancel_scope) -> None:
         """Send the messages the manager has for this stream (a class paused, controls locked), in order."""

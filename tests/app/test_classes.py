@@ -325,9 +325,10 @@ def test_a_class_whose_work_has_expired_is_removed(server):
     wall = classroom.store.clock()
     later = wall + server.app.state.settings.retention_days * 86_400 + 60
     classroom.store.clock = manager.store.clock = lambda: later
+    # (its first checkpoint is written by its host's writer thread, a moment after the join's answer)
+    wait_for(lambda: manager.store.find(student["session"]["id"]), "the student's session stored")
     assert server.portal.call(classroom.purge_expired) == 0  # its student's work is still stored
     server.app.state.sessions.records.pop(student["session"]["id"])  # out of memory: it may expire
-    wait_for(lambda: manager.store.find(student["session"]["id"]), "the student's session stored")
     assert server.portal.call(manager.purge_expired) == 1
     assert server.portal.call(classroom.purge_expired) == 1
     assert server.get(f"/api/classes/{class_id}", headers=teacher).status_code == 404
@@ -342,6 +343,24 @@ def test_after_class_a_csv_of_the_students_and_a_zip_of_their_networks(server):
     rows = list(csv.DictReader(io.StringIO(report.text)))
     assert [(r["nickname"], r["epoch"]) for r in rows] == [("Ann", "5"), ("Bo", "0")]
     assert float(rows[0]["best_test_loss"]) <= float(rows[0]["test_loss"]) and rows[1]["best_test_loss"] != ""
+    assert rows[0]["challenge_passed"] == "" and rows[0]["active_minutes"] == "0.0"  # no challenge, no page yet
+    # Ann's page is open a while (on the manager's clock, which the test moves), and she wins a challenge.
+    manager = server.app.state.sessions
+    now = [manager.clock()]
+    manager.clock = lambda: now[0]
+    with server.websocket_connect(f"/api/sessions/{ann['session']['id']}/stream",
+                                  subprotocols=["nnplay", f"token.{ann['session']['token']}"]) as ws:
+        ws.receive_json()
+        now[0] += 150.0
+    server.put(f"/api/classes/{class_id}/challenge", headers=teacher,
+               json={"title": "easy", "dataset": "circle", "goal_test_loss": 10.0, "seed": 1})
+    server.post(f"/api/sessions/{ann['session']['id']}/challenge", headers=ann_auth)
+    wait_for(lambda: list(csv.DictReader(io.StringIO(server.get(
+        f"/api/classes/{class_id}/report.csv", headers=teacher).text)))[0]["active_minutes"] == "2.5",
+        "Ann's time active written")
+    rows = list(csv.DictReader(io.StringIO(server.get(f"/api/classes/{class_id}/report.csv", headers=teacher).text)))
+    assert rows[0]["challenge_passed"] == "yes" and rows[0]["challenge_first_passed_utc"]
+    assert rows[0]["challenge_fewest_params"] and rows[1]["challenge_passed"] == ""
     archive = server.get(f"/api/classes/{class_id}/models.zip", headers=teacher)
     assert archive.status_code == 200
     with zipfile.ZipFile(io.BytesIO(archive.content)) as files:

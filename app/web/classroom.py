@@ -374,8 +374,8 @@ class Classroom:
         row = self._classes.get(record.class_id) if record.class_id else None
         if row is None:
             return None
-        info = {"type": "class", "id": row.id, "name": row.name, "paused": row.paused, "locked": row.locked,
-                "challenge": self.challenges.public(row.id)}
+        info = {"type": "class", "id": row.id, "name": row.name, "language": row.language, "paused": row.paused,
+                "locked": row.locked, "challenge": self.challenges.public(row.id)}
         return info
 
     async def purge_expired(self) -> int:

@@ -5,7 +5,7 @@
 // anyway (423 class.paused / class.locked): the page reflects the server's rule, it does not make it. The class's
 // challenge (also in that info) and "submit my network" are student_challenge.js's.
 import { ApiError, Session } from "./api.js";
-import { t } from "./i18n.js";
+import { currentLanguage, t } from "./i18n.js";
 import { forgetIdentity, loadIdentity } from "./identity.js";
 import { Stream } from "./stream.js";
 import { StudentChallenge } from "./student_challenge.js";
@@ -87,10 +87,20 @@ export class ClassMode {
   /** The class's state from the stream (null: the session is not in a class any more). */
   onInfo(info) {
     if (!info) return;
+    this.followClassLanguage(info.language);
     this.info = { paused: Boolean(info.paused), locked: info.locked ?? [] };
     this.showBanner(info.name);
     this.challenge.show(info.challenge ?? null);
     this.apply();
+  }
+
+  /** The class's language, the first time this browser sees the class: the teacher chose it for the class. The
+   *  language button still switches it, and that choice is kept. */
+  followClassLanguage(language) {
+    const key = `nnplay.class-language.${this.id}`;
+    if (!language || localStorage.getItem(key)) return;
+    localStorage.setItem(key, language);
+    if (currentLanguage() !== language) this.playground.toggleLanguage();
   }
 
   allows(group) {

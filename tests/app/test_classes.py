@@ -89,8 +89,8 @@ def test_pause_stops_training_and_the_server_refuses_what_it_forbids(server):
     with server.websocket_connect(f"/api/sessions/{sid}/stream",
                                   subprotocols=["nnplay", f"token.{student['session']['token']}"]) as ws:
         hello = ws.receive_json()
-        assert hello["class"] == {"type": "class", "id": class_id, "name": "3班", "paused": False, "locked": [],
-                                  "challenge": None}
+        assert hello["class"] == {"type": "class", "id": class_id, "name": "3班", "language": "zh", "paused": False,
+                                  "locked": [], "challenge": None}
         ws.send_json({"type": "play"})
         paused = server.post(f"/api/classes/{class_id}/pause", headers=teacher)
         assert paused.status_code == 200 and paused.json()["paused"] is True

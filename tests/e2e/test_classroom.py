@@ -35,7 +35,7 @@ def new_page(browser):
 
 
 def create_class(base: str, **spec) -> dict:
-    created = httpx.post(f"{base}/api/classes", json={"name": "Class 9", **spec}, timeout=10)
+    created = httpx.post(f"{base}/api/classes", json={"name": "Class 9", "language": "en", **spec}, timeout=10)
     assert created.status_code == 201, created.text
     return created.json()
 
@@ -479,3 +479,18 @@ def test_a_push_to_one_ticked_student_changes_only_that_student(new_page, live_s
     teacher.click("#pick-clear")
     assert teacher.inner_text("#push") == "Push to all" and teacher.locator("#picked-note").is_hidden()
     assert teacher.errors == [] and ann.errors == [] and bo.errors == []
+
+
+def test_a_students_page_follows_the_class_language_until_they_switch(new_page, live_server):
+    created = create_class(live_server, language="zh")
+    page = new_page()  # an English browser
+    join(page, live_server, created["join_code"], "Flo")
+    page.wait_for_function("document.documentElement.lang === 'zh-CN'", timeout=WAIT_MS)
+    page.reload()  # the student's own choice is kept after that: switch to English, reload, still English
+    page.wait_for_function("document.documentElement.lang === 'zh-CN'", timeout=WAIT_MS)
+    page.click("#language")
+    page.wait_for_function("document.documentElement.lang === 'en'", timeout=WAIT_MS)
+    page.reload()
+    page.wait_for_function(READY, timeout=WAIT_MS)
+    page.wait_for_function("document.getElementById('class-name')?.textContent === 'Class 9'", timeout=WAIT_MS)
+    assert page.evaluate("document.documentElement.lang") == "en"  # the class's info came, and changed nothing

@@ -31,3 +31,7 @@ def new_session(client):
         return body["id"], {"Authorization": f"Bearer {body['token']}"}, body
 
     return create
+
+
+# The classroom's server fixture (tests/app/test_class*.py).
+from tests.app.classroom_helpers import server  # noqa: E402, F401

@@ -15,29 +15,8 @@ from app.core.config import Settings, get_settings
 from app.host.frames import decode
 from app.main import create_app
 from app.web import join_codes
+from tests.app.classroom_helpers import join, make_class
 from tests.conftest import wait_for
-
-
-@pytest.fixture
-def server(tmp_path):
-    settings = Settings(workers=0, data_dir=tmp_path, allowed_hosts=["testserver"], max_sessions_per_client=2,
-                        join_failures_per_minute=5)
-    with TestClient(create_app(settings)) as client:
-        yield client
-
-
-def make_class(client, **spec):
-    created = client.post("/api/classes", json={"name": "3班", **spec})
-    assert created.status_code == 201, created.text
-    body = created.json()
-    return body["id"], {"Authorization": f"Bearer {body['teacher_token']}"}, body
-
-
-def join(client, code, name=""):
-    joined = client.post("/api/classes/join", json={"code": code, "name": name})
-    assert joined.status_code == 201, joined.text
-    body = joined.json()
-    return body, {"Authorization": f"Bearer {body['session']['token']}"}
 
 
 def test_a_class_is_created_with_a_code_easy_to_read_aloud(server):
@@ -405,100 +384,6 @@ def test_whoever_runs_the_server_makes_a_new_dashboard_link(tmp_path, capsys, mo
         assert "no class" in str(refused.value)
     finally:
         get_settings.cache_clear()
-
-
-def test_a_challenge_is_checked_on_its_own_test_set_and_makes_a_leaderboard(server):
-    class_id, teacher, body = make_class(server, start={"config": {"data": {"name": "xor", "noise": 0.0},
-                                                                   "hidden_layers": [4], "optimizer": "adam",
-                                                                   "learning_rate": 0.05}})
-    (ann, ann_auth), (bo, bo_auth) = join(server, body["join_code"], "Ann"), join(server, body["join_code"], "Bo")
-    ann_sid, bo_sid = ann["session"]["id"], bo["session"]["id"]
-    none_yet = server.post(f"/api/sessions/{ann_sid}/challenge", headers=ann_auth)
-    assert none_yet.status_code == 404 and none_yet.json()["code"] == "class.no_challenge"
-    spec = {"title": "XOR", "dataset": "xor", "noise": 0.0, "n_points": 200, "goal_test_loss": 0.2,
-            "max_params": 40, "features": ["x1", "x2"]}
-    made = server.put(f"/api/classes/{class_id}/challenge", json=spec, headers=teacher)
-    assert made.status_code == 200 and made.json()["spec"]["seed"] is not None  # a secret one when none is given
-    # The test set's seed fixed here, so that the run is the same on every machine (with a random one, a network
-    # trained on the student's own XOR points is sometimes over-confident near the axes of another draw).
-    made = server.put(f"/api/classes/{class_id}/challenge", json={**spec, "seed": 11}, headers=teacher)
-    with server.websocket_connect(f"/api/sessions/{bo_sid}/stream",
-                                  subprotocols=["nnplay", f"token.{bo['session']['token']}"]) as ws:
-        told = ws.receive_json()["class"]["challenge"]
-        assert told["title"] == "XOR" and "seed" not in told and told["leaderboard"] is None
-    # Ann trains until she meets the goal; Bo does not train.
-    for _ in range(20):
-        result = server.post(f"/api/sessions/{ann_sid}/challenge", headers=ann_auth).json()
-        if result["passed"]:
-            break
-        server.post(f"/api/sessions/{ann_sid}/train", json={"epochs": 100}, headers=ann_auth)
-    assert result["passed"] and result["reasons"] == [] and result["test_loss"] < 0.2, result
-    assert result["best"]["first_passed_at"] is not None
-    bo_result = server.post(f"/api/sessions/{bo_sid}/challenge", headers=bo_auth).json()
-    assert not bo_result["passed"] and "test loss" in bo_result["reasons"][0]
-    view = server.get(f"/api/classes/{class_id}/challenge", headers=teacher).json()
-    assert [e["nickname"] for e in view["first"]] == ["Ann"]
-    assert [e["nickname"] for e in view["best_loss"]] == ["Ann", "Bo"]
-    assert [e["nickname"] for e in view["fewest_params"]] == ["Ann"]
-    # A network with a feature not allowed does not pass, whatever its loss.
-    server.patch(f"/api/sessions/{bo_sid}", json={"features": ["x1", "x2", "x1*x2"]}, headers=bo_auth)
-    server.post(f"/api/sessions/{bo_sid}/train", json={"epochs": 300}, headers=bo_auth)
-    extra = server.post(f"/api/sessions/{bo_sid}/challenge", headers=bo_auth).json()
-    assert not extra["passed"] and any("x1*x2" in reason for reason in extra["reasons"])
-    revealed = server.post(f"/api/classes/{class_id}/challenge/reveal", json={"revealed": True}, headers=teacher)
-    assert revealed.json()["revealed"] is True
-    with server.websocket_connect(f"/api/sessions/{bo_sid}/stream",
-                                  subprotocols=["nnplay", f"token.{bo['session']['token']}"]) as ws:
-        board = ws.receive_json()["class"]["challenge"]["leaderboard"]
-        assert board[0]["nickname"] == "Ann" and board[0]["passed"] is True
-    assert server.post(f"/api/classes/{class_id}/challenge/check", headers=teacher).status_code == 200
-    checked = server.get(f"/api/classes/{class_id}/challenge", headers={"Authorization": ann_auth["Authorization"]})
-    assert checked.status_code == 403  # a student's token is no teacher's
-
-
-def test_challenge_results_survive_a_restart(tmp_path):
-    settings = Settings(workers=0, data_dir=tmp_path, allowed_hosts=["testserver"])
-    with TestClient(create_app(settings)) as client:
-        class_id, teacher, body = make_class(client)
-        student, auth = join(client, body["join_code"], "Ann")
-        client.put(f"/api/classes/{class_id}/challenge", headers=teacher,
-                   json={"title": "c", "dataset": "circle", "goal_test_loss": 10.0})
-        assert client.post(f"/api/sessions/{student['session']['id']}/challenge", headers=auth).json()["passed"]
-    with TestClient(create_app(settings)) as client:
-        view = client.get(f"/api/classes/{class_id}/challenge", headers=teacher).json()
-        assert view["spec"]["title"] == "c" and [e["nickname"] for e in view["first"]] == ["Ann"]
-
-
-def test_snapshots_make_a_gallery_and_load_into_everyones_playground(server):
-    class_id, teacher, body = make_class(server)
-    (ann, ann_auth), (bo, bo_auth) = join(server, body["join_code"], "Ann"), join(server, body["join_code"], "Bo")
-    server.patch(f"/api/sessions/{ann['session']['id']}", json={"hidden_layers": [5, 3]}, headers=ann_auth)
-    server.post(f"/api/sessions/{ann['session']['id']}/train", json={"epochs": 7}, headers=ann_auth)
-    taken = server.post(f"/api/classes/{class_id}/snapshots", json={"student_id": ann["student_id"]},
-                        headers=teacher)
-    assert taken.status_code == 201 and taken.json()["chosen"] and taken.json()["epoch"] == 7
-    submitted = server.post(f"/api/sessions/{bo['session']['id']}/snapshot", headers=bo_auth)
-    assert submitted.status_code == 201 and not submitted.json()["chosen"] and not submitted.json()["by_teacher"]
-    listed = server.get(f"/api/classes/{class_id}/snapshots", headers=teacher).json()
-    assert [(s["nickname"], s["chosen"]) for s in listed] == [("Ann", True), ("Bo", False)]
-    chosen = server.patch(f"/api/classes/{class_id}/snapshots/{listed[1]['id']}", json={"chosen": True},
-                          headers=teacher)
-    assert chosen.json()["chosen"] is True
-    picture = server.get(f"/api/classes/{class_id}/snapshots/{listed[0]['id']}/frame", headers=teacher)
-    header, _, maps = decode(picture.content)  # a whole frame, large
-    assert header["epoch"] == 7 and header["shapes"]["output"][0] >= 50
-    weights = server.get(f"/api/sessions/{ann['session']['id']}/weights", headers=ann_auth).json()
-    loaded = server.post(f"/api/classes/{class_id}/snapshots/{listed[0]['id']}/load", json={}, headers=teacher)
-    assert sorted(loaded.json()["reached"]) == sorted([ann["student_id"], bo["student_id"]])
-    bo_now = server.get(f"/api/sessions/{bo['session']['id']}", headers=bo_auth).json()
-    assert bo_now["config"]["hidden_layers"] == [5, 3] and bo_now["metrics"]["epoch"] == 7
-    assert server.get(f"/api/sessions/{bo['session']['id']}/weights", headers=bo_auth).json() == weights
-    assert server.delete(f"/api/classes/{class_id}/snapshots/{listed[1]['id']}", headers=teacher).status_code == 204
-    assert len(server.get(f"/api/classes/{class_id}/snapshots", headers=teacher).json()) == 1
-    assert server.get(f"/api/classes/{class_id}/snapshots", headers=ann_auth).status_code == 403
-    lone = server.post("/api/sessions", json={}).json()
-    refused = server.post(f"/api/sessions/{lone['id']}/snapshot", headers={"Authorization": f"Bearer {lone['token']}"})
-    assert refused.status_code == 404 and refused.json()["code"] == "class.not_in_class"
 
 
 def test_the_teacher_reads_a_students_network_but_changes_nothing(server):

@@ -95,9 +95,7 @@ export class Playground {
   }
 
   /** Whether the page may use a group of controls: always, unless a class's pause or lock forbids it. */
-  may(group) {
-    return !this.classMode || this.classMode.allows(group);
-  }
+  may(group) { return !this.classMode || this.classMode.allows(group); }
 
   activationsFor(hidden) {
     const current = this.config.activation;

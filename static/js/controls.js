@@ -22,7 +22,7 @@ function fill(select, options) {
 }
 
 export class Controls {
-  /** handlers: {onPlay(), onStep(), onReset(), onChange(changes), onShare(), onExport(), onImport(text),
+  /** handlers: {onPlay(), onStep(), onReset(), onReseed(), onChange(changes), onShare(), onExport(), onImport(text),
    *  onLanguage(), onView({showTest, discretize}), onPng()} */
   constructor(catalogue, t, handlers) {
     this.t = t;
@@ -48,6 +48,7 @@ export class Controls {
     on("play", "click", () => h.onPlay());
     on("step", "click", () => h.onStep());
     on("reset", "click", () => h.onReset());
+    on("reseed", "click", () => h.onReseed());
     on("learning_rate", "change", (e) => h.onChange({ learning_rate: Number(e.target.value) }));
     on("optimizer", "change", (e) => h.onChange({ optimizer: e.target.value }));
     on("regularization", "change", (e) => h.onChange({ regularization: e.target.value }));
@@ -85,6 +86,7 @@ export class Controls {
       }
       else if (event.key === "s" || event.key === "S") h.onStep();
       else if (event.key === "r" || event.key === "R") h.onReset();
+      else if (event.key === "n" || event.key === "N") h.onReseed();
     });
   }
 

@@ -3,10 +3,17 @@
 // Server errors are rendered by errorText(error) from the server's own table (app/core/messages.py,
 // inlined into the page's boot data): code + params, in the page's language.
 
+import ACCESS from "./messages/access.js";
+import BACKPROP from "./messages/backprop.js";
+import DESIGN from "./messages/design.js";
+import FIGURES from "./messages/figures.js";
+import LESSONS from "./messages/lessons.js";
+
 const MESSAGES = {
   en: {
     tagline: "Tinker with a neural network, trained on the server",
-    reset_title: "Reset the network to its starting weights (R)", play_title: "Run or pause training (Space)",
+    reset_title: "Reset the network to its starting weights (R)", reseed: "New weights",
+    reseed_title: "Start again from new random weights (N)", play_title: "Run or pause training (Space)",
     step_title: "Train one epoch (S)", epoch: "Epoch", learning_rate: "Learning rate", optimizer: "Optimizer",
     batch_size: "Batch size", regularization: "Regularization", reg_rate: "Regularization rate",
     output_loss: "Output / loss", share: "Share", export_model: "Export model", import_model: "Import model",
@@ -18,7 +25,7 @@ const MESSAGES = {
     network: "Network", output: "Output", test_loss: "Test loss", train_loss: "Training loss",
     test_accuracy: "Test accuracy", train_accuracy: "Training accuracy", show_test: "Show test data",
     discretize: "Discretize output", download_png: "Download PNG",
-    keys_hint: "Keys: Space play/pause, S step, R reset.", api_docs: "API docs",
+    keys_hint: "Keys: Space play/pause, S step, R reset, N new weights.", api_docs: "API docs",
     weight: "weight", bias: "bias", add_unit: "Add a neuron", remove_unit: "Remove a neuron",
     add_layer: "Add a hidden layer", remove_layer: "Remove a hidden layer",
     hidden_layers: "{n} hidden layers", train: "train", test: "test",
@@ -186,7 +193,8 @@ const MESSAGES = {
   },
   zh: {
     tagline: "动手摆弄一个在服务器上训练的神经网络",
-    reset_title: "把网络恢复到初始权重（R）", play_title: "开始或暂停训练（空格）", step_title: "训练一轮（S）",
+    reset_title: "把网络恢复到初始权重（R）", reseed: "新的初始权重",
+    reseed_title: "换一组新的随机初始权重，重新开始（N）", play_title: "开始或暂停训练（空格）", step_title: "训练一轮（S）",
     epoch: "轮次", learning_rate: "学习率", optimizer: "优化器", batch_size: "批大小", regularization: "正则化",
     reg_rate: "正则化率", output_loss: "输出 / 损失", share: "分享", export_model: "导出模型", import_model: "导入模型",
     data: "数据", which_dataset: "选择要使用的数据集", classes: "类别数", expression: "y = f(x)",
@@ -196,7 +204,7 @@ const MESSAGES = {
     upload_csv: "上传 CSV", features: "特征", which_features: "选择要输入网络的特征",
     network: "网络", output: "输出", test_loss: "测试损失", train_loss: "训练损失",
     test_accuracy: "测试准确率", train_accuracy: "训练准确率", show_test: "显示测试数据",
-    discretize: "离散化输出", download_png: "下载 PNG", keys_hint: "快捷键：空格 开始/暂停，S 单步，R 重置。",
+    discretize: "离散化输出", download_png: "下载 PNG", keys_hint: "快捷键：空格 开始/暂停，S 单步，R 重置，N 新的初始权重。",
     api_docs: "API 文档", weight: "权重", bias: "偏置", add_unit: "增加一个神经元", remove_unit: "减少一个神经元",
     add_layer: "增加一个隐含层", remove_layer: "减少一个隐含层", hidden_layers: "{n} 个隐含层",
     train: "训练", test: "测试", none: "无", l1: "L1", l2: "L2", sgd: "SGD", momentum: "动量", adam: "Adam",
@@ -361,6 +369,11 @@ const MESSAGES = {
     gal_loaded: "{name} 的网络已载入给 {n} 名学生。", gal_fullscreen: "全屏（投影用）",
   },
 };
+
+// Each part's words live next to it in messages/; a key is defined once (tests/e2e/test_i18n.py).
+for (const part of [ACCESS, BACKPROP, DESIGN, FIGURES, LESSONS]) {
+  for (const lang of ["en", "zh"]) Object.assign(MESSAGES[lang], part[lang]);
+}
 
 let language = "en";
 

@@ -41,6 +41,8 @@ const format = (value, digits = 3) => {
   return Math.abs(value) >= 1e4 ? Number(value).toPrecision(4) : Number(value).toFixed(digits);
 };
 
+const MAX_SEED = 2 ** 31 - 1;  // app/schemas/session.py's MAX_SEED
+
 export class Playground {
   constructor(boot) {
     this.boot = boot;
@@ -54,6 +56,8 @@ export class Playground {
       onPlay: () => { if (this.may("training")) this.stream?.send({ type: this.playing ? "pause" : "play" }); },
       onStep: () => { if (this.may("training")) this.stream?.send({ type: "step" }); },
       onReset: () => { if (this.may("training")) { this.chart.reset(); this.stream?.send({ type: "reset" }); } },
+      // A new random start (TensorFlow Playground's "new weights"): the seed of the initial weights changes.
+      onReseed: () => { if (this.may("training")) this.change({ seed: 1 + Math.floor(Math.random() * MAX_SEED) }); },
       onChange: (changes) => this.change(changes),
       onShare: () => this.share(),
       onExport: () => this.exportModel(),
@@ -268,7 +272,7 @@ export class Playground {
     const done = this.pending.then(async () => {
       try {
         this.adopt(await this.session.update(typeof changes === "function" ? changes(this.config) : changes));
-        if (structural || "features" in changes || "output" in changes) this.chart.reset();
+        if (structural || "features" in changes || "output" in changes || "seed" in changes) this.chart.reset();
         return true;
       } catch (error) {
         this.fail(error);

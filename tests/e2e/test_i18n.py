@@ -8,17 +8,25 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def dictionary_keys(source: str, language: str) -> set[str]:
+MESSAGE_FILES = [ROOT / "static/js/i18n.js", *sorted((ROOT / "static/js/messages").glob("*.js"))]
+
+
+def keys_in(source: str, language: str) -> list[str]:
     start = source.index(f"  {language}: {{")
     end = source.index("\n  },", start)
-    return set(re.findall(r"(\w+):\s*\"", source[start:end]))
+    return re.findall(r"(\w+):\s*\"", source[start:end])
+
+
+def dictionary_keys(_source: str, language: str) -> set[str]:
+    """Every key of ``language``: i18n.js's own table and each part's in static/js/messages/."""
+    return {key for path in MESSAGE_FILES for key in keys_in(path.read_text(), language)}
 
 
 def used_keys() -> set[str]:
     keys = set()
     for template in (ROOT / "templates").glob("*.html"):  # every page's labels, the classroom's too
         keys |= set(re.findall(r'data-i18n(?:-title|-label|-placeholder)?="(\w+)"', template.read_text()))
-    for path in (ROOT / "static/js").glob("*.js"):
+    for path in (ROOT / "static/js").rglob("*.js"):
         text = path.read_text()
         keys |= set(re.findall(r'\bt\("(\w+)"', text))
         keys |= set(re.findall(r'"(pair_\w+)"', text))
@@ -30,6 +38,18 @@ def test_every_used_key_is_translated(language):
     source = (ROOT / "static/js/i18n.js").read_text()
     missing = used_keys() - dictionary_keys(source, language)
     assert not missing, f"{language} lacks {sorted(missing)}"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_no_key_is_defined_twice(language):
+    keys = [key for path in MESSAGE_FILES for key in keys_in(path.read_text(), language)]
+    assert len(keys) == len(set(keys)), sorted({key for key in keys if keys.count(key) > 1})
+
+
+def test_every_message_file_is_merged():
+    source = (ROOT / "static/js/i18n.js").read_text()
+    for path in MESSAGE_FILES[1:]:
+        assert f'from "./messages/{path.name}"' in source, path.name
 
 
 def test_both_languages_have_the_same_keys():

@@ -1,6 +1,6 @@
 """Answers about lessons: the index, one lesson, and the check of a task on the learner's session."""
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -54,6 +54,9 @@ class Lesson(LessonSummary):
     figure: dict[str, Any] | list[dict[str, Any]] = Field(
         ..., description="What the lesson draws next to the playground (a kind and its settings), or several.")
     tasks: list[Task]
+    panels: list[Literal["settings", "data", "network", "output"]] = Field(
+        ["settings", "data", "network", "output"],
+        description="The playground's parts the lesson uses, shown on its page; the others are hidden.")
 
 
 class ConditionResult(Answer):

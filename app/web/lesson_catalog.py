@@ -34,7 +34,7 @@ def _described(lesson: dict) -> Lesson:
 DESCRIBED: dict[str, Lesson] = {lesson["id"]: _described(lesson) for lesson in LESSONS}
 SUMMARIES: list[LessonSummary] = [LessonSummary.model_validate({key: lesson[key] for key in LessonSummary.model_fields})
                                   for lesson in LESSONS]
-PAGES: dict[str, dict] = {lesson_id: lesson.model_dump(mode="json", exclude_unset=True)
+PAGES: dict[str, dict] = {lesson_id: {**lesson.model_dump(mode="json", exclude_unset=True), "panels": lesson.panels}
                           for lesson_id, lesson in DESCRIBED.items()}
 """Each lesson as the page boots with it (the same JSON as GET /api/lessons/{id})."""
 

@@ -5,9 +5,9 @@
 
 import ACCESS from "./messages/access.js";
 import BACKPROP from "./messages/backprop.js";
-import DESIGN from "./messages/design.js";
-import FIGURES from "./messages/figures.js";
-import LESSONS from "./messages/lessons.js";
+import NEURON from "./messages/neuron.js";
+import SURFACE from "./messages/surface.js";
+import WIDTHS from "./messages/widths.js";
 
 const MESSAGES = {
   en: {
@@ -371,7 +371,7 @@ const MESSAGES = {
 };
 
 // Each part's words live next to it in messages/; a key is defined once (tests/e2e/test_i18n.py).
-for (const part of [ACCESS, BACKPROP, DESIGN, FIGURES, LESSONS]) {
+for (const part of [ACCESS, BACKPROP, NEURON, SURFACE, WIDTHS]) {
   for (const lang of ["en", "zh"]) Object.assign(MESSAGES[lang], part[lang]);
 }
 

@@ -1,8 +1,0 @@
-// Words of the figures part of the pages, in English and Chinese (merged into i18n.js's table).
-
-export default {
-  en: {
-  },
-  zh: {
-  },
-};

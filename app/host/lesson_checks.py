@@ -92,7 +92,13 @@ def _experiment_done(session: Session, value: object) -> tuple[bool, object]:
     return report["status"] == "done" and pairs_match, report["status"]
 
 
+def _answer(session: Session, value: dict) -> tuple[bool, object]:
+    """The learner chose the right answer to the task's question (their choice is what was measured)."""
+    return value["given"] == value["right"], value["given"]
+
+
 CONDITIONS: dict[str, Callable[[Session, object], tuple[bool, object]]] = {
+    "answer": _answer,
     "dataset": _dataset,
     "hidden_layers": _hidden_layers,
     "at_most_hidden_layers": _at_most_hidden_layers,
@@ -105,6 +111,13 @@ CONDITIONS: dict[str, Callable[[Session, object], tuple[bool, object]]] = {
     "descent_converges": _descent_converges,
     "experiment_done": _experiment_done,
 }
+
+# Conditions of particular lessons live next to each other in their own modules; one table for every kind.
+from app.host import lesson_checks_backprop, lesson_checks_neuron, lesson_checks_surface, lesson_checks_widths  # noqa: E402
+
+for _part in (lesson_checks_backprop, lesson_checks_neuron, lesson_checks_surface, lesson_checks_widths):
+    assert not set(_part.CONDITIONS) & set(CONDITIONS), f"{_part.__name__} redefines a condition"
+    CONDITIONS.update(_part.CONDITIONS)
 
 
 def run(session: Session, conditions: list[dict]) -> dict:

@@ -2,11 +2,14 @@
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from app.schemas.answer import Answer
 from app.schemas.catalogue import Bilingual
-from app.schemas.session import SessionConfig
+from app.schemas.session import STRICT, SessionConfig
+from app.schemas.types import Int
+
+MAX_CHOICES = 8  # the most answers a question offers
 
 
 class LessonSummary(Answer):
@@ -36,6 +39,9 @@ class Task(Answer):
     """A task for the learner, checked on their own session."""
 
     text: Bilingual
+    choices: list[Bilingual] | None = Field(
+        None, max_length=MAX_CHOICES, description="For a question: the answers offered; the task's `answer` "
+        "condition names the right one, and the check is sent the learner's choice (TaskAnswer).")
     conditions: list[Condition]
 
 
@@ -57,6 +63,13 @@ class Lesson(LessonSummary):
     panels: list[Literal["settings", "data", "network", "output"]] = Field(
         ["settings", "data", "network", "output"],
         description="The playground's parts the lesson uses, shown on its page; the others are hidden.")
+
+
+class TaskAnswer(BaseModel):
+    """What the learner sends with a check: their choice, for a task that asks a question."""
+
+    model_config = STRICT
+    answer: Int | None = Field(None, ge=0, lt=MAX_CHOICES, description="The chosen answer's number (from 0).")
 
 
 class ConditionResult(Answer):

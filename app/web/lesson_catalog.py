@@ -26,7 +26,8 @@ BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 
 def _described(lesson: dict) -> Lesson:
     """A lesson as the API answers it: its full starting config (defaults filled in), validated."""
-    return Lesson.model_validate({**lesson, "config": SessionConfig.model_validate(lesson["config"]).model_dump()})
+    return Lesson.model_validate({"panels": Lesson.model_fields["panels"].default, **lesson,  # always answered
+                                  "config": SessionConfig.model_validate(lesson["config"]).model_dump()})
 
 
 # Validated once, here: a lesson that does not fit its schema stops the import (and every test), and no request
@@ -34,7 +35,7 @@ def _described(lesson: dict) -> Lesson:
 DESCRIBED: dict[str, Lesson] = {lesson["id"]: _described(lesson) for lesson in LESSONS}
 SUMMARIES: list[LessonSummary] = [LessonSummary.model_validate({key: lesson[key] for key in LessonSummary.model_fields})
                                   for lesson in LESSONS]
-PAGES: dict[str, dict] = {lesson_id: {**lesson.model_dump(mode="json", exclude_unset=True), "panels": lesson.panels}
+PAGES: dict[str, dict] = {lesson_id: lesson.model_dump(mode="json", exclude_unset=True)
                           for lesson_id, lesson in DESCRIBED.items()}
 """Each lesson as the page boots with it (the same JSON as GET /api/lessons/{id})."""
 
@@ -47,10 +48,11 @@ def get(lesson_id: str) -> Lesson:
     return lesson
 
 
-def task_conditions(lesson_id: str, task: int) -> list:
-    """The conditions of task number ``task`` (from 0) of a lesson, as plain data for its session's host;
-    NotFound for a lesson or task it does not have."""
+def task_conditions(lesson_id: str, task: int, answer: int | None = None) -> list:
+    """The conditions of task number ``task`` (from 0) of a lesson, as plain data for its session's host, with
+    the learner's ``answer`` filled into an ``answer`` condition; NotFound for a lesson or task it does not have."""
     tasks = BY_ID[get(lesson_id).id]["tasks"]
     if not 0 <= task < len(tasks):
         raise NotFound("lesson.task", lesson_id=lesson_id, last=len(tasks) - 1)
-    return tasks[task]["conditions"]
+    return [{"kind": "answer", "value": {"right": c["value"], "given": answer}} if c["kind"] == "answer" else c
+            for c in tasks[task]["conditions"]]

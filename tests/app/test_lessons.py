@@ -200,3 +200,16 @@ def test_a_missing_lesson_page_is_an_html_404_in_the_readers_language(client, la
     api = client.get("/api/lessons/nope", headers={"accept-language": language})
     assert api.status_code == 404 and api.headers["content-type"] == "application/json"
     assert api.json()["code"] == "lesson.not_found"
+
+
+def test_a_question_is_checked_against_the_learners_choice(client, new_session, monkeypatch):
+    question = {"text": {"en": "Which?", "zh": "哪个？"}, "choices": [{"en": "a", "zh": "甲"}, {"en": "b", "zh": "乙"}],
+                "conditions": [{"kind": "answer", "value": 1}]}
+    monkeypatch.setitem(catalog.BY_ID["logic-gates"], "tasks", [*catalog.BY_ID["logic-gates"]["tasks"], question])
+    sid, headers = start(client, new_session, "logic-gates")
+    url = f"/api/sessions/{sid}/lessons/logic-gates/tasks/3/check"
+    wrong = client.post(url, json={"answer": 0}, headers=headers).json()
+    assert wrong["passed"] is False and wrong["conditions"][0]["measured"] == 0
+    assert client.post(url, json={"answer": 1}, headers=headers).json()["passed"] is True
+    assert client.post(url, headers=headers).json()["passed"] is False  # no choice sent: not yet
+    assert client.post(url, json={"answer": 99}, headers=headers).status_code == 422

@@ -2,11 +2,11 @@
 
 from fastapi import APIRouter
 
-from app.schemas.lessons import Lesson, LessonSummary, TaskCheck
+from app.schemas.lessons import Lesson, LessonSummary, TaskAnswer, TaskCheck
 from app.web import lesson_catalog as catalog
 from app.web.api.checked_route import CheckedRoute
 from app.web.api.deps import SESSION_ID, ManagerDep, SessionDep
-from app.web.api.responses import NOT_FOUND, SESSION_ERRORS
+from app.web.api.responses import NOT_FOUND, SESSION_BODY_ERRORS
 
 router = APIRouter(tags=["lessons"], route_class=CheckedRoute)
 
@@ -25,7 +25,10 @@ def read_lesson(lesson_id: str) -> Lesson:
 
 
 @router.post(f"/sessions/{SESSION_ID}/lessons/{{lesson_id}}/tasks/{{task}}/check", response_model=TaskCheck,
-             responses=SESSION_ERRORS)
-async def check_task(session: SessionDep, manager: ManagerDep, lesson_id: str, task: int) -> dict:
-    """Check task number `task` (from 0) of a lesson on this session; every condition with its measured value."""
-    return await manager.ops(session).lesson_check(catalog.task_conditions(lesson_id, task))
+             responses=SESSION_BODY_ERRORS)
+async def check_task(session: SessionDep, manager: ManagerDep, lesson_id: str, task: int,
+                     given: TaskAnswer | None = None) -> dict:
+    """Check task number `task` (from 0) of a lesson on this session; every condition with its measured value.
+    A task that asks a question is sent the learner's choice (`{"answer": n}`)."""
+    conditions = catalog.task_conditions(lesson_id, task, given.answer if given else None)
+    return await manager.ops(session).lesson_check(conditions)

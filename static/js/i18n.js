@@ -159,7 +159,7 @@ const MESSAGES = {
     tagline: "动手摆弄一个在服务器上训练的神经网络",
     reset_title: "把网络恢复到初始权重（R）", reseed: "新的初始权重",
     reseed_title: "换一组新的随机初始权重，重新开始（N）", play_title: "开始或暂停训练（空格）", step_title: "训练一轮（S）",
-    epoch: "轮次", learning_rate: "学习率", optimizer: "优化器", batch_size: "批大小", regularization: "正则化",
+    epoch: "轮次", learning_rate: "学习率（步长）", optimizer: "优化器", batch_size: "批大小", regularization: "正则化",
     reg_rate: "正则化率", output_loss: "输出 / 损失", share: "分享", export_model: "导出模型", import_model: "导入模型",
     data: "数据", which_dataset: "选择要使用的数据集", classes: "类别数", expression: "y = f(x)",
     train_ratio: "训练数据与测试数据之比", noise: "噪声", n_points: "点数", regenerate: "重新生成",

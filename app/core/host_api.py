@@ -103,8 +103,10 @@ class SessionOps(Protocol):
     async def predict(self, rows: list) -> dict:
         """Every node's a(k) and h(k) for raw input ``rows``, within the per-call limits (a NodeValues)."""
 
-    async def backprop(self, row: list[float], target: float) -> dict:
-        """One sample's backward pass: dl/dy, each layer's delta and dl/dh, every gradient (a BackwardPass)."""
+    async def backprop(self, row: list[float], target: float, step: int | None = None,
+                       paths_from: dict | None = None) -> dict:
+        """One sample's backward pass: dl/dy, each layer's delta and dl/dh, every gradient, the walk-through's steps
+        (``step`` the one shown, remembered) and the chain-rule paths from ``paths_from`` (a BackwardPass)."""
 
     async def gradient_check(self, row: list[float], target: float) -> dict:
         """Per layer: the analytic and the numerical gradient of W and b, and their largest difference

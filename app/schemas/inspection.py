@@ -5,7 +5,7 @@ experiment (their services' own constants), are not repeated here: the services 
 code that says which limit, and app/web/api/openapi.py (LIMITS) writes every one of them into the schema.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -60,6 +60,24 @@ class BackpropRequest(BaseModel):
     model_config = STRICT
     input: Point = Field(..., examples=[[1, -1]])
     target: Float = Field(..., examples=[0])
+
+
+class ChainStart(BaseModel):
+    """A node of the network's graph: half "a" is neuron ``index``'s linear input a(layer), half "h" its output
+    h(layer) (layer 0 is the input x, the last layer the output y); counted from 0 here, from 1 on the page."""
+
+    model_config = STRICT
+    half: Literal["a", "h"]
+    layer: Int = Field(..., ge=0, le=1000)
+    index: Int = Field(..., ge=0, le=100_000)
+
+
+class WalkthroughRequest(BackpropRequest):
+    """One sample, and what the step-by-step page shows: the walk-through's step (remembered for the lesson's
+    check) and the node whose chain-rule paths to the loss it lists."""
+
+    step: Int | None = Field(None, ge=0, le=1000, description="The walk-through's step shown now, from 0.")
+    paths_from: ChainStart | None = Field(None, description="List every path from this node to the loss (eq. 3.19).")
 
 
 class SweepRequest(BaseModel):

@@ -65,6 +65,33 @@ class LayerGradients(Answer):
     b: Vector = Field(..., description=NETWORK_NUMBERS)
 
 
+class WalkthroughStep(Answer):
+    """One step of the walk-through, in the chapter's order: its kind, equations and layer (from 1)."""
+
+    kind: str
+    eq: str
+    layer: int | None
+
+
+class ChainPath(Answer):
+    """One path from a node to the loss: its nodes [half, layer, index], each edge's local derivative, their
+    product."""
+
+    nodes: list[list[str | int]]
+    factors: Vector
+    product: Number
+
+
+class ChainPaths(Answer):
+    """The chain rule at one node (eq. 3.19): every path to the loss, their sum, and backpropagation's value."""
+
+    start: list[str | int]
+    count: int
+    paths: list[ChainPath] | None = Field(..., description="Null for a softmax output or too many paths.")
+    sum: Number
+    backprop: Number
+
+
 class BackwardPass(Answer):
     """One sample's backward pass (eq. 3.15-3.27)."""
 
@@ -73,7 +100,16 @@ class BackwardPass(Answer):
     grad_output: Vector = Field(..., description="dl/dy at the output. " + NETWORK_NUMBERS)
     deltas: list[Vector] = Field(..., description="Each layer's delta(k) = dl/da(k). " + NETWORK_NUMBERS)
     grad_h: list[Vector] = Field(..., description="Each layer's dl/dh(k). " + NETWORK_NUMBERS)
+    grad_input: Vector = Field(..., description="dl/dx at the input (eq. 3.21 once more). " + NETWORK_NUMBERS)
+    g_prime: list[Vector | None] = Field(..., description="Each layer's g'(a(k)); null for softmax.")
     gradients: list[LayerGradients]
+    chapter_delta: Vector | None = Field(..., description="Eq. 3.18 as printed, -(e(c) - y); null for regression. "
+                                         "It equals deltas[-1] only when the loss is paired with its output.")
+    learning_rate: Number
+    updated: list[LayerGradients] = Field(..., description="W - alpha grad W and b - alpha grad b (eq. 3.11).")
+    steps: list[WalkthroughStep]
+    reached: int | None = Field(..., description="The furthest walk-through step shown for this sample, from 0.")
+    paths: ChainPaths | None = None
 
 
 class LayerGradientCheck(Answer):

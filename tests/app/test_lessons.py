@@ -90,6 +90,10 @@ def test_backpropagation_lesson_gradients_equal_finite_differences(client, new_s
     for layer, exact in zip(bp["gradients"], numeric["layers"], strict=True):  # float32 session vs float64 copy
         assert max(abs(a - b) for row_a, row_b in zip(layer["W"], exact["W_numeric"], strict=True)
                    for a, b in zip(row_a, row_b, strict=True)) < 1e-5
+    assert check(client, sid, headers, "backpropagation", 0)["passed"] is False  # not stepped through yet
+    for step in range(15):  # the walk-through, step by step to the update, as the page asks for each
+        client.post(f"/api/sessions/{sid}/backprop", json={"input": [1, -1], "target": 0, "step": step},
+                    headers=headers)
     assert check(client, sid, headers, "backpropagation", 0)["passed"] is True
 
 

@@ -14,7 +14,8 @@ MESSAGE_FILES = [ROOT / "static/js/i18n.js", *sorted((ROOT / "static/js/messages
 def keys_in(source: str, language: str) -> list[str]:
     start = source.index(f"  {language}: {{")
     end = source.index("\n  },", start)
-    return re.findall(r"(\w+):\s*\"", source[start:end])
+    # a key starts a line or follows the previous entry's closing quote and comma (not "word: " inside a text)
+    return re.findall(r"(?:^\s+|\",\s*)(\w+):\s*\"", source[start:end], flags=re.MULTILINE)
 
 
 def dictionary_keys(_source: str, language: str) -> set[str]:

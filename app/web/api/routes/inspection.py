@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.schemas.inspection import BackpropRequest, PredictRequest, WeightEdit, WeightsIn
+from app.schemas.inspection import BackpropRequest, PredictRequest, WalkthroughRequest, WeightEdit, WeightsIn
 from app.schemas.network import BackwardPass, GradientCheck, Grid, NodeValues, WeightEdited, Weights
 from app.web.api.body_checks import predict_rows
 from app.web.api.checked_route import CheckedRoute, checked_body
@@ -44,9 +44,11 @@ async def predict(session: SessionDep, manager: ManagerDep, body: PredictRequest
 
 
 @router.post("/backprop", response_model=BackwardPass, responses=SESSION_BODY_ERRORS)
-async def backprop(session: SessionDep, manager: ManagerDep, body: BackpropRequest) -> dict:
-    """One sample's backward pass: each layer's deltas and every parameter's gradient (eq. 3.15-3.27)."""
-    return await manager.ops(session).backprop(body.input, body.target)
+async def backprop(session: SessionDep, manager: ManagerDep, body: WalkthroughRequest) -> dict:
+    """One sample's backward pass: each layer's deltas and every parameter's gradient (eq. 3.15-3.27), the
+    walk-through's steps, and the chain rule's paths from one node (eq. 3.19)."""
+    paths_from = body.paths_from.model_dump() if body.paths_from else None
+    return await manager.ops(session).backprop(body.input, body.target, body.step, paths_from)
 
 
 @router.post("/gradient-check", response_model=GradientCheck, responses=SESSION_BODY_ERRORS)

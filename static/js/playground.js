@@ -38,7 +38,10 @@ function leadSentence(text) {
 
 const format = (value, digits = 3) => {
   if (value === null || value === undefined) return "–";
-  return Math.abs(value) >= 1e4 ? Number(value).toPrecision(4) : Number(value).toFixed(digits);
+  const size = Math.abs(value);
+  // Large and small values keep their significant digits: a loss of 0.0004 is not "0.000".
+  return size >= 1e4 || (size > 0 && size < 10 ** -digits) ? Number(value).toPrecision(digits === 1 ? 2 : 3)
+    : Number(value).toFixed(digits);
 };
 
 const MAX_SEED = 2 ** 31 - 1;  // app/schemas/session.py's MAX_SEED

@@ -69,7 +69,7 @@ class LessonPage:
         """Press the first hidden layer's "+" until it has ``units`` neurons."""
         while self.config("hidden_layers[0]") < units:
             before = self.config("hidden_layers[0]")
-            self.page.locator(".nn-col-ctrl").first.locator(".nn-btn").last.click()  # the layer's "+"
+            self.page.locator(".nn-col-ctrl[aria-label='h1'] .nn-units .nn-btn").last.click()  # the layer's "+"
             self.page.wait_for_function(f"window.nnplay.config.hidden_layers[0] > {before}"
                                         " && !document.querySelector('#network').inert", timeout=10000)
 

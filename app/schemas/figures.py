@@ -54,16 +54,18 @@ class NeuronAnswer(Answer):
 
 
 class SurfaceRequest(BaseModel):
-    """Which model, the step size alpha, the starting points A and B, and the region drawn."""
+    """Which model, the step size alpha, the starting points A and B, the region drawn (each the model's own
+    unless given), the step count and the loss threshold epsilon at which a path stops."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, json_schema_extra={"examples": [
-        {"model": "linear_squared_error", "learning_rate": 0.5, "starts": [[-0.5, 1.5], [4.5, -3.5]]}]})
+        {"model": "linear_squared_error", "learning_rate": 0.5, "stop_below": 0.05}]})
     model: str = Field("linear_squared_error", json_schema_extra=one_of(*surface.MODELS))
     learning_rate: Float = Field(0.5, gt=0, le=100)
-    starts: list[tuple[Float, Float]] = Field(default_factory=lambda: [(-0.5, 1.5), (4.5, -3.5)], max_length=4)
+    starts: list[tuple[Float, Float]] | None = Field(None, max_length=4, description="The model's A and B if omitted.")
     steps: Int = Field(50, ge=1, le=surface.MAX_STEPS)
-    w_range: tuple[Float, Float] = (-1.0, 5.0)
-    b_range: tuple[Float, Float] = (-4.0, 2.0)
+    stop_below: Float | None = Field(None, gt=0, description="epsilon: a path stops once J <= epsilon.")
+    w_range: tuple[Float, Float] | None = Field(None, description="The model's own region if omitted.")
+    b_range: tuple[Float, Float] | None = None
     resolution: Int = Field(60, ge=10, le=120)
 
 
@@ -73,6 +75,7 @@ class LossSurface(Answer):
     w: list[float]
     b: list[float]
     J: Matrix
+    minimum: list[float] = Field(..., description="(w, b, J) of the objective's lowest point.")
 
 
 class DescentPath(Answer):
@@ -80,6 +83,8 @@ class DescentPath(Answer):
 
     path: Matrix = Field(..., description="Every (w, b, J) visited, the start first.")
     diverged: bool
+    stopped: int | None = Field(..., description="The step at which J reached epsilon, or null.")
+    gradient: list[Number] = Field(..., description="grad J at the start, (dJ/dw, dJ/db) (eq. 3.12).")
 
 
 class SurfaceAnswer(Answer):
@@ -87,3 +92,20 @@ class SurfaceAnswer(Answer):
 
     surface: LossSurface
     paths: list[DescentPath]
+
+
+class CrossEntropyRequest(BaseModel):
+    """Eq. 3.9 for one sample: the output layer's scores a (one per class) and the true class (from 0)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False,
+                              json_schema_extra={"examples": [{"scores": [2.0, 0.7, 0.0], "target": 1}]})
+    scores: list[Float] = Field(..., min_length=2, max_length=10)
+    target: Int = Field(..., ge=0, le=9)
+
+
+class CrossEntropyAnswer(Answer):
+    """The softmax output y, the one-hot label and the loss l = -sum_m onehot_m log y_m (eq. 3.9)."""
+
+    y: list[Number]
+    one_hot: list[float]
+    loss: Number

@@ -209,9 +209,10 @@ def test_a_missing_lesson_page_is_an_html_404_in_the_readers_language(client, la
 def test_a_question_is_checked_against_the_learners_choice(client, new_session, monkeypatch):
     question = {"text": {"en": "Which?", "zh": "哪个？"}, "choices": [{"en": "a", "zh": "甲"}, {"en": "b", "zh": "乙"}],
                 "conditions": [{"kind": "answer", "value": 1}]}
-    monkeypatch.setitem(catalog.BY_ID["logic-gates"], "tasks", [*catalog.BY_ID["logic-gates"]["tasks"], question])
+    tasks = catalog.BY_ID["logic-gates"]["tasks"]
+    monkeypatch.setitem(catalog.BY_ID["logic-gates"], "tasks", [*tasks, question])
     sid, headers = start(client, new_session, "logic-gates")
-    url = f"/api/sessions/{sid}/lessons/logic-gates/tasks/3/check"
+    url = f"/api/sessions/{sid}/lessons/logic-gates/tasks/{len(tasks)}/check"
     wrong = client.post(url, json={"answer": 0}, headers=headers).json()
     assert wrong["passed"] is False and wrong["conditions"][0]["measured"] == 0
     assert client.post(url, json={"answer": 1}, headers=headers).json()["passed"] is True

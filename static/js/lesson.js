@@ -2,17 +2,20 @@
 // lists every condition with the value the engine measured.
 import { BackpropView } from "./backprop.js";
 import { ChainView } from "./chain.js";
+import { DesignView } from "./design.js";
 import { ExperimentView } from "./experiment.js";
 import { currentLanguage, t } from "./i18n.js";
 import { LoadView } from "./load.js";
 import { NodesView } from "./nodes.js";
 import { NeuronView } from "./neuron.js";
+import { ObjectiveView } from "./objective.js";
 import { SurfaceView } from "./surface.js";
 import { SweepView } from "./sweep.js";
 
 // A lesson's figures, by kind: each view takes (container, playground, figure settings).
-const VIEWS = { backprop: BackpropView, chain: ChainView, neuron: NeuronView, surface: SurfaceView, sweep: SweepView,
-  experiment: ExperimentView, load: LoadView, nodes: NodesView };
+const VIEWS = { backprop: BackpropView, chain: ChainView, design: DesignView, experiment: ExperimentView,
+  load: LoadView, neuron: NeuronView, nodes: NodesView, objective: ObjectiveView, surface: SurfaceView,
+  sweep: SweepView };
 
 // ----- the words of a check: names and numbers the way the panel shows them, never ids or JSON -----------
 

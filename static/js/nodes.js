@@ -1,13 +1,10 @@
 // Type an input and read every node's value: the features, then a(k) and h(k) of each layer, from the
-// engine (POST /predict), for the chapter's "a network is a function" (eq. 3.4-3.7). With figure.design, Fig.
-// 3-12's three design problems are drawn above it (static/js/design.js), since the lesson shows both together.
-import { DesignView } from "./design.js";
+// engine (POST /predict), for the chapter's "a network is a function" (eq. 3.4-3.7).
 import { t } from "./i18n.js";
 
 export class NodesView {
   constructor(container, playground, figure) {
     this.playground = playground;
-    if (figure.design) new DesignView(container, playground, figure);
     const part = document.createElement("div");
     part.className = "nd";
     part.innerHTML = `<span class="nd-label"></span>

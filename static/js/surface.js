@@ -1,10 +1,9 @@
 // Section 3.2.3: a two-parameter model's loss surface J(w, b) with gradient-descent paths from A and B
 // (Fig. 3-16, 3-17), drawn as a chart a student can read: w and b axes with ticks, a colour scale for J with
-// numbers, the minimum, and a key. With figure.objective, eq. 3.9's table (static/js/objective.js) comes first. The step size alpha is the session's learning rate (so the lesson's check
+// numbers, the minimum, and a key. The step size alpha is the session's learning rate (so the lesson's check
 // sees it); a path stops after 50 steps or once J <= epsilon. Every number comes from the engine.
 import { surface as computeSurface } from "./api.js";
 import { t } from "./i18n.js";
-import { ObjectiveView } from "./objective.js";
 
 const PLOT = 340;                       // the plotted square, CSS pixels
 const MARGIN = { left: 52, top: 12, right: 96, bottom: 44 };
@@ -60,11 +59,6 @@ export class SurfaceView {
         </div>
       </div>`;
     this.$ = (s) => container.querySelector(s);
-    if (figure.objective) { // eq. 3.9 comes first in the chapter: its table goes above the surface
-      const part = document.createElement("div");
-      container.prepend(part);
-      new ObjectiveView(part, playground, figure);
-    }
     const canvas = this.$(".sv-plane");
     const ratio = window.devicePixelRatio || 1;
     canvas.width = WIDTH * ratio;

@@ -78,7 +78,8 @@ LESSON: dict = {
     "config": {"data": {"name": "gauss", "n_points": 100}, "hidden_layers": [2, 2], "activation": "sigmoid",
                "output": "sigmoid", "loss": "cross_entropy"},
     "panels": ["network", "output"],
-    "figure": [{"kind": "nodes", "input": [1, -1], "design": DESIGN}, {"kind": "sweep", "mode": "samples", "count": 4}],
+    "figure": [{"kind": "design", "design": DESIGN}, {"kind": "nodes", "input": [1, -1]},
+               {"kind": "sweep", "mode": "samples", "count": 4}],
     "tasks": [
         {"text": {"en": "Enter the figure's weights and biases (the \"W, b\" button of each layer), then check "
                         "that the network gives the chapter's outputs.",

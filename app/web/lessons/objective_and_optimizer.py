@@ -50,8 +50,8 @@ LESSON: dict = {
     },
     "config": {"data": {"name": "plane", "n_points": 200}, "hidden_layers": [], "learning_rate": 0.1},
     "panels": [],
-    "figure": {"kind": "surface", "model": "linear_squared_error", "starts": STARTS,
-               "objective": {"scores": [2.0, 1.0, 0.0], "target": 1}},
+    "figure": [{"kind": "objective", "objective": {"scores": [2.0, 1.0, 0.0], "target": 1}},
+               {"kind": "surface", "model": "linear_squared_error", "starts": STARTS}],
     "tasks": [
         {"text": {"en": "Set the step size α so that both paths reach the bottom of the bowl (J ≤ 0.05) within 50 "
                         "steps.",

@@ -96,7 +96,8 @@ def test_every_operation_answers_with_its_generated_model(generated, live_server
     assert lessons and all(isinstance(lesson, models.LessonSummary) for lesson in lessons)
     calls += 1
     check(op("lessons", "read_lesson")(client=client, lesson_id=lessons[0].id), models.Lesson)
-    check(op("lessons", "check_task")(**on, lesson_id=lessons[0].id, task=0, body=models.TaskAnswer()), models.TaskCheck)
+    check(op("lessons", "check_task")(**on, lesson_id=lessons[0].id, task=0, body=models.TaskAnswer()),
+          models.TaskCheck)
     neuron = models.NeuronRequest(w=[1, 1], b=-1.5, x=[1, 1])
     check(op("lessons", "evaluate_neuron")(client=client, body=neuron), models.NeuronAnswer)
     check(op("lessons", "loss_surface")(client=client, body=models.SurfaceRequest(resolution=10, steps=3)),

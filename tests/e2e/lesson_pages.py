@@ -62,8 +62,8 @@ class LessonPage:
         """Press "New weights": a new random start, epoch 0."""
         seed = self.config("seed")
         self.page.click("#reseed")
-        self.page.wait_for_function(f"window.nnplay.config.seed !== {seed} && !document.querySelector('#network').inert",
-                                    timeout=10000)
+        self.page.wait_for_function(
+            f"window.nnplay.config.seed !== {seed} && !document.querySelector('#network').inert", timeout=10000)
 
     def grow_first_layer_to(self, units: int) -> None:
         """Press the first hidden layer's "+" until it has ``units`` neurons."""

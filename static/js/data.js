@@ -40,16 +40,43 @@ export class DataPanel {
     for (const spec of this.datasets) {
       const button = document.createElement("button");
       button.className = "dataset";
+      button.type = "button";
       button.setAttribute("role", "radio");
       button.setAttribute("aria-checked", "false");
+      button.tabIndex = -1;
       button.dataset.name = spec.name;
       const canvas = document.createElement("canvas");
       canvas.width = canvas.height = THUMB;
-      button.append(canvas);
+      canvas.setAttribute("aria-hidden", "true");  // the name under it says what it shows
+      const name = document.createElement("span");
+      name.className = "dataset-name";
+      button.append(canvas, name);
       button.addEventListener("click", () => this.options.onChange({ name: spec.name, points: null, csv: null }));
       box.append(button);
-      this.buttons.set(spec.name, { button, canvas, spec });
+      this.buttons.set(spec.name, { button, canvas, spec, name });
     }
+    box.addEventListener("keydown", (event) => this._arrow(event));
+  }
+
+  /** A radiogroup's keys: the arrows move the focus between thumbnails (Up/Down by a row of the grid),
+   *  Home/End to the ends; Space or Enter (the button's own click) chooses the focused data set. */
+  _arrow(event) {
+    const buttons = [...this.buttons.values()].map((entry) => entry.button);
+    const at = buttons.indexOf(document.activeElement);
+    if (at < 0) return;
+    const perRow = Math.max(1, buttons.filter((b) => b.offsetTop === buttons[0].offsetTop).length);
+    const moves = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: perRow, ArrowUp: -perRow,
+      Home: -buttons.length, End: buttons.length };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    const next = buttons[Math.max(0, Math.min(buttons.length - 1, at + moves[event.key]))];
+    this._rove(next);
+    next.focus();
+  }
+
+  /** Roving tabindex: one thumbnail (the chosen one, else the first) is in the Tab order. */
+  _rove(current) {
+    for (const { button } of this.buttons.values()) button.tabIndex = button === current ? 0 : -1;
   }
 
   /** Fill the thumbnails one by one, after the playground itself is up. */
@@ -136,12 +163,11 @@ export class DataPanel {
 
   /** Show a config's data settings (and the dataset names in the current language). */
   show(config, described) {
-    for (const [name, { button }] of this.buttons) {
-      button.title = this.options.t(`ds_${name}`);
-      button.setAttribute("aria-label", button.title);
-    }
+    for (const [name, entry] of this.buttons) entry.name.textContent = this.options.t(`ds_${name}`);
     const data = config.data;
     for (const [name, { button }] of this.buttons) button.setAttribute("aria-checked", String(name === data.name));
+    const focused = [...this.buttons.values()].find(({ button }) => button === document.activeElement);
+    this._rove(focused?.button ?? this.buttons.get(data.name)?.button ?? this.buttons.values().next().value?.button);
     const spec = this.datasets.find((s) => s.name === data.name);
     const set = (id, value, text) => { this.el(id).value = value; this.el(`${id}_value`).textContent = text; };
     set("noise", Math.round(data.noise * 100), `${Math.round(data.noise * 100)}%`);

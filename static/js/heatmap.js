@@ -131,6 +131,7 @@ export class OutputView {
     const [lo, hi] = this.outputs?.[0] ? [this.outputs[0].lo, this.outputs[0].hi] : [-1, 1];
     ctx.lineWidth = 1;
     ctx.strokeStyle = stroke;
+    const radius = this.data.train.X.length + this.data.test.X.length <= 20 ? 3 * POINT_RADIUS : POINT_RADIUS;  // a gate's 4 points stand out
     for (let i = 0; i < part.X.length; i++) {
       const [x1, x2] = part.X[i];
       let [px, py] = this._toPixel(x1, x2);
@@ -145,51 +146,84 @@ export class OutputView {
         ctx.fillStyle = CLASS_COLORS[value] || "#888";
       }
       ctx.beginPath();
-      ctx.arc(px, py, POINT_RADIUS, 0, 2 * Math.PI);
+      ctx.arc(px, py, radius, 0, 2 * Math.PI);
       ctx.fill();
       ctx.stroke();
     }
   }
 
+  /** The legend: multi-class data name each class's colour; one output shows the colour bar with numbers
+   *  under it (the output values its ends and middle stand for) and what each end means. Text is dark on
+   *  white (the orange and blue themselves are too pale for text): the colours are in swatches. */
   _legend() {
     const { legend, data } = this;
+    const t = this.options.t;
     legend.replaceChildren();
+    this.ticks = this.axesNote = null;
     if (!data) return;
+    const el = (tag, className, text = "") => Object.assign(document.createElement(tag), { className, textContent: text });
+    const swatch = (color) => {
+      const dot = el("span", "legend-swatch");
+      dot.style.background = color;
+      dot.setAttribute("aria-hidden", "true");
+      return dot;
+    };
     if (data.task === "classification" && data.n_classes > 2) {
-      for (let c = 0; c < data.n_classes; c++) {
-        const swatch = document.createElement("span");
-        swatch.style.cssText = `display:inline-block;width:12px;height:12px;border-radius:50%;background:${CLASS_COLORS[c]}`;
-        const label = document.createElement("span");
-        label.textContent = this.options.t("class_n", { n: c + 1 });
-        legend.append(swatch, label);
-      }
+      for (let c = 0; c < data.n_classes; c++) legend.append(swatch(CLASS_COLORS[c]), el("span", "", t("class_n", { n: c + 1 })));
+      legend.append(el("div", "legend-note", t("acc_legend_classes")));
       return;
     }
+    if (data.domain.length === 1) {  // 1-D regression: a curve over x, not colours
+      const line = el("span", "legend-line");
+      line.setAttribute("aria-hidden", "true");
+      legend.append(el("span", "legend-class"), el("span", "legend-class"));
+      legend.children[0].append(line, el("span", "", t("acc_legend_curve")));
+      legend.children[1].append(swatch(NEGATIVE), el("span", "", t("acc_legend_points")));
+      legend.append((this.axesNote = el("div", "legend-note")));
+      this.tickRange = null;
+      this.updateLegendRange();
+      return;
+    }
+    const classes = data.task === "classification";
     const bar = document.createElement("canvas");
     bar.width = 256;
     bar.height = 1;
+    bar.setAttribute("aria-hidden", "true");  // the numbers and the ends' words say what it shows
     const bctx = bar.getContext("2d");
     const pixels = bctx.createImageData(256, 1);
     pixels.data.set(divergingLUT());
     bctx.putImageData(pixels, 0, 0);
-    const low = document.createElement("span");
-    const high = document.createElement("span");
-    low.className = "legend-low";
-    high.className = "legend-high";
-    low.style.color = NEGATIVE;
-    high.style.color = POSITIVE;
-    low.textContent = data.task === "classification" ? this.options.t("class_n", { n: 1 }) : this.options.t("low");
-    high.textContent = data.task === "classification" ? this.options.t("class_n", { n: 2 }) : this.options.t("high");
-    legend.append(low, bar, high);
+    const low = el("span", "legend-end legend-low");
+    const high = el("span", "legend-end legend-high");
+    low.append(swatch(NEGATIVE), el("span", "", classes ? t("class_n", { n: 1 }) : t("low")));
+    high.append(el("span", "", classes ? t("class_n", { n: 2 }) : t("high")), swatch(POSITIVE));
+    this.ticks = [el("span", "legend-tick"), el("span", "legend-tick"), el("span", "legend-tick")];
+    const ticks = el("div", "legend-ticks");
+    ticks.append(...this.ticks);
+    const scale = el("div", "legend-scale");
+    scale.append(low, bar, high, ticks);
+    legend.append(scale, el("div", "legend-note", t(classes ? "acc_legend_output" : "acc_legend_regression")));
+    this.tickRange = null;
+    this.updateLegendRange();
   }
 
-  /** Regression legends show the output's actual range once a frame has told it. */
+  /** The numbers under the colour bar: the output range the frames' maps are coded in (e.g. 0 ... 0.5 ... 1
+   *  for a sigmoid output, -1 ... 0 ... 1 for tanh), or a curve's axes; "–" until a frame has told it. */
   updateLegendRange() {
-    if (!this.data || this.data.task !== "regression" || !this.outputs?.[0]) return;
-    const low = this.legend.querySelector(".legend-low");
-    const high = this.legend.querySelector(".legend-high");
-    if (low) low.textContent = this.outputs[0].lo.toFixed(2);
-    if (high) high.textContent = this.outputs[0].hi.toFixed(2);
+    if (!this.ticks && !this.axesNote) return;
+    const first = this.outputs?.[0];
+    const range = first && Number.isFinite(first.lo) && Number.isFinite(first.hi) ? [first.lo, first.hi] : null;
+    const key = range ? range.join() : "";
+    if (key === this.tickRange) return;  // called on every frame: touch the page only when the range changes
+    this.tickRange = key;
+    const show = (v) => (range ? String(Number(v.toFixed(2))) : "–");
+    const [lo, hi] = range ?? [0, 0];
+    if (this.axesNote) {
+      const [a, b] = this.data.domain[0];
+      this.axesNote.textContent = this.options.t("acc_legend_axes", { a, b, lo: show(lo), hi: show(hi) });
+      return;
+    }
+    [lo, (lo + hi) / 2, hi].forEach((value, i) => { this.ticks[i].textContent = show(value); });
   }
 
   toBlob() {

@@ -225,7 +225,8 @@ export class StudentGrid {
     card.root.dataset.status = student.status;
     card.status.className = `student-status status-${student.status}`;
     card.status.textContent = t(`status_${student.status}`);
-    card.root.querySelector(".student-watch").setAttribute("aria-label", t("student_watch", { name: shownName }));
+    // The card's visible text (name, status, numbers) is the button's name; "Watch <name>" is its tooltip.
+    card.root.querySelector(".student-watch").title = t("student_watch", { name: shownName });
     card.remove.setAttribute("aria-label", t("student_remove_named", { name: shownName }));
     card.pick.setAttribute("aria-label", t("student_pick_named", { name: shownName }));
     card.snapshot.setAttribute("aria-label", t("student_snapshot_named", { name: shownName }));

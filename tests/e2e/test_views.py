@@ -89,7 +89,9 @@ def test_diagram_has_a_node_per_neuron_and_a_link_per_weight(network):
     assert network.locator("#net .nn-node canvas").count() == 2 + 4 + 2 + 1
     assert network.locator("#net path.nn-link").count() == 2 * 4 + 4 * 2 + 2 * 1
     assert network.locator("#net .nn-flabel").all_text_contents() == ["x1", "x2"]
-    assert network.locator("#net .nn-col-label").all_text_contents() == ["output"]
+    # Fig. 3-9's layer names over the columns (this test's t() returns the key).
+    assert network.locator("#net .nn-layer-name").all_text_contents() == [
+        "nn_input_layer", "nn_hidden_layer", "nn_hidden_layer", "nn_output_layer"]
     assert network.locator("#net select").evaluate_all("(s) => s.map((e) => e.value)") == ["tanh", "tanh"]
     assert "2 hidden layers" in network.locator("#net .nn-head").text_content()
     # Everything lies inside the container.

@@ -24,10 +24,16 @@ LESSONS: list[dict] = [module.LESSON for module in (
 BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 
 
+def _without_answers(task: dict) -> dict:
+    """A task as the learner may see it: a question's right answer stays on the server."""
+    return {**task, "conditions": [{**c, "value": None} if c["kind"] == "answer" else c for c in task["conditions"]]}
+
+
 def _described(lesson: dict) -> Lesson:
-    """A lesson as the API answers it: its full starting config (defaults filled in), validated."""
+    """A lesson as the API answers it: its full starting config (defaults filled in), no right answers, validated."""
     return Lesson.model_validate({"panels": Lesson.model_fields["panels"].default, **lesson,  # always answered
-                                  "config": SessionConfig.model_validate(lesson["config"]).model_dump()})
+                                  "config": SessionConfig.model_validate(lesson["config"]).model_dump(),
+                                  "tasks": [_without_answers(task) for task in lesson["tasks"]]})
 
 
 # Validated once, here: a lesson that does not fit its schema stops the import (and every test), and no request

@@ -218,3 +218,20 @@ def test_a_question_is_checked_against_the_learners_choice(client, new_session, 
     assert client.post(url, json={"answer": 1}, headers=headers).json()["passed"] is True
     assert client.post(url, headers=headers).json()["passed"] is False  # no choice sent: not yet
     assert client.post(url, json={"answer": 99}, headers=headers).status_code == 422
+
+
+def test_the_right_answers_stay_on_the_server(client, new_session):
+    """Neither the lesson (API or page) nor a check's answer tells which choice is right."""
+    for lesson in catalog.LESSONS:
+        questions = [i for i, task in enumerate(lesson["tasks"]) if task.get("choices")]
+        if not questions:
+            continue
+        served = client.get(f"/api/lessons/{lesson['id']}").json()
+        for i in questions:
+            assert all(c["value"] is None for c in served["tasks"][i]["conditions"] if c["kind"] == "answer")
+        assert '"kind": "answer", "value": null' in client.get(f"/lessons/{lesson['id']}").text
+        sid, headers = start(client, new_session, lesson["id"])
+        for i in questions:
+            result = check(client, sid, headers, lesson["id"], i)
+            assert all(c["expected"] is None for c in result["conditions"] if c["kind"] == "answer")
+        client.delete(f"/api/sessions/{sid}", headers=headers)  # one client may hold only a few

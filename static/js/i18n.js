@@ -5,13 +5,14 @@
 
 import ACCESS from "./messages/access.js";
 import BACKPROP from "./messages/backprop.js";
+import LESSON from "./messages/lesson.js";
 import NEURON from "./messages/neuron.js";
 import SURFACE from "./messages/surface.js";
 import WIDTHS from "./messages/widths.js";
 
 const MESSAGES = {
   en: {
-    tagline: "Tinker with a neural network, trained on the server",
+    tagline: "Tinker with a neural network and watch it learn",
     reset_title: "Reset the network to its starting weights (R)", reseed: "New weights",
     reseed_title: "Start again from new random weights (N)", play_title: "Run or pause training (Space)",
     step_title: "Train one epoch (S)", epoch: "Epoch", learning_rate: "Learning rate", optimizer: "Optimizer",
@@ -47,7 +48,7 @@ const MESSAGES = {
     ds_and: "x1 AND x2", ds_not_x1_and_x2: "(NOT x1) AND x2", ds_x1_and_not_x2: "x1 AND (NOT x2)",
     ds_xor_gate: "x1 XOR x2", ds_blobs: "Blobs (2-6 classes)", ds_spiral_arms: "Spiral arms (2-6 classes)",
     ds_sine: "sin(πx)", ds_abs: "|x|", ds_step: "Step", ds_cubic: "Cubic 4x³ − 3x", ds_expression: "Your own y = f(x)",
-    limits: "This server allows up to {layers} hidden layers of {units} neurons and {points} points.",
+    limits: "Here you may use up to {layers} hidden layers of {units} neurons and {points} points.",
     activation: "Activation", class_n: "Class {n}", too_many_points: "At most {n} points.",
     saved_png: "Heatmap saved.", lessons: "Lessons", all_lessons: "All lessons", playground: "Playground",
     lessons_tagline: "The chapter as lessons", check: "Check",
@@ -156,7 +157,7 @@ const MESSAGES = {
     gal_loaded: "{name}'s network reached {n} students.", gal_fullscreen: "Full screen (for projecting)",
   },
   zh: {
-    tagline: "动手摆弄一个在服务器上训练的神经网络",
+    tagline: "动手摆弄一个神经网络，看它如何学习",
     reset_title: "把网络恢复到初始权重（R）", reseed: "新的初始权重",
     reseed_title: "换一组新的随机初始权重，重新开始（N）", play_title: "开始或暂停训练（空格）", step_title: "训练一轮（S）",
     epoch: "轮次", learning_rate: "学习率（步长）", optimizer: "优化器", batch_size: "批大小", regularization: "正则化",
@@ -189,7 +190,7 @@ const MESSAGES = {
     ds_not_x1_and_x2: "（非 x1）与 x2", ds_x1_and_not_x2: "x1 与（非 x2）", ds_xor_gate: "x1 异或 x2",
     ds_blobs: "团簇（2-6 类）", ds_spiral_arms: "多臂螺旋（2-6 类）", ds_sine: "sin(πx)", ds_abs: "|x|",
     ds_step: "阶跃", ds_cubic: "三次函数 4x³ − 3x", ds_expression: "自定义 y = f(x)",
-    limits: "本服务器最多允许 {layers} 个隐含层、每层 {units} 个神经元、{points} 个数据点。",
+    limits: "这里最多允许 {layers} 个隐含层、每层 {units} 个神经元、{points} 个数据点。",
     activation: "激活函数", class_n: "第 {n} 类", too_many_points: "最多 {n} 个点。",
     saved_png: "热力图已保存。", lessons: "课程", all_lessons: "全部课程", playground: "游乐场",
     lessons_tagline: "把本章变成课程", check: "检查",
@@ -300,7 +301,7 @@ const MESSAGES = {
 };
 
 // Each part's words live next to it in messages/; a key is defined once (tests/e2e/test_i18n.py).
-for (const part of [ACCESS, BACKPROP, NEURON, SURFACE, WIDTHS]) {
+for (const part of [ACCESS, BACKPROP, LESSON, NEURON, SURFACE, WIDTHS]) {
   for (const lang of ["en", "zh"]) Object.assign(MESSAGES[lang], part[lang]);
 }
 

@@ -87,16 +87,11 @@ def test_the_design_tables_rest_calls_work(client):
     assert [len(layer["b"]) for layer in weights["layers"]] == [2, 2, 2]  # one output per class, as eq. 3.9 needs
 
 
-def test_lesson_6_shows_the_network_and_the_output():
-    assert l6.LESSON["panels"] == ["network", "output"]
-
-
 # ----- lesson 7 -----------------------------------------------------------------------------------------------
 
 
 def test_the_lessons_starts_are_the_engines():
     assert [tuple(s) for s in l7.STARTS] == list(surface.MODELS["linear_squared_error"].starts)
-    assert l7.LESSON["panels"] == []
 
 
 def test_the_threshold_task_needs_a_good_step_size(client, new_session):

@@ -85,6 +85,10 @@ class LessonPage:
         self.page.locator(f"#datasets [data-name='{name}']").click()
         self.page.wait_for_function(f"window.nnplay.config.data.name === '{name}'", timeout=10000)
 
+    def choose(self, task: int, choice: int) -> None:
+        """Pick answer ``choice`` (from 0) of the task's question: its radio button."""
+        self.page.locator(f"input[name='task-{task}-choice'][value='{choice}']").check()
+
     def check(self, task: int, timeout: int = 15000) -> tuple[bool, str]:
         """Press the task's Check; (passed, the result as the page shows it) once the result is shown."""
         result = self.page.locator(f"#task-{task}-result")

@@ -6,10 +6,6 @@ from tests.e2e.recipes import recipe
 LESSON = "backpropagation"
 
 
-def choose(lesson: LessonPage, task: int, choice: int) -> None:
-    """Pick answer ``choice`` of the task's question (its radio button)."""
-    lesson.page.locator(f"input[name='task-{task}-choice'][value='{choice}']").check()
-
 
 def choose_start(lesson: LessonPage, name: str) -> None:
     """Choose the chain-rule figure's start node by the name it shows, and wait for its paths to be listed."""
@@ -44,13 +40,13 @@ def step_to(lesson: LessonPage, equation: str) -> None:
 def count_the_paths(lesson: LessonPage) -> None:
     choose_start(lesson, "h(1)₁")
     count = lesson.page.locator(".cr-table tbody tr").count()  # the student counts the listed paths
-    choose(lesson, 1, ["1", "2", "4", "8"].index(str(count)))
+    lesson.choose(1, ["1", "2", "4", "8"].index(str(count)))
 
 
 @recipe(LESSON, 2)
 def why_paths_through_y2_are_zero(lesson: LessonPage) -> None:
     choose_start(lesson, "h(1)₁")
-    choose(lesson, 2, 0)
+    lesson.choose(2, 0)
 
 
 @recipe(LESSON, 0)
@@ -61,4 +57,4 @@ def step_through_to_the_update(lesson: LessonPage) -> None:
 @recipe(LESSON, 3)
 def why_the_deltas_differ(lesson: LessonPage) -> None:
     step_to(lesson, "3.17-3.18")  # the student reads both values at the step delta(3)
-    choose(lesson, 3, 0)
+    lesson.choose(3, 0)

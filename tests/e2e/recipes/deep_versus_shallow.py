@@ -26,4 +26,4 @@ def which_network_wins(lesson: LessonPage) -> None:
     rows = [row for row in run_experiment(lesson) if not row[0].startswith("1 ")]  # 2 or more hidden layers
     deep_lower = [float(row[1]) < float(row[4]) for row in rows]
     answer = 1 if all(deep_lower) else 0 if not any(deep_lower) else 2  # the choices, in the lesson's order
-    lesson.page.locator(f"input[name='task-1-choice'][value='{answer}']").check()
+    lesson.choose(1, answer)

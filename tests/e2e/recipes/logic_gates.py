@@ -64,7 +64,7 @@ def hidden_pairs_at_the_corners(lesson: LessonPage) -> None:
     pairs = {row.split("\t")[0]: row.split("\t")[1] for row in rows}
     assert pairs["(0, 0)"] == pairs["(1, 1)"] == "(−1, −1)", pairs
     assert pairs["(0, 1)"] == "(+1, −1)" and pairs["(1, 0)"] == "(−1, +1)", pairs
-    lesson.page.locator("input[name='task-3-choice'][value='1']").check()
+    lesson.choose(3, 1)
 
 
 @recipe(LESSON, 4)

@@ -9,10 +9,6 @@ from tests.e2e.recipes import recipe
 LESSON = "network-is-a-function"
 
 
-def choose(lesson: LessonPage, task: int, choice: int) -> None:
-    """Pick answer ``choice`` of the task's question (its radio button)."""
-    lesson.page.locator(f"input[name='task-{task}-choice'][value='{choice}']").check()
-
 
 def enter_layer(lesson: LessonPage, k: int, layer: dict) -> None:
     """Open layer k's "W, b" matrix editor (the button above its column), type W and b as the figure prints
@@ -63,17 +59,17 @@ def read_the_second_hidden_layer_at_zero(lesson: LessonPage) -> None:
     shown = node_values(lesson, (0, 0))
     h2 = [round(float(v), 2) for v in re.search(r"h\(2\) = \[([^\]]+)\]", shown).group(1).split(",")]
     choices = [[0.73, 0.50], [0.72, 0.12], [0.51, 0.85], [0.86, 0.11]]  # the task's choices, in order
-    choose(lesson, 1, choices.index(h2))
+    lesson.choose(1, choices.index(h2))
 
 
 @recipe(LESSON, 2)
 def a_structure_is_a_set_of_functions(lesson: LessonPage) -> None:
     lesson.page.click(".sw-run")
     lesson.page.wait_for_function("document.querySelectorAll('.sw-maps canvas').length === 4", timeout=20000)
-    choose(lesson, 2, 1)
+    lesson.choose(2, 1)
 
 
 @recipe(LESSON, 3)
 def compile_answers_objective_and_optimizer(lesson: LessonPage) -> None:
     lesson.page.wait_for_selector(".dz-table", timeout=10000)
-    choose(lesson, 3, 1)
+    lesson.choose(3, 1)

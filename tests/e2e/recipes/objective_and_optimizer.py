@@ -8,10 +8,6 @@ from tests.e2e.recipes import recipe
 LESSON = "objective-and-optimizer"
 
 
-def choose(lesson: LessonPage, task: int, choice: int) -> None:
-    """Pick answer ``choice`` of the task's question (its radio button)."""
-    lesson.page.locator(f"input[name='task-{task}-choice'][value='{choice}']").check()
-
 
 def facts(lesson: LessonPage) -> str:
     """What the figure says about the two paths."""
@@ -70,9 +66,9 @@ def stop_on_the_threshold_within_six_steps(lesson: LessonPage) -> None:
 
 @recipe(LESSON, 3)
 def cross_entropy_of_three_classes(lesson: LessonPage) -> None:
-    choose(lesson, 3, 1)  # l = -log y_c with c the second class
+    lesson.choose(3, 1)  # l = -log y_c with c the second class
 
 
 @recipe(LESSON, 4)
 def count_the_gradients_entries(lesson: LessonPage) -> None:
-    choose(lesson, 4, 2)  # 2x2 + 2 + 2x2 + 2 + 2x2 + 2 = 18
+    lesson.choose(4, 2)  # 2x2 + 2 + 2x2 + 2 + 2x2 + 2 = 18

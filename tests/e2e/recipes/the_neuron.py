@@ -35,4 +35,4 @@ def sigmoid_reads_as_logistic_regression(lesson: LessonPage) -> None:
         page.dispatch_event(selector, "change")
     page.wait_for_function("(document.querySelector('.nv-p')?.textContent ?? '').includes('0.378')", timeout=10000)
     assert "P(y=1|x) = 0.378" in page.locator(".nv-plane-box svg").text_content()  # what the plane shows at x
-    page.locator("input[name='task-1-choice'][value='1']").check()
+    lesson.choose(1, 1)

@@ -28,7 +28,8 @@ export function readNumber(text) {
 }
 
 /** Send a layer's changed cells: one write of the whole layer when the page offers options.onEditLayer(layer,
- *  W, b), else options.onEditWeight(layer, row, col, value) per cell (col null: the bias); settles when done. */
+ *  W, b), else options.onEditWeight(layer, row, col, value) per cell (col null: the bias); settles when done,
+ *  to false if the page says an edit was refused (the callbacks resolve to false then), and the rest unsent. */
 export async function sendChanges(options, current = {}, layer, changes) {
   if (options.onEditLayer) {
     const W = (current.W ?? []).map((row) => [...row]), b = [...(current.b ?? [])];
@@ -36,11 +37,11 @@ export async function sendChanges(options, current = {}, layer, changes) {
       if (col === null) b[row] = value;
       else W[row][col] = value;
     }
-    return options.onEditLayer(layer, W, b);
+    return (await options.onEditLayer(layer, W, b)) !== false;
   }
-  // One after another: each edit is applied to the network the previous one left.
-  return changes.reduce((done, { row, col, value }) => done.then(() => options.onEditWeight?.(layer, row, col, value)),
-    Promise.resolve());
+  // One after another: each edit is applied to the network the previous one left; a refusal stops the rest.
+  return changes.reduce((done, { row, col, value }) => done.then(async (ok) => ok
+    && (await options.onEditWeight?.(layer, row, col, value)) !== false), Promise.resolve(true));
 }
 
 function make(tag, attrs = {}, text = "") {
@@ -198,7 +199,11 @@ export class MatrixEditor {
       return false;
     }
     this.error.hidden = true;
-    if (changes.length) await this.host.apply(k, changes);
+    if (changes.length && (await this.host.apply(k, changes)) === false) {
+      this.error.textContent = this.host.t("mx_refused");  // the page's own message says why
+      this.error.hidden = false;
+      return false;
+    }
     for (const input of this.inputs.flat()) input.dataset.shown = input.value;
     this.status.textContent = changes.length ? this.host.t("mx_applied", { n: changes.length }) : this.host.t("mx_unchanged");
     return true;

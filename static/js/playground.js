@@ -6,6 +6,7 @@ import { DataPanel } from "./data.js";
 import { OutputView } from "./heatmap.js";
 import { apply, currentLanguage, errorText, setLanguage, t } from "./i18n.js";
 import { NetworkView } from "./network.js";
+import { formatNumber as format } from "./numbers.js";
 import { splitWeights } from "./protocol.js";
 import { fromHash, toHash } from "./state.js";
 import { Stream } from "./stream.js";
@@ -35,14 +36,6 @@ function leadSentence(text) {
   const capital = text.charAt(0).toUpperCase() + text.slice(1);
   return /[.。!！?？]$/.test(capital) ? capital + (zh ? "" : " ") : capital + (zh ? "。" : ". ");
 }
-
-const format = (value, digits = 3) => {
-  if (value === null || value === undefined) return "–";
-  const size = Math.abs(value);
-  // Large and small values keep their significant digits: a loss of 0.0004 is not "0.000".
-  return size >= 1e4 || (size > 0 && size < 10 ** -digits) ? Number(value).toPrecision(digits === 1 ? 2 : 3)
-    : Number(value).toFixed(digits);
-};
 
 const MAX_SEED = 2 ** 31 - 1;  // app/schemas/session.py's MAX_SEED
 
@@ -83,7 +76,8 @@ export class Playground {
     this.network = new NetworkView($("network"), {
       t, activations: HIDDEN_ACTIVATIONS,
       limits: { maxLayers: boot.limits.max_hidden_layers, maxUnits: boot.limits.max_units },
-      onEditWeight: (layer, row, col, value) => this.session.editWeight(layer, row, col, value).catch((e) => this.fail(e)),
+      onEditWeight: (layer, row, col, value) => this.session.editWeight(layer, row, col, value)
+        .then(() => true, (e) => { this.fail(e); return false; }),  // false: refused (the matrix editor says so)
       onChangeLayers: (hidden) => this.change({ hidden_layers: hidden, activation: this.activationsFor(hidden) }),
       onChangeActivation: (index, name) => this.change((config) => {
         const acts = this.activationsFor(config.hidden_layers);

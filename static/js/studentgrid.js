@@ -5,15 +5,12 @@
 // a tile touches its numbers and marks its thumbnail for the next animation frame, so 100 students at a tile
 // a second each cost a few small draws per frame.
 import { OutputView } from "./heatmap.js";
+import { formatNumber as format } from "./numbers.js";
 
 const THUMB = 96;
 const TILE_FRESH_MS = 3000;  // a student's last tile is newer than the roster for this long
 const NO_POINTS = { X: [], y: [] };
 
-const format = (value, digits = 3) => {
-  if (value === null || value === undefined) return "–";
-  return Math.abs(value) >= 1e4 ? Number(value).toPrecision(4) : Number(value).toFixed(digits);
-};
 const percent = (value) => (value === null || value === undefined ? "–" : `${(value * 100).toFixed(1)}%`);
 
 function element(tag, className, text) {

@@ -7,11 +7,11 @@ import { protocolsFor, socketUrl } from "./classfeed.js";
 import { OutputView } from "./heatmap.js";
 import { errorText } from "./i18n.js";
 import { NetworkView } from "./network.js";
+import { formatNumber as format } from "./numbers.js";
 import { decodeFrame, splitWeights } from "./protocol.js";
 
 const NO_POINTS = { X: [], y: [] };
 const FPS = 10;
-const format = (value) => (value === null || value === undefined ? "–" : Number(value).toFixed(3));
 const percent = (value) => (value === null || value === undefined ? "–" : `${(value * 100).toFixed(1)}%`);
 
 export class WatchPanel {

@@ -122,6 +122,20 @@ def test_bad_numbers_are_named_and_nothing_is_sent(lesson):
                            timeout=WAIT_MS)
 
 
+def test_a_number_the_network_refuses_is_not_shown_as_applied(lesson):
+    page = lesson
+    before = page.evaluate("window.nnplay.network.weights[0]")
+    tab_to(page, '[data-focus="mx1"]')
+    page.keyboard.press("Enter")
+    page.keyboard.type("1e9")  # a number, but beyond what a weight may be: the server refuses it
+    page.keyboard.press("Enter")
+    error = page.locator(".nn-matrix .mx-error")
+    error.wait_for(state="visible", timeout=WAIT_MS)
+    assert "未应用" in error.inner_text()
+    assert "已应用" not in page.locator(".nn-matrix .mx-status").inner_text()
+    assert page.evaluate("window.nnplay.network.weights[0]") == before
+
+
 def test_layers_are_named_as_in_fig_3_9(lesson):
     names = lesson.locator("#network .nn-layer-name").all_inner_texts()
     assert names == ["输入层", "隐含层 1", "隐含层 2", "输出层"]

@@ -6,6 +6,7 @@ engine's own model and SGD (eq. 3.11), full batch, so a path is exactly what tra
 stops after its step count or once J reaches a threshold epsilon, the chapter's two stopping rules.
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,6 +70,7 @@ def _objective(act, loss, X: np.ndarray, T: np.ndarray, w: np.ndarray, b: np.nda
     return values
 
 
+@functools.cache  # one per model, and a figure asks on every slider move
 def minimum(name: str) -> list[float]:
     """(w, b, J) of the objective's lowest point: a coarse grid over a wide region, then two finer grids."""
     act, loss, model = _model(name)
@@ -93,7 +95,7 @@ def surface(name: str, w_range: tuple[float, float] | None = None, b_range: tupl
     W, B = np.meshgrid(w_axis, b_axis)
     values = _objective(act, loss, X, T, W.ravel(), B.ravel())
     return {"w": w_axis.tolist(), "b": b_axis.tolist(), "J": values.reshape(resolution, resolution).tolist(),
-            "minimum": minimum(name)}
+            "minimum": list(minimum(name))}
 
 
 def descent_path(name: str, start: tuple[float, float], learning_rate: float, steps: int = 50,

@@ -295,7 +295,8 @@ export class NetworkView {
       const select = make("select", "nn-act", { "aria-label": `${this._t("activation")} h${h + 1}`, "data-focus": `act${h}` });
       const names = this.options.activations ?? [];
       for (const name of names.includes(layers[h][2]) ? names : [...names, layers[h][2]]) {
-        select.append(make("option", "", { value: name }, name));
+        const label = this.options.t ? this._t(`act_name_${name}`) : name;  // the chapter's names, translated
+        select.append(make("option", "", { value: name }, label));
       }
       select.value = layers[h][2];
       select.addEventListener("change", () => this.options.onChangeActivation?.(h, select.value));

@@ -102,6 +102,8 @@ def test_every_operation_answers_with_its_generated_model(generated, live_server
     check(op("lessons", "evaluate_neuron")(client=client, body=neuron), models.NeuronAnswer)
     check(op("lessons", "loss_surface")(client=client, body=models.SurfaceRequest(resolution=10, steps=3)),
           models.SurfaceAnswer)
+    scores = models.CrossEntropyRequest(scores=[2.0, 1.0, 0.0], target=1)
+    check(op("lessons", "cross_entropy")(client=client, body=scores), models.CrossEntropyAnswer)
     made = check(op("classes", "create_class")(client=client, body=models.ClassCreate(name="3A")), models.ClassCreated)
     teacher = {"class_id": made.id, "client": generated.AuthenticatedClient(
         base_url=live_server, token=made.teacher_token, raise_on_unexpected_status=True)}

@@ -66,7 +66,8 @@ def test_fig_3_12_is_a_picture_with_keras_and_this_projects_code_side_by_side(op
     assert [page.locator(".dz-picture text").nth(k).text_content() for k in (0, 2, 4)] == [
         "一、定义网络结构", "二、选择目标函数", "三、选择优化算法"]
     headers = page.locator(".dz-table thead th").all_inner_texts()
-    assert headers[1:] == ["Keras（书中的例子）", "本项目的程序库（Python）", "本项目的 REST 接口"]
+    assert headers[1:] == ["Keras（书中用来举例的框架，这里按图 3-13 写出）", "本项目的程序库（Python）",
+                           "本项目的 REST 接口"]
     rows = page.locator(".dz-table tbody tr")
     assert rows.count() == 3
     first = rows.nth(0).inner_text()

@@ -101,6 +101,9 @@ export class BackpropView {
     this.bp = null;
     this.reached = -1;  // the furthest step the server has recorded for this sample
     this.widths = [];
+    this.asked = 0;  // passes asked for so far: only the newest one's answer is shown
+    this.answers = 0;  // answers received, stale ones included (data-answers: a test waits on it, not on time)
+    this.checked = null;  // the last numerical check, written again on a language change
     container.classList.add("cr-figure");
     container.innerHTML = `
       <h3 class="bp-title"></h3>
@@ -142,6 +145,12 @@ export class BackpropView {
     });
     this.label();
     this.load();
+    // i18n.js's apply() sets <html lang> on every language change: write the words and the last answer again.
+    new MutationObserver(() => {
+      this.label();
+      if (this.bp) this.render();
+      if (this.checked) this.showCheck(this.checked);
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
   }
 
   label() {
@@ -165,8 +174,13 @@ export class BackpropView {
     try {
       const session = this.playground.session;
       const index = this.index;
+      const asked = ++this.asked;
       const [bp, weights] = await Promise.all([session.call("POST", "/backprop", { ...this.sample(), step: index }),
         session.call("GET", "/weights")]);
+      this.container.dataset.answers = String(++this.answers);
+      // a newer step or sample was asked for since: its answer draws; this older one (maybe another sample's
+      // numbers, or reached before the input's change reset it) must not overwrite it
+      if (asked !== this.asked) return;
       this.bp = bp;
       this.reached = Math.max(this.reached, bp.reached ?? -1);  // answers may arrive out of order
       this.widths = [weights.layers[0].W[0].length, ...weights.layers.map((layer) => layer.units)];
@@ -252,19 +266,25 @@ export class BackpropView {
   async numericCheck() {
     try {
       const result = await this.playground.session.call("POST", "/gradient-check", this.sample());
-      const box = this.$(".bp-check");
-      box.replaceChildren(...result.layers.map((layer, k) => {
-        const line = document.createElement("div");
-        line.textContent = t("bp_numeric_layer", { k: k + 1, analytic: mat(layer.W), numeric: mat(layer.W_numeric),
-          difference: layer.max_difference.toExponential(1) });
-        return line;
-      }));
-      const verdict = document.createElement("strong");
-      verdict.className = result.max_difference < 1e-6 ? "ok" : "no";
-      verdict.textContent = t("bp_numeric_verdict", { difference: result.max_difference.toExponential(1) });
-      box.append(verdict);
+      this.checked = result;
+      this.showCheck(result);
     } catch (error) {
       this.playground.fail(error);
     }
+  }
+
+  /** The numerical check's result, layer by layer, and its verdict. */
+  showCheck(result) {
+    const box = this.$(".bp-check");
+    box.replaceChildren(...result.layers.map((layer, k) => {
+      const line = document.createElement("div");
+      line.textContent = t("bp_numeric_layer", { k: k + 1, analytic: mat(layer.W), numeric: mat(layer.W_numeric),
+        difference: layer.max_difference.toExponential(1) });
+      return line;
+    }));
+    const verdict = document.createElement("strong");
+    verdict.className = result.max_difference < 1e-6 ? "ok" : "no";
+    verdict.textContent = t("bp_numeric_verdict", { difference: result.max_difference.toExponential(1) });
+    box.append(verdict);
   }
 }

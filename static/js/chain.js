@@ -179,16 +179,22 @@ export class ChainView {
       this.start = JSON.parse(this.$(".cr-start").value);
       this.load();
     });
+    this.asked = 0;  // answers asked for so far: only the newest one is drawn
     this.load();
+    // i18n.js's apply() sets <html lang> on every language change: draw the last answer again in the new words.
+    new MutationObserver(() => { if (this.shown) this.render(...this.shown); })
+      .observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
   }
 
   async load() {
     try {
       const session = this.playground.session;
+      const asked = ++this.asked;
       const [bp, weights] = await Promise.all([
         session.call("POST", "/backprop", { input: this.figure.input, target: this.figure.target,
           paths_from: { half: this.start[0], layer: this.start[1], index: this.start[2] } }),
         session.call("GET", "/weights")]);
+      if (asked !== this.asked) return;  // another start was chosen since: its answer draws, not this older one
       this.render(bp, [weights.layers[0].W[0].length, ...weights.layers.map((layer) => layer.units)]);
     } catch (error) {
       this.playground.fail(error);
@@ -196,6 +202,7 @@ export class ChainView {
   }
 
   render(bp, widths) {
+    this.shown = [bp, widths];
     const L = widths.length - 1;
     const name = (node) => nodeName(node, L);
     this.$(".cr-title").textContent = t("chain_title");

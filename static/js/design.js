@@ -26,14 +26,19 @@ function restText(calls) {
 
 export class DesignView {
   constructor(container, playground, figure) {
-    const design = figure.design;
     const root = document.createElement("div");
     root.className = "dz";
-    root.innerHTML = `<style>${STYLE}</style>`;
-    const heading = document.createElement("h3");
-    heading.textContent = t("dz_title");
-    root.append(heading, this.picture(), this.table(design));
     container.append(root);
+    const draw = () => {  // nothing here comes from the server: the whole figure is written from the lesson
+      const heading = document.createElement("h3");
+      heading.textContent = t("dz_title");
+      const style = document.createElement("style");
+      style.textContent = STYLE;
+      root.replaceChildren(style, heading, this.picture(), this.table(figure.design));
+    };
+    draw();
+    // i18n.js's apply() sets <html lang> on every language change: write the figure again in the new words.
+    new MutationObserver(draw).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
   }
 
   picture() { // three boxes, 1 -> 2 -> 3, each with its question

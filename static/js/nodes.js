@@ -13,11 +13,18 @@ export class NodesView {
       <button class="nd-run" type="button"></button><div class="nd-layers" aria-live="polite"></div>`;
     container.append(part);
     this.$ = (s) => part.querySelector(s);
-    this.$(".nd-label").textContent = t("nd_input");
     [this.$(".nd-x1").value, this.$(".nd-x2").value] = figure.input;
-    this.$(".nd-run").textContent = t("nd_run");
+    this.label();
+    new MutationObserver(() => this.label()).observe(document.documentElement,
+      { attributes: true, attributeFilter: ["lang"] });  // the language button sets <html lang>
     this.$(".nd-run").addEventListener("click", () => this.run());
     for (const input of part.querySelectorAll("input")) input.addEventListener("change", () => this.run());
+  }
+
+  /** Its words, in the page's language. */
+  label() {
+    this.$(".nd-label").textContent = t("nd_input");
+    this.$(".nd-run").textContent = t("nd_run");
   }
 
   async run() {

@@ -10,6 +10,7 @@ const STYLE = `.ce{margin:0 0 16px}.ce-controls{display:flex;gap:16px;flex-wrap:
 .ce-table th{background:#f3f3f3}.ce-table input{width:5em}.ce-bar{display:inline-block;height:10px;background:#0868ac;vertical-align:middle;margin-right:6px}
 .ce-true td{background:#fff4e5;font-weight:bold}.ce-loss{font-size:14px;margin:6px 0}`;
 
+const HEADS = ["ce_class", "ce_score", "ce_output", "ce_label", "ce_term"];  // the table's columns
 const num = (v, digits = 3) => (v === null || v === undefined ? "–" : v.toFixed(digits));
 
 export class ObjectiveView {
@@ -24,18 +25,21 @@ export class ObjectiveView {
       <p class="ce-loss" aria-live="polite"></p>`;
     container.append(root);
     this.$ = (s) => root.querySelector(s);
-    this.$(".ce-title").textContent = t("ce_title");
-    this.$(".ce-note").textContent = t("ce_note");
-    this.$(".ce-classes-label").textContent = t("ce_classes");
-    this.$(".ce-target-label").textContent = t("ce_target");
     for (let c = 2; c <= MAX_CLASSES; c++) this.$(".ce-classes").append(new Option(String(c), String(c)));
     const head = this.$(".ce-table thead tr");
-    for (const key of ["ce_class", "ce_score", "ce_output", "ce_label", "ce_term"]) {
+    for (const key of HEADS) {
       const th = document.createElement("th");
       th.scope = "col";
-      th.textContent = t(key);
+      th.dataset.key = key;
       head.append(th);
     }
+    this.label();
+    // i18n.js's apply() sets <html lang> on every language change: write the words and the last answer again.
+    new MutationObserver(() => {
+      this.label();
+      this.rows.forEach(({ input }, m) => input.setAttribute("aria-label", t("ce_score_of", { m: m + 1 })));
+      if (this.shown?.[0].y.length === this.rows.length) this.draw(...this.shown);  // not a former class count's
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
     this.scores = [...figure.objective.scores];
     this.$(".ce-classes").value = String(this.scores.length);
     this.build(figure.objective.target);
@@ -45,6 +49,15 @@ export class ObjectiveView {
       this.build(Math.min(Number(this.$(".ce-target").value), count - 1));
     });
     this.$(".ce-target").addEventListener("change", () => this.load());
+  }
+
+  /** The title, the note, the controls' labels and the table's column heads, in the page's language. */
+  label() {
+    this.$(".ce-title").textContent = t("ce_title");
+    this.$(".ce-note").textContent = t("ce_note");
+    this.$(".ce-classes-label").textContent = t("ce_classes");
+    this.$(".ce-target-label").textContent = t("ce_target");
+    for (const th of this.$(".ce-table thead tr").children) th.textContent = t(th.dataset.key);
   }
 
   /** One row per class with its score input; the class choice; then ask the engine. */
@@ -71,7 +84,7 @@ export class ObjectiveView {
         return cell;
       });
       row.append(...cells);
-      return { row, cells };
+      return { row, cells, input };
     });
     this.$(".ce-table tbody").replaceChildren(...this.rows.map((r) => r.row));
     this.load();
@@ -88,7 +101,9 @@ export class ObjectiveView {
     }
   }
 
-  draw({ y, one_hot: oneHot, loss }, target) {
+  draw(answer, target) {
+    this.shown = [answer, target];
+    const { y, one_hot: oneHot, loss } = answer;
     this.rows.forEach(({ row, cells }, m) => {
       row.classList.toggle("ce-true", m === target);
       const bar = document.createElement("span");

@@ -66,15 +66,15 @@ export class SurfaceView {
     canvas.style.width = `${WIDTH}px`;
     canvas.getContext("2d").scale(ratio, ratio);
     const select = this.$(".sv-model");
-    for (const name of MODELS) select.append(new Option(t(`sv_${name}`), name));
+    for (const name of MODELS) select.append(new Option("", name));
     select.value = figure.model;
     const epsilon = this.$(".sv-epsilon");
-    for (const value of EPSILONS) epsilon.append(new Option(value === null ? t("sv_epsilon_off") : String(value), value ?? ""));
-    this.$(".sv-model-label").textContent = t("sv_model");
-    this.$(".sv-alpha-label").textContent = t("sv_alpha");
-    this.$(".sv-epsilon-label").textContent = t("sv_epsilon", { steps: STEPS });
+    for (const value of EPSILONS) epsilon.append(new Option(String(value ?? ""), value ?? ""));
+    this.label();
+    // i18n.js's apply() sets <html lang> on every language change: write the words and redraw the last answer.
+    new MutationObserver(() => { this.label(); if (this.answer) this.draw(this.answer); })
+      .observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
     const alpha = this.$(".sv-alpha");
-    alpha.setAttribute("aria-label", t("sv_alpha"));
     alpha.value = Math.log10(playground.config.learning_rate);
     alpha.addEventListener("input", () => { this.$(".sv-alpha-value").textContent = this.alpha().toPrecision(2); });
     alpha.addEventListener("change", async () => {
@@ -85,6 +85,16 @@ export class SurfaceView {
     epsilon.addEventListener("change", () => this.load());
     this.$(".sv-alpha-value").textContent = this.alpha().toPrecision(2);
     this.load();
+  }
+
+  /** The words of the controls, in the page's language (the options keep their values and the choice). */
+  label() {
+    for (const option of this.$(".sv-model").options) option.textContent = t(`sv_${option.value}`);
+    this.$(".sv-epsilon").options[0].textContent = t("sv_epsilon_off");  // EPSILONS[0] is null: no stop
+    this.$(".sv-model-label").textContent = t("sv_model");
+    this.$(".sv-alpha-label").textContent = t("sv_alpha");
+    this.$(".sv-epsilon-label").textContent = t("sv_epsilon", { steps: STEPS });
+    this.$(".sv-alpha").setAttribute("aria-label", t("sv_alpha"));
   }
 
   alpha() {
@@ -103,13 +113,16 @@ export class SurfaceView {
     const asked = (this.asked = (this.asked ?? 0) + 1);
     try {
       const answer = await computeSurface(body);
-      if (asked === this.asked) this.draw(answer);  // a newer setting's answer is on its way: draw only that one
+      // a newer setting's answer is on its way: draw only that one (with the stop it was asked with)
+      if (asked === this.asked) this.draw({ ...answer, epsilon: body.stop_below });
     } catch (error) {
       this.playground.fail(error);
     }
   }
 
-  draw({ surface, paths }) {
+  draw(answer) {
+    this.answer = answer;
+    const { surface, paths, epsilon } = answer;  // epsilon: the stop this answer was asked with
     const ctx = this.$(".sv-plane").getContext("2d");
     ctx.clearRect(0, 0, WIDTH, HEIGHT);
     const n = surface.w.length;
@@ -146,7 +159,7 @@ export class SurfaceView {
     paths.forEach((path, k) => this.path(ctx, path, PATHS[k % PATHS.length], px, py));
     ctx.restore();
     this.key(surface.minimum);
-    this.facts(paths);
+    this.facts(paths, epsilon);
   }
 
   axes(ctx, px, py, [w0, w1], [b0, b1]) {
@@ -255,13 +268,13 @@ export class SurfaceView {
       item("", t("sv_key_colors")));
   }
 
-  facts(paths) {
+  facts(paths, epsilon) {
     const lines = paths.map((path, k) => {
       const start = PATHS[k % PATHS.length].name;
       const last = path.path.at(-1);
       const [dw, db] = path.gradient;
       const ended = path.diverged ? t("sv_diverged", { start, steps: path.path.length - 1, J: num(last[2]) })
-        : path.stopped !== null ? t("sv_stopped", { start, steps: path.stopped, J: num(last[2]), epsilon: this.epsilon() })
+        : path.stopped !== null ? t("sv_stopped", { start, steps: path.stopped, J: num(last[2]), epsilon })
           : t("sv_ended", { start, steps: path.path.length - 1, J: num(last[2]) });
       return `${ended} ${t("sv_gradient", { start, dw: num(dw), db: num(db) })}`;
     });

@@ -39,7 +39,8 @@ export class Stream {
       this.handlers.onStatus("connected");
       if (this.view) this.send({ type: "view", ...this.view });
       if (this.fps !== 30) this.send({ type: "fps", value: this.fps });
-      for (const message of this.queue.splice(0)) ws.send(JSON.stringify(message));
+      // The current view went first; a view queued before the socket opened would only repeat it.
+      for (const message of this.queue.splice(0)) if (message.type !== "view") ws.send(JSON.stringify(message));
     };
     ws.onmessage = (event) => {
       if (typeof event.data === "string") {

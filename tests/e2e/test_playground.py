@@ -236,3 +236,16 @@ def test_space_on_a_focused_button_presses_it_instead_of_playing(playground):
     page.keyboard.press(" ")
     page.wait_for_function("window.nnplay.config.data.name === 'spiral'", timeout=10000)
     assert page.evaluate("window.nnplay.playing") is False
+
+
+def test_the_view_is_sent_once_when_the_stream_opens(browser, live_server):
+    """The page tells the server its view once per connection (a queued copy would only repeat it)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    sent = []
+    page = context.new_page()
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.goto(f"{live_server}/")
+    page.wait_for_function("window.nnplay && window.nnplay.metrics.firstBoundaryMs !== null", timeout=15000)
+    views = [text for text in sent if isinstance(text, str) and '"type":"view"' in text.replace(" ", "")]
+    context.close()
+    assert len(views) == 1, views

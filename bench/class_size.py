@@ -34,7 +34,6 @@ loopback only; every server (and its hosts) is stopped after its phase.
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import statistics
@@ -44,7 +43,7 @@ import time
 from pathlib import Path
 
 import httpx
-import websockets
+from classroom import student_stream
 from processes import cpu_snapshot, cpu_use, host_processes, kill_leftovers
 from server import report, running_server
 
@@ -85,22 +84,9 @@ def memory(server_pid: int) -> dict:
     return {"hosts_kib": sum(rss_kib(pid) for pid in hosts), "hosts": len(hosts), "web_kib": rss_kib(server_pid)}
 
 
-async def student(url: str, token: str, fps: float, stop: asyncio.Event, record: dict) -> None:
-    """A student's page: ask for ``fps``, play, and record (arrival time, epoch) of every frame until ``stop``."""
-    async with websockets.connect(url, subprotocols=["nnplay", f"token.{token}"], max_size=None) as ws:
-        await ws.recv()  # hello
-        await ws.send(json.dumps({"type": "fps", "value": fps}))
-        await ws.send(json.dumps({"type": "play"}))
-        record["ready"].set()
-        while not stop.is_set():
-            try:
-                message = await asyncio.wait_for(ws.recv(), timeout=0.5)
-            except TimeoutError:
-                continue
-            if isinstance(message, bytes):
-                record["frames"].append((time.monotonic(), header_of(message)["epoch"]))
-        with contextlib.suppress(websockets.ConnectionClosed):
-            await ws.send(json.dumps({"type": "pause"}))
+def frame_epochs(record: dict):
+    """What a student's stream records of each frame: (arrival time, epoch from the frame's header)."""
+    return lambda frame: record["frames"].append((time.monotonic(), header_of(frame)["epoch"]))
 
 
 async def epochs_now(client: httpx.AsyncClient, sessions: list[dict]) -> list[tuple[float, int | None]]:
@@ -148,7 +134,8 @@ async def prime(base: str, client: httpx.AsyncClient, hosts: int, fps: float) ->
     stop = asyncio.Event()
     records = [{"frames": [], "ready": asyncio.Event()} for _ in sessions]
     ws_base = base.replace("http", "ws")
-    tasks = [asyncio.create_task(student(f"{ws_base}/api/sessions/{s['id']}/stream", s["token"], fps, stop, r))
+    tasks = [asyncio.create_task(student_stream(f"{ws_base}/api/sessions/{s['id']}/stream", s["token"], fps, stop, r,
+                                                on_frame=frame_epochs(r)))
              for s, r in zip(sessions, records, strict=True)]
     await asyncio.wait_for(asyncio.gather(*(r["ready"].wait() for r in records)), 30)
     await asyncio.sleep(PRIME_SECONDS)
@@ -168,8 +155,9 @@ async def phase(base: str, server_pid: int, kind: str, size: int, args) -> dict:
         stop = asyncio.Event()
         records = [{"frames": [], "ready": asyncio.Event()} for _ in sessions]
         ws_base = base.replace("http", "ws")
-        tasks = [asyncio.create_task(student(f"{ws_base}/api/sessions/{s['id']}/stream", s["token"], args.fps,
-                                             stop, r)) for s, r in zip(sessions, records, strict=True)]
+        tasks = [asyncio.create_task(student_stream(f"{ws_base}/api/sessions/{s['id']}/stream", s["token"], args.fps,
+                                                    stop, r, on_frame=frame_epochs(r)))
+                 for s, r in zip(sessions, records, strict=True)]
         try:
             await asyncio.wait_for(asyncio.gather(*(r["ready"].wait() for r in records)), 60)
             setup_seconds = time.monotonic() - created

@@ -15,6 +15,7 @@ Bounded (at most 300 students, 120 s per phase); loopback only.
 
 import argparse
 import asyncio
+import contextlib
 import json
 import statistics
 import struct
@@ -26,8 +27,10 @@ from load_stream import percentile, rest_probe
 from server import report, running_server
 
 
-async def student_stream(url: str, token: str, fps: float, stop: asyncio.Event, record: dict) -> None:
-    """A student's page: play at ``fps`` and record every frame's arrival, until ``stop``."""
+async def student_stream(url: str, token: str, fps: float, stop: asyncio.Event, record: dict,
+                         on_frame=None) -> None:
+    """A student's page: play at ``fps`` and record every frame's arrival while ``record["on"]``, until ``stop``;
+    ``on_frame(frame)``, if given, records each frame instead. Pauses before it closes."""
     async with websockets.connect(url, subprotocols=["nnplay", f"token.{token}"], max_size=None) as ws:
         await ws.recv()  # hello
         await ws.send(json.dumps({"type": "fps", "value": fps}))
@@ -38,8 +41,13 @@ async def student_stream(url: str, token: str, fps: float, stop: asyncio.Event, 
                 frame = await asyncio.wait_for(ws.recv(), timeout=0.5)
             except TimeoutError:
                 continue
-            if isinstance(frame, bytes) and record["on"]:
-                record["times"].append(time.monotonic())
+            if isinstance(frame, bytes):
+                if on_frame is not None:
+                    on_frame(frame)
+                elif record["on"]:
+                    record["times"].append(time.monotonic())
+        with contextlib.suppress(websockets.ConnectionClosed):
+            await ws.send(json.dumps({"type": "pause"}))
 
 
 async def dashboard(url: str, token: str, seconds: float, result: dict) -> None:

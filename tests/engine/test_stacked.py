@@ -77,6 +77,18 @@ def assert_same_history(history, alone):
     assert history.to_dict() == alone.to_dict()
 
 
+def assert_stacked_equals_alone(group, epochs):
+    """Train ``group`` stacked for ``epochs``, write back, and assert each member equals its twin trained alone
+    (history and state); the stacked histories."""
+    trainer = stack(group)
+    histories = trainer.train_epochs(epochs)
+    trainer.write_back()
+    for (model, twin, (X, y), validation), history in zip(group, histories, strict=True):
+        assert_same_history(history, twin.fit(X, y, epochs=epochs, batch_size=BATCH, validation_data=validation))
+        assert_same_state(model, twin)
+    return histories
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("regularization", [None, "l1", "l2"])
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
@@ -105,12 +117,7 @@ def test_other_losses_and_activations(kind):
     for i in range(3):
         model, twin = (make(seed=i, learning_rate=0.05 * (i + 1), optimizer="momentum", **settings) for _ in "ab")
         group.append((model, twin, points(i, classes=classes), points(i + 9, n=30, classes=classes)))
-    trainer = stack(group)
-    histories = trainer.train_epochs(4)
-    trainer.write_back()
-    for (model, twin, (X, y), validation), history in zip(group, histories, strict=True):
-        assert_same_history(history, twin.fit(X, y, epochs=4, batch_size=BATCH, validation_data=validation))
-        assert_same_state(model, twin)
+    assert_stacked_equals_alone(group, 4)
 
 
 @pytest.mark.parametrize("batch", [None, N, 1000, 1, BATCH])
@@ -154,12 +161,7 @@ def test_paused_in_the_middle_of_an_epoch_and_regrouped_there():
         assert_same_state(model, twin)
     # regroup: two members go on stacked, one alone, one leaves
     stay, alone = group[:2], group[2]
-    trainer = stack(stay)
-    histories = trainer.train_epochs(2)
-    trainer.write_back()
-    for (model, twin, (X, y), validation), history in zip(stay, histories, strict=True):
-        assert_same_history(history, twin.fit(X, y, epochs=2, batch_size=BATCH, validation_data=validation))
-        assert_same_state(model, twin)
+    assert_stacked_equals_alone(stay, 2)
     model, twin, (X, y), _ = alone
     assert_same_history(model.fit(X, y, epochs=1, batch_size=BATCH), twin.fit(X, y, epochs=1, batch_size=BATCH))
     assert_same_state(model, twin)
@@ -171,12 +173,7 @@ def test_members_joining_with_optimizer_state_of_different_ages(optimizer):
     for index, (model, twin, (X, y), _) in enumerate(group):  # 0, 1, 2 and 0 epochs alone first
         for net in (model, twin):
             net.fit(X, y, epochs=index % 3, batch_size=BATCH)
-    trainer = stack(group)
-    histories = trainer.train_epochs(2)
-    trainer.write_back()
-    for (model, twin, (X, y), validation), history in zip(group, histories, strict=True):
-        assert_same_history(history, twin.fit(X, y, epochs=2, batch_size=BATCH, validation_data=validation))
-        assert_same_state(model, twin)
+    assert_stacked_equals_alone(group, 2)
 
 
 def test_changing_a_members_rates_between_epochs():
@@ -202,13 +199,8 @@ def test_a_diverging_member_stops_as_alone_and_the_others_go_on():
     group = members(3, optimizer="sgd")
     for net in group[1][:2]:
         net.set_learning_rate(1e38)  # its first steps overflow float32
-    trainer = stack(group)
-    histories = trainer.train_epochs(3)
-    trainer.write_back()
+    histories = assert_stacked_equals_alone(group, 3)
     assert [h.status for h in histories] == ["completed", "diverged", "completed"]
-    for (model, twin, (X, y), validation), history in zip(group, histories, strict=True):
-        assert_same_history(history, twin.fit(X, y, epochs=3, batch_size=BATCH, validation_data=validation))
-        assert_same_state(model, twin)
     assert np.isfinite(group[1][0].theta).all()
 
 

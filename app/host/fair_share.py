@@ -94,6 +94,7 @@ class FairShare:
         self._waiting: list[_Waiter] = []
         self._tickets = itertools.count()
         self._use: dict[str, tuple[float, float]] = {}  # principal -> (seconds used, as of when)
+        self._together: tuple[tuple[str, ...], float] | None = None  # the holder works for these: charged to them
 
     # ----- use ---------------------------------------------------------------------------------------
     def use(self, principal: str) -> float:
@@ -119,10 +120,26 @@ class FairShare:
 
     def _charge(self, now: float) -> None:
         principal = self._holder.principal
-        self._use[principal] = (self._use_now(principal, now) + (now - self._since) * self._holder.weight, now)
+        keys, weight = self._together or ((principal,), self._holder.weight)
+        used = (now - self._since) * weight / len(keys)
+        for key in keys:
+            self._use[key] = (self._use_now(key, now) + used, now)
         self._since = now
         if len(self._use) > 4 * (len(self._waiting) + 64):  # forget principals whose use has decayed away
-            self._use = {p: u for p, u in self._use.items() if self._use_now(p, now) > 1e-3 or p == principal}
+            self._use = {p: u for p, u in self._use.items() if self._use_now(p, now) > 1e-3 or p in keys}
+
+    def charge_together(self, work: Work, keys: list[str] | None, weight: float = 1.0) -> None:
+        """From now on, the turn ``work`` holds works for all of ``keys`` at once (sessions trained together in
+        one stacked step): its time is charged to each of them equally, ``weight`` times. None: from now on to
+        ``work``'s own principal again. What came before is charged as it was."""
+        with self._lock:
+            if self._holder is not work:
+                return
+            now = self.clock()
+            self._charge(now)
+            for key in keys or ():
+                self._join(key, now)
+            self._together = (tuple(keys), weight) if keys else None
 
     def least_used(self, principals: list[str]) -> int:
         """The index of the principal in ``principals`` with the smallest recent use (the first of equals)."""
@@ -197,7 +214,7 @@ class FairShare:
         if waiter.choices is not None:
             waiter.work = replace(waiter.work, principal=principal, owner=owner, weight=weight)
         waiter.granted = True
-        self._holder, self._since = waiter.work, self.clock()
+        self._holder, self._since, self._together = waiter.work, self.clock(), None
         waiter.wakeup.notify()
 
     @contextmanager

@@ -53,19 +53,15 @@ from app.host.frames import FrameEncoder
 from app.host.ops import OPS
 from app.host.session import Session
 from app.host.shots import Shots
+from app.host.trainer import Trainer
 from app.schemas.session import SessionConfig
-from app.schemas.status import SessionStatus
 from app.store import database
 from app.store.sessions import SessionStore
 from app.store.writer import CheckpointWriter
 
 log = logging.getLogger("nnplay.host")
-MIN_SLICE_SECONDS = 0.0002  # shorter than any epoch: a slice is then exactly one epoch
 LIGHT_THREADS = 4
 HEAVY_THREADS = 32  # heavy calls waiting for or holding a turn; the web side caps them per principal too
-BUSY_WAIT_SECONDS = 0.001
-FRAMES = "frames:"  # the key a principal's frame building competes for the CPU as (principals hold no colon)
-TRAINING_WEIGHT = 4.0  # a training slice no viewer waits for counts 4 times its time: frames go first
 UNLOAD_THREADS = 2
 DELETED_REMEMBERED = 10_000  # ids of deleted sessions a host refuses to create or restore again
 STOP_LOCK_SECONDS = 1.0  # a stopping host waits this long for each session's lock (REST work holds it 20 ms)
@@ -119,14 +115,12 @@ class SessionHost:
         self._light = FairPool(LIGHT_THREADS, "nnplay-op")
         self._heavy = FairPool(HEAVY_THREADS, "nnplay-heavy")
         self._stopping = False
-        self._turn = 0
-        self._chosen_from: tuple[dict[str, Session], int] = ({}, 0)  # the due sessions the last choice was made from
-        self._active: set[str] = set()  # sessions with a viewer of their own (as _due last saw them)
+        self.trainer = Trainer(self)  # training slices and frames, in fair turns (app/host/trainer.py)
 
     # ----- the message loop ----------------------------------------------------------------------
     def serve(self) -> None:
         """Read and dispatch messages until the connection closes."""
-        trainer = threading.Thread(target=self._train_forever, name="nnplay-trainer", daemon=True)
+        trainer = threading.Thread(target=self.trainer.run_forever, name="nnplay-trainer", daemon=True)
         trainer.start()
         try:
             while True:
@@ -328,6 +322,7 @@ class SessionHost:
         session = self.sessions.pop(session_id, None)
         if session is not None:
             session.close()  # its calls, slices and jobs stop at their next checkpoint, or at once if waiting
+            self.trainer.stacks.forget(session)
         self._drop_shots(session_id)
         for viewer_id, viewer in list(self.viewers.items()):
             if viewer.session_id == session_id:
@@ -374,93 +369,6 @@ class SessionHost:
             work = fair_share.current()
             if more and work is not None and self.share.should_give_way(work):
                 return  # the rest of its viewers wait for the session's next turn
-
-    # ----- training ------------------------------------------------------------------------------
-    def _due(self) -> tuple[dict[str, Session], int]:
-        """The sessions with work for the trainer, by the key of the turn they compete for, and how many play.
-
-        A session with a viewer waiting for a frame it can be given (the session plays, or has a version that
-        viewer has not seen) competes as ``frames:<principal>``: frame building (with the slice that makes the
-        frame new) is budgeted per principal apart from its other work, so a learner's frames come as soon as
-        asked for, however much CPU others' frames and its own training take. A session that plays with no
-        viewer waiting competes as its principal, for a training slice.
-        """
-        waiting: dict[str, set[int]] = {}  # session id -> the versions its waiting viewers have seen
-        active = set()  # sessions with a viewer of their own (not only a teacher looking on): those train
-        for viewer in list(self.viewers.values()):
-            versions = waiting.setdefault(viewer.session_id, set())
-            if viewer.waiting:
-                versions.add(viewer.sent_version)
-            if not viewer.passive:
-                active.add(viewer.session_id)
-        due, playing = {}, 0
-        self._active = active
-        for session_id, versions in waiting.items():
-            session = self.sessions.get(session_id)
-            if session is None:
-                continue
-            plays = session.status == SessionStatus.playing and session_id in active
-            playing += plays
-            if versions and (plays or versions - {session.version}):
-                due[FRAMES + session.principal] = session
-            elif plays:
-                due[session.principal] = session
-        return due, playing
-
-    def _due_keys(self) -> list[tuple[str, str, float]]:
-        """(key, principal, weight) of each due session: the key it competes for, the principal whose session
-        it is (whose lock its turn takes) and how much its time counts (training no one waits for counts
-        TRAINING_WEIGHT times, so that frames someone waits for go first), rotating (the first of equals first)."""
-        self._chosen_from = self._due()  # the turn handed on is for one of these: take_turn reads it from here
-        due = [(key, session.principal, 1.0 if key.startswith(FRAMES) else TRAINING_WEIGHT)
-               for key, session in self._chosen_from[0].items()]
-        if not due:
-            return due
-        self._turn = (self._turn + 1) % len(due)
-        return due[self._turn:] + due[:self._turn]
-
-    def _train_forever(self) -> None:
-        """Take turns for the due sessions until the host stops; sleep while none is due."""
-        while not self._stopping:
-            with self._changed:
-                while not self._stopping and not self._due()[0]:
-                    self._changed.wait(timeout=1.0)
-            while not self._stopping and self.take_turn():
-                pass
-
-    def take_turn(self) -> bool:
-        """One turn of the trainer: the due session whose principal has used the least when the turn comes
-        gets a training slice (if it plays) and its frames. False if no session was due.
-
-        The trainer waits in line for whichever due session is least used at the moment the turn is handed
-        on, so a session that becomes due (a viewer that wants a frame) never waits behind the one the trainer
-        happened to be waiting for. A slice shrinks as more sessions play, so that each still changes at about
-        the default frame rate, and may end between two mini-batches, so a turn is short whatever an epoch
-        costs.
-        """
-        if not self._due()[0]:
-            return False
-        session, busy = None, False
-        try:
-            with self.share.turn_for_least_used(self._due_keys, lambda: self._stopping) as key:
-                due, playing = self._chosen_from  # what the key was chosen from, as the turn was handed on
-                session = due.get(key)
-                if session is None:
-                    return True  # deleted, or served, meanwhile
-                if session.status == SessionStatus.playing and session.id in self._active:
-                    turn = 1.0 / (max(1, playing) * self.settings.default_fps)
-                    busy = not session.play_slice(max(MIN_SLICE_SECONDS, min(self.settings.train_chunk_seconds, turn)))
-                    if not busy:
-                        self._checkpoint(session)  # if its last checkpoint is checkpoint_seconds old
-                if not busy:  # a light call holds its lock: its frames wait for its next turn, not in this one
-                    self._serve_viewers(session)
-        except Cancelled:
-            pass  # the host is stopping
-        except Exception:  # the session paused itself
-            log.error("training session %s failed:\n%s", getattr(session, "id", "?"), traceback.format_exc())
-        if busy:
-            time.sleep(BUSY_WAIT_SECONDS)  # a light call holds this session's lock: let it finish
-        return True
 
 
 def _reported(exc: Exception, doing: str) -> tuple[str, str, dict]:

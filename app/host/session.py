@@ -25,6 +25,7 @@ from app.schemas.status import SessionStatus, TrainStatus
 from app.store.history import HISTORY_KEYS
 from engine import Dense, Sequential, checkpoint, features, losses, serialization
 from engine.grid import NeuronGrid
+from engine.stacked_groups import GroupKey, group_key
 from engine.training import COMPLETED, DIVERGED, PAUSED, REACHED_GOAL, STOPPED
 
 HISTORY_LIMIT = 20_000
@@ -55,6 +56,7 @@ class Session:
         self.restored_epoch: int | None = None  # the epoch it came back at from the store, if it did
         self.message = ""
         self._grids: dict[int, NeuronGrid] = {}
+        self._stack_key: tuple | None = None  # ((config, model, X_train), key): the key as of those objects
         self.config = self._checked(config)
         self._build_data()
         self._build_model()
@@ -327,9 +329,28 @@ class Session:
             self.restored_epoch = self.model.epoch
             self.version += 1
 
-    def play_slice(self, seconds: float) -> bool:
+    def stack_key(self) -> GroupKey:
+        """The sessions this one can train with in one stacked step are those with an equal key
+        (engine/stacked_groups.py); computed again only when the config, network or data were replaced."""
+        cached, sources = self._stack_key, (self.config, self.model, self.X_train)
+        if cached is None or any(a is not b for a, b in zip(cached[0], sources, strict=True)):
+            cached = self._stack_key = (sources, group_key(self.model, self.config.batch_size, len(self.X_train)))
+        return cached[1]
+
+    def stacked_part(self) -> tuple:
+        """What a stacked step needs of this session (the caller holds its lock): its model, its training data
+        and its test data (or None), as :meth:`train_for` trains it."""
+        return self.model, (self.X_train, self.y_train), (self.X_test, self.y_test) if self.test_set.n_points else None
+
+    def took_stacked(self, history) -> None:
+        """A stacked slice (app/host/stacking.py, holding the lock) wrote this session's model back: record it as
+        :meth:`train_for` records its own fit."""
+        self._took(history)
+
+    def play_slice(self, seconds: float, to_epoch_end: bool = False) -> bool:
         """One slice of continuous training if the session is playing: about ``seconds`` (at least one
-        mini-batch step; a slice may end in the middle of an epoch, which the next one continues).
+        mini-batch step; a slice may end in the middle of an epoch, which the next one continues), or if
+        ``to_epoch_end``, at most to the end of the epoch under way.
 
         Returns False at once, training nothing, when another call holds the session (the trainer then
         serves the next one). A slice that fails pauses the session before the error goes on.
@@ -339,7 +360,7 @@ class Session:
         try:
             if self.status == SessionStatus.playing:
                 try:
-                    self.train_for(1_000_000, seconds, within_epoch=True, gives_way=False)
+                    self.train_for(1 if to_epoch_end else 1_000_000, seconds, within_epoch=True, gives_way=False)
                 except Exception:
                     self.pause()
                     raise
@@ -372,26 +393,32 @@ class Session:
             history = self.model.fit(self.X_train, self.y_train, epochs=epochs, batch_size=self.config.batch_size,
                                      validation_data=validation, callback=out_of_time, stop_when=goal,
                                      between_steps=fair_share.yield_point if gives_way else None, pause_when=pause)
-            ran = self._record(history)
-            self.version += 1
-            if history.epochs and history.status != DIVERGED:
-                # The epoch's end measured them on these very weights: no pass over the data again.
-                last = {key: values[-1] for key, values in ran.items()}
-                self._metrics = (self.version, {
-                    "epoch": self.model.epoch, "status": self.status, "message": self.message,
-                    "train_loss": _finite(last["train_loss"]), "test_loss": _finite(last["test_loss"]),
-                    "train_accuracy": last["train_accuracy"], "test_accuracy": last["test_accuracy"],
-                    "n_params": self.model.n_params})
-            elif history.status == PAUSED:
-                # Paused in the middle of an epoch: the metrics of the last epoch's end still stand (measuring
-                # them again for every frame of a slowly training session would cost a pass over all its data).
-                self._carry_metrics()
+            ran = self._took(history)
             status, message = TRAIN_STATUS[history.status], history.message
             if status == TrainStatus.time_limit:
                 message = f"stopped at the time limit after {len(history.epochs)} epochs"
             elif status == TrainStatus.goal_reached:
                 message = goals.reached_message(until, self)
             return {"epochs_run": len(history.epochs), "status": status, "message": message, "history": ran}
+
+    def _took(self, history) -> dict[str, list]:
+        """After a fit (alone or stacked, holding the lock): its epochs into the history, the version bumped, and
+        the metrics the epoch's end measured kept; the epochs it ran, keyed like the history."""
+        ran = self._record(history)
+        self.version += 1
+        if history.epochs and history.status != DIVERGED:
+            # The epoch's end measured them on these very weights: no pass over the data again.
+            last = {key: values[-1] for key, values in ran.items()}
+            self._metrics = (self.version, {
+                "epoch": self.model.epoch, "status": self.status, "message": self.message,
+                "train_loss": _finite(last["train_loss"]), "test_loss": _finite(last["test_loss"]),
+                "train_accuracy": last["train_accuracy"], "test_accuracy": last["test_accuracy"],
+                "n_params": self.model.n_params})
+        elif history.status == PAUSED:
+            # Paused in the middle of an epoch: the metrics of the last epoch's end still stand (measuring
+            # them again for every frame of a slowly training session would cost a pass over all its data).
+            self._carry_metrics()
+        return ran
 
     def _record(self, history) -> dict[str, list]:
         """Add one fit's epochs to the session's history; those epochs, keyed like it."""

@@ -457,3 +457,31 @@ def test_weighted_work_counts_its_time_that_many_times(share, clock):
     hold(share, clock, "frames", 0.5)
     assert share.use("training") == pytest.approx(2.0 * 0.5 ** (0.5 / share.half_life))
     assert share.use("frames") == pytest.approx(0.5)
+
+
+def test_time_charged_together_is_split_equally_and_only_while_it_lasts(share, clock):
+    """A stacked slice trains three principals' sessions in one turn of the first: each is charged a third of
+    it (weighted); before and after, the turn is its holder's alone."""
+    for known in ("b", "c"):  # known, at 0 (a newcomer would start level with the least used)
+        hold(share, clock, known, 0.0)
+    work = Work("a")
+    with share.turn(work):
+        clock.now += 0.3  # a's own
+        share.charge_together(work, ["a", "b", "c"], weight=2.0)
+        clock.now += 0.6  # the slice: 1.2 weighted, 0.4 each
+        share.charge_together(work, None)
+        clock.now += 0.1  # a's own again
+    decay = 0.5 ** (0.1 / share.half_life)  # b and c were last charged 0.1 s before the end
+    assert share.use("a") == pytest.approx((0.3 * 0.5 ** (0.6 / share.half_life) + 0.4) * decay + 0.1)
+    assert share.use("b") == pytest.approx(0.4 * decay)
+    assert share.use("c") == pytest.approx(share.use("b"))
+
+
+def test_charging_together_from_a_turn_not_held_changes_nothing(share, clock):
+    for known in ("a", "c"):
+        hold(share, clock, known, 0.0)
+    other = Work("a")
+    with share.turn(Work("b")):
+        share.charge_together(other, ["a", "c"])
+        clock.now += 1.0
+    assert share.use("b") == pytest.approx(1.0) and share.use("a") == 0.0 and share.use("c") == 0.0

@@ -12,8 +12,9 @@ from app.core.host_api import Op
 from app.host import snapshot
 from app.host.fair_share import FairShare, Work
 from app.host.frames import decode
-from app.host.host import FRAMES, SessionHost
+from app.host.host import SessionHost
 from app.host.session import Session
+from app.host.trainer import FRAMES
 from app.schemas.session import SessionConfig
 from app.schemas.status import JobStatus
 
@@ -204,7 +205,7 @@ def served_first(settings, used: dict[str, float]) -> list[int]:
         host._dispatch(("watch", viewer_id, session_id, False, None))
         host._dispatch(("want", viewer_id, 32, 8))
     served = []
-    while host.take_turn():
+    while host.trainer.take_turn():
         served += [m[1] for m in host.connection.sent if m[0] == "frame" and m[1] not in served]
     return served
 
@@ -237,7 +238,7 @@ def test_a_frame_is_built_at_the_fitted_view(settings):
     host = make_host(settings)
     host._dispatch(("watch", 1, "a" * 12, False, None))
     host._dispatch(("want", 1, 200, 64))
-    while host.take_turn():
+    while host.trainer.take_turn():
         pass
     header, _, _ = decode(next(m[2] for m in host.connection.sent if m[0] == "frame"))
     output = header["shapes"]["output"][0]
@@ -256,8 +257,8 @@ def test_the_trainers_slices_end_in_the_middle_of_a_long_epoch_and_others_get_th
     frames_for_small = 0
     for _ in range(40):
         host._dispatch(("want", 2, 16, 8))
-        host.take_turn()
-        host.take_turn()
+        host.trainer.take_turn()
+        host.trainer.take_turn()
         frames_for_small = sum(1 for m in host.connection.sent if m[0] == "frame" and m[1] == 2)
     assert frames_for_small >= 30
     # About 40 turns of its own, each a few ms of its 1000-step epochs: they ended in the middle of epochs.
@@ -297,15 +298,15 @@ def test_a_teacher_looking_on_gets_frames_but_does_not_make_a_session_train(sett
     session.play()
     host._dispatch(("watch", 1, session.id, True, 2000.0))
     host._dispatch(("want", 1, 16, 2))
-    while host.take_turn():
+    while host.trainer.take_turn():
         pass
     assert [m[1] for m in host.connection.sent if m[0] == "frame"] == [1]  # its first frame
     assert session.model.epoch == 0
     host._dispatch(("want", 1, 16, 2))
-    assert not host.take_turn()  # nothing changed, nothing to train: not due
+    assert not host.trainer.take_turn()  # nothing changed, nothing to train: not due
     host._dispatch(("watch", 2, session.id, False, None))  # the student's page
     host._dispatch(("want", 2, 64, 20))
     for _ in range(5):
-        host.take_turn()
+        host.trainer.take_turn()
     assert session.model.epoch > 0
     assert sum(1 for m in host.connection.sent if m[0] == "frame" and m[1] == 1) == 2  # it changed: one more

@@ -62,7 +62,7 @@ def want(host, viewers: dict[int, tuple[int, int]]) -> None:
     for viewer_id, (output_resolution, neuron_resolution) in viewers.items():
         host._dispatch(("want", viewer_id, output_resolution, neuron_resolution))
         turns = 0
-        while host.take_turn():
+        while host.trainer.take_turn():
             turns += 1
             assert turns < 10, "a paused session stays due"
 

@@ -110,7 +110,7 @@ class Trainer:
                 if plays and key.startswith(FRAMES) and self.stacks.is_grouped(session) and self._has_news(session):
                     busy = not self._serve_if_free(session)  # its group's slices made its frame new: no slice
                 else:
-                    busy = plays and not self._play(session, playing)
+                    busy = plays and not self._play(session, playing, for_frames=key.startswith(FRAMES))
                     if not busy:  # a light call holds its lock: its frames wait for its next turn, not this one
                         self.host._serve_viewers(session)
         except Cancelled:
@@ -137,7 +137,7 @@ class Trainer:
         return all(viewer.sent_version != session.version for viewer in list(self.host.viewers.values())
                    if viewer.session_id == session.id and viewer.waiting)
 
-    def _play(self, session: Session, playing: int) -> bool:
+    def _play(self, session: Session, playing: int, for_frames: bool) -> bool:
         """A training slice for ``session`` and, stacked with it, for the playing sessions it can train with
         (each with a viewer of its own); False if a call holds its lock. A session's slice shrinks as more sessions
         play, so that each still changes at about the default frame rate; a group's is its members' together."""
@@ -152,8 +152,9 @@ class Trainer:
             self.host._checkpoint(session)  # if its last checkpoint is checkpoint_seconds old
             return True
         work = fair_share.current()
-        if work is not None:  # its principals share the time of the slice that trains them all
-            self.host.share.charge_together(work, [other.principal for other in mates], TRAINING_WEIGHT)
+        if work is not None:  # its principals share the time of the slice that trains them all, as the turn counts
+            prefix, weight = (FRAMES, 1.0) if for_frames else ("", TRAINING_WEIGHT)
+            self.host.share.charge_together(work, [prefix + other.principal for other in mates], weight)
         try:
             trained = self.stacks.play(mates, max(MIN_SLICE_SECONDS, min(GROUP_SLICE_CHUNKS * chunk,
                                                                          turn * len(mates))))

@@ -2,12 +2,14 @@
 exactly as it would alone, in groups that form, split and heal as sessions play, pause, change and diverge.
 The tests take the trainer's turns themselves; viewers ask for frames as a page does."""
 
+import statistics
 import threading
 
 import numpy as np
 import pytest
 
 from app.core.config import Settings
+from app.host.fair_share import FairShare
 from app.host.session import Session
 from app.schemas.session import SessionConfig
 from tests.app.host.test_host_work import DEADLINE_SECONDS, make_host
@@ -166,3 +168,21 @@ def test_a_member_that_diverges_stops_alone_with_its_last_good_weights(host):
     twin = alone(2, 0, **regression, learning_rate=50.0)
     twin.train_for(1000)
     assert twin.status == "diverged" and exploding.history == twin.history
+
+
+def test_a_group_and_a_session_alone_get_equal_shares_of_the_cpu_per_principal(settings):
+    """A stacked slice is charged to all of its members' principals in equal parts: a learner whose network has
+    a shape of its own gets as much CPU time as each member of a group of four, not a fifth of the whole."""
+    host = make_host(settings, sessions=())
+    host.share = FairShare()  # the real clock: the shares compared are of the same run's time
+    group = [add(host, i) for i in range(4)]
+    solo = add(host, 4, hidden_layers=[5])
+    for session in group + [solo]:
+        session.share = host.share
+    turns(host, 300, range(5))
+    group_use = [host.share.use(s.principal) for s in group]
+    solo_use = host.share.use(solo.principal)
+    assert all(host.trainer.stacks.is_grouped(s) for s in group) and not host.trainer.stacks.is_grouped(solo)
+    assert 0.5 < solo_use / statistics.mean(group_use) < 2
+    # each member trained more epochs than the session alone: the same CPU goes further stacked
+    assert min(s.model.epoch for s in group) > solo.model.epoch

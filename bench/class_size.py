@@ -29,7 +29,9 @@ student (median and slowest), all students together (sum), frames/s per student 
 --fps, per shape for the three-shape class, and RSS per session. Printed as markdown tables, with every phase
 as JSON (and --json FILE). Bounded: at most 300 students a phase, 120 s a window, 6 rounds, each phase cut off
 after its window plus 180 s (a phase takes about --seconds + 10 s: 30 phases at --seconds 20 about 15 minutes);
-loopback only; every server (and its hosts) is stopped after its phase.
+loopback only; every server (and its hosts) is stopped after its phase. With --perf, each window is also
+sampled by ``perf record`` on the web process and the hosts, and the CPU time split into arithmetic and copies
+against overhead (bench/perf_split.py).
 """
 
 import argparse
@@ -43,6 +45,7 @@ import time
 from pathlib import Path
 
 import httpx
+import perf_split
 from classroom import student_stream
 from processes import cpu_snapshot, cpu_use, host_processes, kill_leftovers
 from server import report, running_server
@@ -163,9 +166,16 @@ async def phase(base: str, server_pid: int, kind: str, size: int, args) -> dict:
             setup_seconds = time.monotonic() - created
             await asyncio.sleep(WARMUP_SECONDS)
             rest_start = await epochs_now(client, sessions)
-            t0, cpu_before = time.monotonic(), cpu_snapshot(server_pid)
-            await asyncio.sleep(args.seconds)
-            t1, cpu_after = time.monotonic(), cpu_snapshot(server_pid)
+            profile = {}
+            if args.perf:  # the hosts and the web process, sampled through the window
+                with perf_split.recording([server_pid, *host_processes(server_pid)], frequency=499) as profile:
+                    t0, cpu_before = time.monotonic(), cpu_snapshot(server_pid)
+                    await asyncio.sleep(args.seconds)
+                    t1, cpu_after = time.monotonic(), cpu_snapshot(server_pid)
+            else:
+                t0, cpu_before = time.monotonic(), cpu_snapshot(server_pid)
+                await asyncio.sleep(args.seconds)
+                t1, cpu_after = time.monotonic(), cpu_snapshot(server_pid)
             after = memory(server_pid)
             rest_end = await epochs_now(client, sessions)
         finally:
@@ -197,6 +207,8 @@ async def phase(base: str, server_pid: int, kind: str, size: int, args) -> dict:
         "web_rss_growth_per_session_mib": (after["web_kib"] - baseline["web_kib"]) / size / 1024,
         "host_rss_mib": after["hosts_kib"] / 1024, "host_rss_baseline_mib": baseline["hosts_kib"] / 1024,
         "cpu": cpu_use(cpu_before, cpu_after),
+        "profile": {"work_percent": profile.get("work"),
+                    "shares": {f"{kind}: {what}": share for (kind, what), share in profile.get("shares", {}).items()}},
     }
     return result
 
@@ -280,6 +292,8 @@ def main() -> None:
     parser.add_argument("--fps", type=float, default=10)
     parser.add_argument("--log", help="the servers' output into this file (the last phase's)")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--perf", action="store_true",
+                        help="sample the server's processes with perf in each window: work against overhead")
     args = parser.parse_args()
     if (not args.sizes or not all(1 <= s <= MAX_STUDENTS for s in args.sizes) or not 1 <= args.seconds <= MAX_SECONDS
             or not 1 <= args.rounds <= MAX_ROUNDS or not 1 <= args.fps <= 60):
@@ -313,6 +327,11 @@ def main() -> None:
     report(results, args.json)
     print()
     print("\n\n".join(tables))
+    for p in phases:
+        if p["profile"]["work_percent"] is not None:
+            shares = {tuple(key.split(": ", 1)): share for key, share in p["profile"]["shares"].items()}
+            perf_split.print_split(f"perf, the server's processes, {p['kind']} shape(s), {p['students']} students",
+                                   {"work": p["profile"]["work_percent"], "shares": shares})
 
 
 if __name__ == "__main__":

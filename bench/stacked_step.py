@@ -20,12 +20,8 @@ os.environ["OPENBLAS_NUM_THREADS"] = "1"  # before NumPy loads OpenBLAS (threadp
 import argparse  # noqa: E402
 import cProfile  # noqa: E402
 import pstats  # noqa: E402
-import shutil  # noqa: E402
-import signal  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -35,6 +31,9 @@ import numpy as np  # noqa: E402
 
 from engine import Dense, Sequential, datasets  # noqa: E402
 from engine.stacked import StackedTrainer  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import perf_split as perf_split_tool  # noqa: E402
 
 SIZES = (1, 10, 30, 60, 100)
 BATCH, N_POINTS = 10, 500
@@ -111,9 +110,8 @@ def profile(size: int, epochs: int, validation: bool) -> None:
 
 def perf_split(size: int, seconds: float, validation: bool, stacked: bool) -> None:
     """Where the CPU time of stacked (or separate) epochs of ``size`` networks goes, sampled by ``perf record``
-    attached to this process for the training alone, each sampled function classed by :func:`_classify` as
-    work (NumPy's inner loops, BLAS, libm, copies) or overhead (the interpreter, NumPy's dispatch, malloc)."""
-    if shutil.which("perf") is None:
+    attached to this process for the training alone (bench/perf_split.py)."""
+    if not perf_split_tool.available():
         print("\n(perf is not installed: no split by shared object)")
         return
     trainer, _, twins = make_class(size, validation)
@@ -125,58 +123,14 @@ def perf_split(size: int, seconds: float, validation: bool, stacked: bool) -> No
             separate_epochs(twins, validation)
 
     epoch()
-    with tempfile.TemporaryDirectory() as tmp:
-        data = os.path.join(tmp, "perf.data")
-        recorder = subprocess.Popen(["perf", "record", "-F", "1999", "-o", data, "-p", str(os.getpid())],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(0.5)  # let it attach
-        epochs, start = 0, time.perf_counter()
+    epochs = 0
+    with perf_split_tool.recording([os.getpid()]) as result:
+        start = time.perf_counter()
         while time.perf_counter() - start < seconds:
             epoch()
             epochs += 1
-        recorder.send_signal(signal.SIGINT)
-        recorder.wait(timeout=30)
-        report = subprocess.run(["perf", "report", "-i", data, "--sort", "dso,sym", "--stdio", "--no-children"],
-                                capture_output=True, text=True, timeout=120).stdout
-    shares: dict[tuple[str, str], float] = {}
-    for line in report.splitlines():
-        parts = line.split()
-        if len(parts) >= 4 and parts[0].endswith("%") and parts[2] in ("[.]", "[k]"):
-            key = _classify(parts[1], parts[3])
-            shares[key] = shares.get(key, 0.0) + float(parts[0].rstrip("%"))
-    work = sum(share for (kind, _), share in shares.items() if kind == "work")
-    print(f"\nperf, {epochs} {'stacked' if stacked else 'separate'} epochs of all {size} networks: CPU time by what "
-          f"runs: {work:.0f} % arithmetic and copies (NumPy's loops, BLAS, libm), {100 - work:.0f} % overhead")
-    for (kind, group), share in sorted(shares.items(), key=lambda item: -item[1]):
-        print(f"  {share:5.1f} %  {kind:8}  {group}")
-
-
-# NumPy's inner loops: typed ufunc loops (FLOAT_add_X86_V3, DOUBLE_tanh, ...), matmul's, the copy/cast loops
-NUMPY_LOOPS = ("FLOAT_", "DOUBLE_", "BOOL_", "LONG_", "LONGLONG_", "INT_", "UINT_", "ULONG_", "BYTE_", "UBYTE_",
-               "npy_", "simd_", "_contig", "_aligned", "_strided", "_swap", "mapiter_", "raw_array_assign")
-
-
-def _classify(dso: str, symbol: str) -> tuple[str, str]:
-    """(work or overhead, what) for one sampled function."""
-    if "openblas" in dso:
-        return "work", "OpenBLAS (sgemm/dgemm kernels and their packing)"
-    if dso.startswith("libm"):
-        return "work", "libm"
-    if "_multiarray_umath" in dso:
-        if symbol.startswith(NUMPY_LOOPS) or "_to_" in symbol:
-            return "work", "NumPy's inner loops (ufuncs, reductions, matmul, copies)"
-        return "overhead", "NumPy's dispatch (argument parsing, iterators, array creation)"
-    if "_generator" in dso or "_pcg64" in dso or "_bounded" in dso:
-        return "work", "NumPy random (the epochs' sample orders)"
-    if dso.startswith("libc"):
-        if "memmove" in symbol or "memcpy" in symbol or "memset" in symbol:
-            return "work", "libc memcpy/memset (copies of arrays)"
-        return "overhead", "libc malloc/free and other"
-    if "python" in dso:
-        return "overhead", "Python interpreter"
-    if "kernel" in dso:
-        return "overhead", "OS kernel (page faults of fresh arrays, ...)"
-    return "overhead", f"other ({dso})"
+    perf_split_tool.print_split(f"perf, {epochs} {'stacked' if stacked else 'separate'} epochs of all {size} "
+                                "networks: CPU time by what runs", result)
 
 
 def main() -> None:

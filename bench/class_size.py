@@ -208,6 +208,7 @@ async def phase(base: str, server_pid: int, kind: str, size: int, args) -> dict:
         "host_rss_mib": after["hosts_kib"] / 1024, "host_rss_baseline_mib": baseline["hosts_kib"] / 1024,
         "cpu": cpu_use(cpu_before, cpu_after),
         "profile": {"work_percent": profile.get("work"),
+                    "web_percent": profile.get("by_pid", {}).get(server_pid),
                     "shares": {f"{kind}: {what}": share for (kind, what), share in profile.get("shares", {}).items()}},
     }
     return result
@@ -330,8 +331,9 @@ def main() -> None:
     for p in phases:
         if p["profile"]["work_percent"] is not None:
             shares = {tuple(key.split(": ", 1)): share for key, share in p["profile"]["shares"].items()}
-            perf_split.print_split(f"perf, the server's processes, {p['kind']} shape(s), {p['students']} students",
-                                   {"work": p["profile"]["work_percent"], "shares": shares})
+            perf_split.print_split(f"perf, the server's processes, {p['kind']} shape(s), {p['students']} students "
+                                   f"({p['profile']['web_percent'] or 0:.0f} % of the samples in the web process, "
+                                   "the rest in the hosts)", {"work": p["profile"]["work_percent"], "shares": shares})
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ def classify(dso: str, symbol: str) -> tuple[str, str]:
 def recording(pids: list[int], frequency: int = 1999):
     """Sample ``pids`` with ``perf record`` while the block runs; yields a dict that holds, afterwards,
     ``shares``: {(kind, what): % of the samples} and ``work``: the % that is work."""
-    result: dict = {"shares": {}, "work": None}
+    result: dict = {"shares": {}, "work": None, "by_pid": {}}
     with tempfile.TemporaryDirectory() as tmp:
         data = os.path.join(tmp, "perf.data")
         recorder = subprocess.Popen(["perf", "record", "-F", str(frequency), "-o", data, "-p",
@@ -62,6 +62,14 @@ def recording(pids: list[int], frequency: int = 1999):
             recorder.wait(timeout=30)
         report = subprocess.run(["perf", "report", "-i", data, "--sort", "dso,sym", "--stdio", "--no-children"],
                                 capture_output=True, text=True, timeout=300).stdout
+        by_pid = subprocess.run(["perf", "report", "-i", data, "--sort", "pid", "--stdio", "--no-children"],
+                                capture_output=True, text=True, timeout=300).stdout
+    for line in by_pid.splitlines():  # "  61.23%  12345:python3"
+        parts = line.split()
+        if len(parts) >= 2 and parts[0].endswith("%") and ":" in parts[1]:
+            pid = parts[1].split(":", 1)[0]
+            if pid.isdigit():
+                result["by_pid"][int(pid)] = float(parts[0].rstrip("%"))
     shares: dict[tuple[str, str], float] = {}
     for line in report.splitlines():
         parts = line.split()

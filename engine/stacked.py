@@ -206,6 +206,18 @@ class StackedTrainer:
         self.learning_rate[s] = self.learning_rate64[s] = learning_rate
         self.reg_rate[s] = reg_rate
 
+    @property
+    def at_epoch_start(self) -> bool:
+        """Whether the members stand at the start of an epoch (not paused in the middle of one)."""
+        return self.order is None
+
+    @property
+    def steps_to_epoch_end(self) -> int:
+        """The mini-batch steps left in the epoch under way (all of an epoch's at its start)."""
+        if self.full_batch:
+            return 1
+        return math.ceil((self.n - (0 if self.order is None else self.next_row)) / self.batch)
+
     # ----- forward and backward, as engine/layers.py and Sequential._backward, for S networks ------
     def _forward(self, X: Array) -> tuple[list[Array], list[Array]]:
         """[a(1)..a(L)] and [h(0)=X, h(1)..h(L)] for every member: (S, B, units) each (eq. 3.4-3.6)."""

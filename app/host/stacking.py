@@ -13,10 +13,9 @@ versions are as the last slice left them); any other change (a member joins, lea
 it again from the models, which hold every member's whole state after each slice.
 """
 
-import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from app.host.session import Session
 from app.schemas.status import SessionStatus
@@ -35,7 +34,8 @@ class Group:
     members: tuple[Session, ...]
     versions: tuple[int, ...]
     step_seconds: float = 0.0  # a stacked step's time, as last measured (0: not yet)
-    used: int = field(default=0)  # the slice count when it last trained
+    used: int = 0  # the slice count when it last trained
+    built: int = 1  # how many times its trainer was stacked from the models (1: kept ever since)
 
 
 class StackedPlay:
@@ -93,6 +93,7 @@ class StackedPlay:
                     self.forget(session)
                     session.play_slice(seconds)  # alone, as ever (re-entrant lock)
                 return taken
+            taken.sort(key=lambda session: session.id)  # one order whichever was chosen: the group can be kept
             group = self._group_for(taken)
             histories = self._train(group, seconds)
             group.trainer.write_back()
@@ -116,7 +117,8 @@ class StackedPlay:
             trainer = StackedTrainer.from_models([model for model, _, _ in parts], [data for _, data, _ in parts],
                                                  members[0].config.batch_size,
                                                  validation=[test for _, _, test in parts])
-            group = Group(trainer, tuple(members), (), group.step_seconds if group is not None else 0.0)
+            group = Group(trainer, tuple(members), (), group.step_seconds if group is not None else 0.0, 0,
+                          group.built + 1 if group is not None else 1)
             self._groups[key] = group
         group.used = self._slices
         # Groups unused for a while hold copies of weights nobody trains: let them go.
@@ -127,16 +129,14 @@ class StackedPlay:
     def _train(self, group: Group, seconds: float) -> list[History]:
         """Stacked steps for ``seconds``: whole epochs while one fits in the time left, else single steps."""
         trainer = group.trainer
-        steps_per_epoch = 1 if trainer.full_batch else math.ceil(trainer.n / trainer.batch)
         histories = [History() for _ in range(trainer.S)]
         deadline = self.clock() + seconds
         trained = False
         while True:
             now = self.clock()
-            at_start = trainer.order is None
-            left_in_epoch = steps_per_epoch if at_start else math.ceil((trainer.n - trainer.next_row) / trainer.batch)
+            left_in_epoch = trainer.steps_to_epoch_end
             if group.step_seconds and group.step_seconds * left_in_epoch > deadline - now:
-                if at_start and trained:
+                if trainer.at_epoch_start and trained:
                     return histories  # end at the start of an epoch, where sessions can join the group
                 steps = max(1, int((deadline - now) / group.step_seconds))  # an epoch longer than a slice
             else:

@@ -282,3 +282,15 @@ def test_bad_groups_are_refused():
         StackedTrainer.from_models([Sequential([Dense(1, input_dim=2)])], [points(0)], BATCH)
     with pytest.raises(ValueError, match="epochs"):
         StackedTrainer.from_models([model, other], [points(0), points(1)], BATCH).train_epochs(-1)
+
+
+def test_where_the_members_stand_in_their_epoch():
+    """45 rows in batches of 7: 7 steps an epoch; the count goes down step by step and starts again."""
+    trainer = stack(members(2))
+    assert trainer.at_epoch_start and trainer.steps_to_epoch_end == 7
+    trainer.train_batches(3)
+    assert not trainer.at_epoch_start and trainer.steps_to_epoch_end == 4
+    trainer.train_batches(4)
+    assert trainer.at_epoch_start and trainer.steps_to_epoch_end == 7 and trainer.epochs == [1, 1]
+    full = stack(members(2), batch=None)
+    assert full.steps_to_epoch_end == 1 and full.at_epoch_start

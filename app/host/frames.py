@@ -65,7 +65,11 @@ def _gone():
 def quantize(values: np.ndarray, lo: np.ndarray | float, hi: np.ndarray | float) -> np.ndarray:
     """Map [lo, hi] linearly onto 0..255, clipping outside values; lo and hi may be per-map arrays."""
     lo, hi = np.asarray(lo, dtype=np.float32), np.asarray(hi, dtype=np.float32)
-    q = (values - lo) * (np.float32(255) / (hi - lo))
+    with np.errstate(all="ignore"):  # huge weights (before a divergence) can overflow float32: no NaN leaves here
+        span = hi - lo
+        scale = np.where(np.isfinite(span) & (span > 0), np.float32(255) / np.where(span > 0, span, 1), 0)
+        q = (values - lo) * scale.astype(np.float32)
+        np.nan_to_num(q, copy=False, nan=0.0, posinf=255.0, neginf=0.0)
     np.clip(q, 0, 255, out=q)
     return np.rint(q, out=q).astype(np.uint8)
 

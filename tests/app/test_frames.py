@@ -51,3 +51,13 @@ def test_budget_caps_bytes_and_every_map_gets_its_turn():
 def test_quantize_maps_the_range_onto_bytes():
     q = quantize(np.array([-2.0, -1.0, 0.0, 1.0, 2.0], dtype=np.float32), -1.0, 1.0)
     np.testing.assert_array_equal(q, [0, 0, 128, 255, 255])
+
+
+def test_quantize_turns_overflowed_values_and_ranges_into_bytes_without_warnings():
+    """Huge weights (a ReLU network just before it diverged) overflow float32 on the grid: infinities clip to
+    the ends, NaN and a range of no width give 0, and NumPy warns of nothing."""
+    values = np.array([[0, 1, 2], [np.inf, -np.inf, np.nan], [1e38, 3e38, 2e38]], dtype=np.float32)
+    with np.errstate(all="raise"):
+        q = quantize(values, np.array([[0.0], [0.0], [1e38]]), np.array([[2.0], [1.0], [3e38]]))
+        flat = quantize(np.full((1, 3), 5.0, dtype=np.float32), 5.0, 5.0)
+    assert q.tolist() == [[0, 128, 255], [255, 0, 0], [0, 255, 127]] and flat.tolist() == [[0, 0, 0]]

@@ -31,7 +31,9 @@ as JSON (and --json FILE). Bounded: at most 300 students a phase, 120 s a window
 after its window plus 180 s (a phase takes about --seconds + 10 s: 30 phases at --seconds 20 about 15 minutes);
 loopback only; every server (and its hosts) is stopped after its phase. With --perf, each window is also
 sampled by ``perf record`` on the web process and the hosts, and the CPU time split into arithmetic and copies
-against overhead (bench/perf_split.py).
+against overhead (bench/perf_split.py). With --baseline DIR (a checkout of an earlier commit, e.g.
+`git worktree add /tmp/before <rev>`), every phase also runs on that code, interleaved with the current code's
+in the same run, and the ratios current / baseline are printed.
 """
 
 import argparse
@@ -227,10 +229,10 @@ async def wait_hosts(server_pid: int, seconds: float = 30) -> int:
     raise RuntimeError("the server's host processes did not start")
 
 
-def run_phase(kind: str, size: int, args, seen: dict) -> dict:
+def run_phase(kind: str, size: int, args, seen: dict, code: str | None = None) -> dict:
     env = {"NNPLAY_MAX_SESSIONS": str(MAX_STUDENTS + 100), "NNPLAY_MAX_SESSIONS_PER_CLIENT": str(MAX_STUDENTS + 100),
            "NNPLAY_MAX_STORED_SESSIONS_PER_CLIENT": str(MAX_STUDENTS + 100)}
-    with running_server(env, log=args.log) as (base, process):
+    with running_server(env, log=args.log, code=code) as (base, process):
         try:
             limit = WARMUP_SECONDS + args.seconds + PHASE_SLACK_SECONDS
             return asyncio.run(asyncio.wait_for(phase(base, process.pid, kind, size, args), limit))
@@ -270,6 +272,22 @@ def table(kind: str, sizes: list[int], phases: list[dict], fps: float) -> str:
     return "\n".join(lines)
 
 
+def ratios(kind: str, sizes: list[int], phases: list[dict]) -> str:
+    """Current over baseline, per class size: the medians' ratios, from phases of the same run."""
+    def cell(size: int, key: str) -> str:
+        medians = [median_of([p for p in phases if p["kind"] == kind and p["students"] == size and p["code"] == code],
+                             key) for code in ("current", "baseline")]
+        return "-" if None in medians or not medians[1] else f"{medians[0] / medians[1]:.1f}x"
+
+    lines = [f"current / baseline, {'one shape' if kind == 'one' else 'three shapes'}:", "",
+             "| students playing at once | " + " | ".join(map(str, sizes)) + " |", "|---|" + "---|" * len(sizes)]
+    for label, key in (("epochs/s per student (median)", "epochs_per_student_median"),
+                       ("all students together", "epochs_all_students"),
+                       ("frames/s per student (median)", "frames_per_student_median")):
+        lines.append(f"| {label} | " + " | ".join(cell(size, key) for size in sizes) + " |")
+    return "\n".join(lines)
+
+
 def provenance() -> dict:
     """Which code was measured: the commit, and whether app/ or engine/ differed from it."""
     root = Path(__file__).resolve().parents[1]
@@ -293,6 +311,8 @@ def main() -> None:
     parser.add_argument("--fps", type=float, default=10)
     parser.add_argument("--log", help="the servers' output into this file (the last phase's)")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--baseline", help="also run every phase on this checkout of an earlier commit (a git "
+                        "worktree), interleaved with the current code's, and print their ratios")
     parser.add_argument("--perf", action="store_true",
                         help="sample the server's processes with perf in each window: work against overhead")
     args = parser.parse_args()
@@ -302,27 +322,37 @@ def main() -> None:
                      f"1-{MAX_ROUNDS} rounds, 1-60 fps")
     kinds = ["one", "three"] if args.shapes == "both" else [args.shapes]
     plan = []
+    codes = [None] if args.baseline is None else [args.baseline, None]
     for r in range(args.rounds):
         sizes = args.sizes if r % 2 == 0 else args.sizes[::-1]
         for i, size in enumerate(sizes):
-            plan += [(kind, size) for kind in (kinds if (r + i) % 2 == 0 else kinds[::-1])]
+            for kind in (kinds if (r + i) % 2 == 0 else kinds[::-1]):
+                plan += [(kind, size, code) for code in (codes if (r + i) % 2 == 0 else codes[::-1])]
     estimate = len(plan) * (args.seconds + 10) / 60  # about 10 s of start, set-up, warm-up and stop a phase
     print(f"{len(plan)} phases, about {estimate:.0f} minutes", file=sys.stderr, flush=True)
     started, phases, seen = time.monotonic(), [], {}
     try:
-        for kind, size in plan:
-            result = run_phase(kind, size, args, seen)
+        for kind, size, code in plan:
+            result = run_phase(kind, size, args, seen, code)
+            result["code"] = "current" if code is None else "baseline"
             phases.append(result)
-            brief = {k: result[k] for k in ("kind", "students", "epochs_per_student_median", "epochs_all_students",
-                                            "frames_per_student_median", "host_rss_growth_per_session_mib")}
+            brief = {k: result[k] for k in ("code", "kind", "students", "epochs_per_student_median",
+                                            "epochs_all_students", "frames_per_student_median",
+                                            "host_rss_growth_per_session_mib")}
             print(json.dumps({**brief, **{k: round(v, 2) for k, v in result["cpu"].items()}}), flush=True)
     finally:
         leftovers = kill_leftovers(seen)
     for p in phases:
         p.update(p.pop("cpu"))
-    tables = [table(kind, args.sizes, phases, args.fps) for kind in kinds]
+    tables = []
+    for code in ("baseline", "current") if args.baseline else ("current",):
+        mine = [p for p in phases if p["code"] == code]
+        label = f"baseline ({args.baseline}), " if code == "baseline" else ""
+        tables += [label + table(kind, args.sizes, mine, args.fps) for kind in kinds]
+    if args.baseline:
+        tables += [ratios(kind, args.sizes, phases) for kind in kinds]
     results = {"settings": {"sizes": args.sizes, "seconds": args.seconds, "warmup_seconds": WARMUP_SECONDS,
-                            "rounds": args.rounds, "fps": args.fps, "shapes": args.shapes},
+                            "rounds": args.rounds, "fps": args.fps, "shapes": args.shapes, "baseline": args.baseline},
                "code": provenance(), "minutes": (time.monotonic() - started) / 60, "leftover_hosts_killed": leftovers,
                "phases": phases, "tables": tables}
     report(results, args.json)

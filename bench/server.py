@@ -20,16 +20,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(env: dict | None = None, seconds: float = 20, log: str | None = None):
+def running_server(env: dict | None = None, seconds: float = 20, log: str | None = None, code: str | None = None):
     """Start the server on a free 127.0.0.1 port (its output into file ``log`` if given), storing its sessions
     in a new temporary folder unless ``env`` names one; yield (base URL, process); stop it afterwards (killed if
     it has not stopped 10 s after being asked to)."""
     port = free_port()
     data = tempfile.TemporaryDirectory(prefix="nnplay-bench-")
     output = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
+    # ``code``: another checkout (e.g. `git worktree add /tmp/before <rev>`) whose app/ and engine/ run instead
+    # (`python -m app` imports from its working directory first, and so do the hosts it spawns).
     process = subprocess.Popen([sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port)],
                                env={**os.environ, "NNPLAY_DATA_DIR": data.name, **(env or {})}, stdout=output,
-                               stderr=subprocess.STDOUT)
+                               stderr=subprocess.STDOUT, cwd=code)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + seconds

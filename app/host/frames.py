@@ -63,14 +63,18 @@ def _gone():
 
 
 def quantize(values: np.ndarray, lo: np.ndarray | float, hi: np.ndarray | float) -> np.ndarray:
-    """Map [lo, hi] linearly onto 0..255, clipping outside values; lo and hi may be per-map arrays."""
+    """Map [lo, hi] linearly onto 0..255, clipping outside values; lo and hi may be per-map arrays. Overflowed
+    values (huge weights before a divergence) give bytes too: infinities the ends, NaN and ranges of no width 0."""
     lo, hi = np.asarray(lo, dtype=np.float32), np.asarray(hi, dtype=np.float32)
-    with np.errstate(all="ignore"):  # huge weights (before a divergence) can overflow float32: no NaN leaves here
-        span = hi - lo
-        scale = np.where(np.isfinite(span) & (span > 0), np.float32(255) / np.where(span > 0, span, 1), 0)
-        q = (values - lo) * scale.astype(np.float32)
-        np.nan_to_num(q, copy=False, nan=0.0, posinf=255.0, neginf=0.0)
-    np.clip(q, 0, 255, out=q)
+    span = hi - lo
+    if (np.isfinite(span) & (span > 0)).all():
+        q = values - lo
+        q *= np.float32(255) / span
+    else:
+        with np.errstate(all="ignore"):
+            q = (values - lo) * np.where(np.isfinite(span) & (span > 0), np.float32(255) / span, np.float32(0))
+    np.fmax(q, 0, out=q)  # NaN -> 0 (fmax ignores NaN)
+    np.fmin(q, 255, out=q)
     return np.rint(q, out=q).astype(np.uint8)
 
 

@@ -5,6 +5,7 @@ takes the trainer's turns itself; a fake clock stands for time."""
 
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -69,6 +70,26 @@ def call(host: SessionHost, request_id: int, session_id: str, op: Op, *args) -> 
 
 def answer(host: SessionHost, request_id: int) -> tuple:
     return wait_for(lambda: host.connection.result(request_id), f"the answer to call {request_id}")
+
+
+@contextmanager
+def lock_held_elsewhere(session: Session):
+    """``session``'s lock held by another thread (a call in the middle of its work) while the block runs."""
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        with session.lock:
+            held.set()
+            release.wait(DEADLINE_SECONDS)
+
+    thread = threading.Thread(target=holder, daemon=True)
+    thread.start()
+    try:
+        assert held.wait(DEADLINE_SECONDS)
+        yield
+    finally:
+        release.set()
+        thread.join(DEADLINE_SECONDS)
 
 
 @pytest.fixture
@@ -270,24 +291,11 @@ def test_deleting_a_session_never_waits_for_its_lock(host):
     must not hold up every other message of the host."""
     sid = "a" * 12
     session = host.sessions[sid]
-    held, release = threading.Event(), threading.Event()
-
-    def holder():
-        with session.lock:
-            held.set()
-            release.wait(DEADLINE_SECONDS)
-
-    thread = threading.Thread(target=holder, daemon=True)
-    thread.start()
-    assert held.wait(DEADLINE_SECONDS)
-    deleting = threading.Thread(target=host._dispatch, args=(("delete", sid),), daemon=True)
-    deleting.start()
-    deleting.join(DEADLINE_SECONDS)
-    try:
+    with lock_held_elsewhere(session):
+        deleting = threading.Thread(target=host._dispatch, args=(("delete", sid),), daemon=True)
+        deleting.start()
+        deleting.join(DEADLINE_SECONDS)
         assert not deleting.is_alive() and session.closed and sid not in host.sessions
-    finally:
-        release.set()
-        thread.join(DEADLINE_SECONDS)
 
 
 def test_a_teacher_looking_on_gets_frames_but_does_not_make_a_session_train(settings):

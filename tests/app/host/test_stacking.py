@@ -3,7 +3,6 @@ exactly as it would alone, in groups that form, split and heal as sessions play,
 The tests take the trainer's turns themselves; viewers ask for frames as a page does."""
 
 import statistics
-import threading
 
 import numpy as np
 import pytest
@@ -12,7 +11,7 @@ from app.core.config import Settings
 from app.host.fair_share import FairShare
 from app.host.session import Session
 from app.schemas.session import SessionConfig
-from tests.app.host.test_host_work import DEADLINE_SECONDS, make_host
+from tests.app.host.test_host_work import lock_held_elsewhere, make_host
 
 BASE = {"data": {"name": "spiral", "n_points": 80, "noise": 0.1}, "hidden_layers": [4, 4], "batch_size": 8}
 
@@ -134,25 +133,12 @@ def test_a_session_that_joins_in_the_middle_of_its_epoch_ends_it_and_joins(host)
 def test_a_member_whose_lock_is_held_is_left_out_and_the_others_train(host):
     sessions = [add(host, i) for i in range(3)]
     turns(host, 10, range(3))
-    held, release = threading.Event(), threading.Event()
     busy = sessions[2]
-
-    def hold_lock():
-        with busy.lock:
-            held.set()
-            release.wait(DEADLINE_SECONDS)
-
-    thread = threading.Thread(target=hold_lock, daemon=True)
-    thread.start()
-    try:
-        assert held.wait(DEADLINE_SECONDS)
+    with lock_held_elsewhere(busy):
         busy_epoch, others = busy.model.epoch, [s.model.epoch for s in sessions[:2]]
         turns(host, 20, range(2))  # only the free ones' viewers: a due busy session would be skipped, then slept on
         assert busy.model.epoch == busy_epoch
         assert all(s.model.epoch > e for s, e in zip(sessions[:2], others, strict=True))
-    finally:
-        release.set()
-        thread.join(DEADLINE_SECONDS)
     for i, session in enumerate(sessions):
         assert_same_run(session, i)
 

@@ -14,6 +14,8 @@ once main.js sets it, and records `performance.now()` (milliseconds from navigat
 - the WebSocket: constructed, open, the hello message, the first binary frame received, the frame decoded (the
   page's `onFrame` called) and drawn (the page's own `metrics.firstBoundaryMs`, set in the animation frame that
   drew the output with the frame's maps and the data);
+- the default config's first picture drawn from the copy that came with the page, before its session exists (the
+  page's own `metrics.firstPictureMs`, static/js/first_frame.js; none on a page without it);
 - painted: the first animation frame after which at least half of the output canvas `#heatmap` is painted.
   Each animation frame (requestAnimationFrame from the start) posts a message whose task runs after that
   frame's rendering steps; it draws #heatmap onto a 48x48 sampling canvas (no smoothing: a grid of point
@@ -157,6 +159,7 @@ COLLECT = """() => {
   return { nav: { responseStart: nav.responseStart, end: nav.responseEnd, decoded: nav.decodedBodySize,
                   dcl: nav.domContentLoadedEventStart, load: nav.loadEventStart },
            resources, trace: window.__fb, firstBoundaryMs: window.nnplay.metrics.firstBoundaryMs,
+           firstPictureMs: window.nnplay.metrics.firstPictureMs ?? null,
            session: { id: window.nnplay.session.id, token: window.nnplay.session.token } };
 }"""
 
@@ -176,6 +179,7 @@ STAGES = [
     ("last_module_loaded", "last module loaded"),
     ("playground_constructed", "Playground constructed (window.nnplay)"),
     ("post_sessions_start", "POST /api/sessions sent"),
+    ("first_picture_drawn", "first picture drawn (firstPictureMs)"),
     ("dom_content_loaded", "DOMContentLoaded"),
     ("post_sessions_end", "POST /api/sessions answered (JSON read)"),
     ("describe_end", "GET /api/sessions/{id} answered"),
@@ -230,6 +234,7 @@ def analyse(raw: dict) -> dict:
         "playground_constructed": trace["nnplaySet"],
         "dom_content_loaded": nav["dcl"],
         "post_sessions_start": post and post["start"],
+        "first_picture_drawn": raw.get("firstPictureMs"),
         "post_sessions_end": post and post["body"],
         "describe_end": describe and describe["body"],
         "ws_created": ws.get("created"),

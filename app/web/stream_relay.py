@@ -3,11 +3,15 @@
 ``_receive`` turns control messages into operations on the session's host. ``_send`` tells the host,
 at the client's frame rate, that this viewer is ready for a frame; the host answers once the session
 has changed (its trainer builds the frame right after a training slice), and only then is the next
-one asked for. A slow client therefore gets fewer, newer frames, and nothing ever queues. When the session
-ends, the stream says why before it closes: ``stream.session_ended``, or ``session.lost`` when its host died.
+one asked for. A slow client therefore gets fewer, newer frames, and nothing ever queues. The first frame is
+asked for as soon as the client has said its view (a page does as the socket opens), or one interval after the
+hello if it says none: the page has nothing to draw until it comes, and a frame of the default size would be
+wasted on a client about to ask for another. When the session ends, the stream says why before it closes:
+``stream.session_ended``, or ``session.lost`` when its host died.
 """
 
 import asyncio
+import contextlib
 import itertools
 import json
 
@@ -32,6 +36,11 @@ MAX_CONTROL_DEPTH = 16
 """How deeply a control message may nest (a real one nests 1 or 2 levels). Values of ``set`` travel to the
 session's host pickled, and pickle (like the JSON parser) gives up at a few hundred levels."""
 _viewer_ids = itertools.count(1)
+
+
+def next_viewer_id() -> int:
+    """A viewer id no other viewer in this process has (a host knows its viewers by it)."""
+    return next(_viewer_ids)
 
 
 def nesting_depth(value: object) -> int:
@@ -97,11 +106,12 @@ class StreamPlayer:
                  read_only: bool = False):
         self.ws, self.record, self.manager, self.settings = websocket, record, manager, settings
         self.read_only = read_only  # a class's teacher watching a student: frames only, never a change
-        self.viewer_id = next(_viewer_ids)
+        self.viewer_id = next_viewer_id()
         self.fps = min(settings.default_fps, settings.max_fps)
         self.output_resolution = min(DEFAULT_OUTPUT_RESOLUTION, settings.max_grid)
         self.neuron_resolution = min(DEFAULT_NEURON_RESOLUTION, settings.max_grid)
         self._waiting: asyncio.Future | None = None
+        self._viewed = asyncio.Event()  # the client has said its view: the first frame may be asked for
         self._closed = False
         self._told = False  # whether the client was told why the stream ends
         self._told_queue: asyncio.Queue[dict] = asyncio.Queue()  # messages for the client besides frames
@@ -183,8 +193,10 @@ class StreamPlayer:
 
     async def _send(self, scope: anyio.CancelScope) -> None:
         loop = asyncio.get_running_loop()
-        next_at = loop.time()
         try:
+            with contextlib.suppress(TimeoutError):  # a client that never says its view gets the default one
+                await asyncio.wait_for(self._viewed.wait(), 1.0 / self.fps)
+            next_at = loop.time() - 1.0 / self.fps  # the first at once; the pacing counts from it
             while not self._closed:
                 next_at = max(next_at + 1.0 / self.fps, loop.time())
                 await asyncio.sleep(next_at - loop.time())
@@ -265,6 +277,7 @@ class StreamPlayer:
                         raise ValueError(f"{name} must be a whole number from 2 to {most}")
             for name in limits:
                 setattr(self, name, command.get(name, getattr(self, name)))
+            self._viewed.set()
             if self._waiting is not None and not self._waiting.done():
                 # The pending request has the old sizes and may wait for a change that never comes.
                 self.record.host.want(self.viewer_id, self.output_resolution, self.neuron_resolution)

@@ -45,24 +45,45 @@ export class Session {
   constructor(created) {
     this.id = created.id;
     this.token = created.token;
+    this.ahead = {};  // answers asked for before the page asks (see answerAhead), by name; each used once
   }
 
   static async create(config) {
-    return new Session(await request("POST", "/api/sessions", { body: config }));
+    const created = await request("POST", "/api/sessions", { body: config });
+    return new Session(created).answerAhead(created);
   }
 
   static async import(document) {
     const created = await request("POST", "/api/sessions/import", { body: { document } });
-    return { session: new Session(created), described: created };
+    return { session: new Session(created).answerAhead(created), described: created };
+  }
+
+  /** A new session's first paint waits for its description and its points: the description is the creation's
+   *  own answer (no GET), and the points are asked for now, while the stream opens, rather than after its first
+   *  frame. Each is used once, and only while nothing has changed the session (any call but a GET forgets them). */
+  answerAhead(created) {
+    const { token: _, ...described } = created;
+    const data = request("GET", `/api/sessions/${this.id}/data`, { token: this.token });
+    data.catch(() => {});  // a failure is shown when the page asks for the points, not as an unhandled rejection
+    this.ahead = { describe: Promise.resolve(described), data };
+    return this;
+  }
+
+  /** The answer asked for ahead under `name`, once; else ask(). */
+  answer(name, ask) {
+    const early = this.ahead[name];
+    delete this.ahead[name];
+    return early ?? ask();
   }
 
   call(method, path = "", body) {
+    if (method !== "GET") this.ahead = {};  // the session may change: answers from before would be stale
     return request(method, `/api/sessions/${this.id}${path}`, { token: this.token, body });
   }
 
-  describe() { return this.call("GET"); }
+  describe() { return this.answer("describe", () => this.call("GET")); }
   update(changes) { return this.call("PATCH", "", changes); }
-  data() { return this.call("GET", "/data"); }
+  data() { return this.answer("data", () => this.call("GET", "/data")); }
   history() { return this.call("GET", "/history"); }
   exportModel() { return this.call("GET", "/model"); }
   editWeight(layer, row, col, value) { return this.call("PATCH", "/weights", { layer, row, col, value }); }

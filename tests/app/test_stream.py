@@ -31,7 +31,7 @@ def test_playing_streams_frames_with_rising_epochs_and_valid_heatmaps(client, ne
         frames = next_frames(ws, 8)
         ws.send_json({"type": "pause"})
     epochs = [header["epoch"] for header, _, _ in frames]
-    assert len(frames) >= 5 and epochs == sorted(epochs) and epochs[-1] > epochs[0] > 0
+    assert len(frames) >= 5 and epochs == sorted(epochs) and epochs[-1] > epochs[0] >= 0  # the first: at once
     seen = {}
     for header, weights, maps in frames:
         assert header["type"] == "frame" and math.isfinite(header["train_loss"] or 0)

@@ -12,12 +12,21 @@ from fastapi.templating import Jinja2Templates
 import engine
 from app.core.messages import LANGUAGES, MESSAGES, language_of, render
 from app.schemas.session import SessionConfig
-from app.web import catalogue, lesson_catalog
+from app.web import catalogue, first_frame, lesson_catalog, module_graph
 from app.web.api.deps import CLASS_ID
 from engine.user_data import MAX_USER_POINTS
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[4] / "templates")
 router = APIRouter(include_in_schema=False)
+
+
+def module_preloads(*entries) -> tuple[str, ...]:
+    """For a template's `<link rel="modulepreload">` lines: the static import graphs of the page's modules (names
+    under static/js; a false entry, e.g. `lesson and "lesson.js"` on a page without a lesson, is left out)."""
+    return module_graph.preloads(*(entry for entry in entries if entry))
+
+
+TEMPLATES.env.globals["module_preloads"] = module_preloads
 
 
 def _limits(settings) -> dict:
@@ -32,9 +41,13 @@ def _boot(request: Request, defaults: dict, lesson: dict | None = None) -> dict:
 
 
 @router.get("/", response_class=HTMLResponse)
-def playground(request: Request) -> HTMLResponse:
-    """The playground page."""
+async def playground(request: Request) -> HTMLResponse:
+    """The playground page, with the default config's first picture once the server has it (app/web/first_frame.py:
+    the page paints it while its session is created)."""
     boot = _boot(request, SessionConfig().model_dump())
+    picture = first_frame.of(request.app).get()
+    if picture is not None:
+        boot["first"] = picture
     return TEMPLATES.TemplateResponse(request, "index.html", {"boot": boot, "lesson": None})
 
 

@@ -361,7 +361,8 @@ def main() -> None:
     for p in phases:
         if p["profile"]["work_percent"] is not None:
             shares = {tuple(key.split(": ", 1)): share for key, share in p["profile"]["shares"].items()}
-            perf_split.print_split(f"perf, the server's processes, {p['kind']} shape(s), {p['students']} students "
+            perf_split.print_split(f"perf, the server's processes ({p['code']} code), {p['kind']} shape(s), "
+                                   f"{p['students']} students "
                                    f"({p['profile']['web_percent'] or 0:.0f} % of the samples in the web process, "
                                    "the rest in the hosts)", {"work": p["profile"]["work_percent"], "shares": shares})
 

@@ -14,16 +14,16 @@ it again from the models, which hold every member's whole state after each slice
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from app.host.session import Session
 from app.schemas.status import SessionStatus
 from engine.stacked import StackedTrainer
-from engine.stacked_groups import GroupKey
 from engine.training import COMPLETED, DIVERGED, PAUSED, History
 
-MIN_GROUP = 2  # one session trains alone: stacked, a single network is about 10 % slower
+STALE_AFTER_SLICES = 1000
 
 
 @dataclass
@@ -43,7 +43,7 @@ class StackedPlay:
 
     def __init__(self, clock: Callable[[], float] = time.monotonic):
         self.clock = clock
-        self._groups: dict[GroupKey, Group] = {}
+        self._groups: dict[tuple[str, ...], Group] = {}  # by the members' ids
         self._grouped: set[str] = set()  # ids of the sessions the last slice of their group trained
         self._slices = 0
 
@@ -53,81 +53,86 @@ class StackedPlay:
         return session.id in self._grouped
 
     def forget(self, session: Session) -> None:
-        """``session`` trains alone (or was deleted) from now on."""
+        """``session`` trains alone, or was deleted, from now on: no group keeps it (nor its data) any longer."""
         self._grouped.discard(session.id)
+        for ids in [ids for ids, group in self._groups.items() if session in group.members]:
+            del self._groups[ids]
 
     def mates(self, session: Session, candidates) -> tuple[list[Session], bool]:
         """The sessions of ``candidates`` (``session`` first) that can train with it now: equal stack keys, all
         playing, at the same point of their epochs (only ``session`` if none can); and whether some other
         playing session has its key but stands elsewhere in its epoch (``session`` should then end its slices
-        at the end of an epoch, where the group's slices end, to join them)."""
+        at the end of an epoch, where the group's slices end, to join them). Read without their locks:
+        :meth:`locked` checks again."""
         key = session.stack_key()
         position = _position(session)
         mates, elsewhere = [session], False
         for other in candidates:
-            if (other is not session and not other.closed and other.status == SessionStatus.playing
-                    and other.stack_key() == key):
+            if other is not session and _plays(other) and other.stack_key() == key:
                 if _position(other) == position:
                     mates.append(other)
                 else:
                     elsewhere = True
         return mates, elsewhere
 
-    def play(self, sessions: list[Session], seconds: float) -> list[Session]:
-        """One slice of about ``seconds`` for ``sessions`` (from :meth:`mates`, the chosen one first), stacked;
-        the sessions it trained (those whose locks were free and that still play; none if the first's lock is
-        held). A slice ends at the end of an epoch when an epoch fits in what is left of it, so that the
-        members stay at the start of an epoch, where others can join them."""
-        taken = []
+    @contextmanager
+    def locked(self, sessions: list[Session]) -> Iterator[list[Session]]:
+        """The sessions of ``sessions`` (from :meth:`mates`) whose locks are free, that still play and still fit
+        the first one (a call may have changed them since), their locks held while the block runs; none if the
+        first's lock is held. Never waits for a lock: the trainer must not."""
+        taken: list[Session] = []
         try:
             for i, session in enumerate(sessions):
-                if session.lock.acquire(blocking=False):
-                    if session.status == SessionStatus.playing and not session.closed:
-                        taken.append(session)
-                    else:
-                        session.lock.release()
-                elif i == 0:
-                    return []
-            if len(taken) < MIN_GROUP:
-                for session in taken:
-                    self.forget(session)
-                    session.play_slice(seconds)  # alone, as ever (re-entrant lock)
-                return taken
-            taken.sort(key=lambda session: session.id)  # one order whichever was chosen: the group can be kept
-            group = self._group_for(taken)
-            histories = self._train(group, seconds)
-            group.trainer.write_back()
-            for session, history in zip(taken, histories, strict=True):
-                session.took_stacked(history)
-            group.versions = tuple(session.version for session in taken)
-            self._grouped = {session.id for session in taken} | (self._grouped - {s.id for s in sessions})
-            return taken
+                if not session.lock.acquire(blocking=False):
+                    if i == 0:
+                        break
+                    continue
+                taken.append(session)
+                if not _plays(session) or (i and (session.stack_key() != taken[0].stack_key()
+                                                  or _position(session) != _position(taken[0]))):
+                    taken.pop().lock.release()
+                    if i == 0:
+                        break
+            yield taken
         finally:
             for session in taken:
                 session.lock.release()
 
+    def train(self, taken: list[Session], seconds: float) -> None:
+        """One stacked slice of about ``seconds`` for ``taken`` (from :meth:`locked`, at least two, locks held),
+        recorded in each. It ends at the end of an epoch when an epoch fits in what is left of it, so that the
+        members stay at the start of an epoch, where others can join them."""
+        taken = sorted(taken, key=lambda session: session.id)  # one order whichever was chosen: it can be kept
+        group = self._group_for(taken)
+        histories = self._train(group, seconds)
+        group.trainer.write_back()
+        for session, history in zip(taken, histories, strict=True):
+            session.took_stacked(history)
+        group.versions = tuple(session.version for session in taken)
+        self._grouped.update(session.id for session in taken)
+
     def _group_for(self, members: list[Session]) -> Group:
         """The kept group of exactly these members if none of them changed since its last slice, else a new one."""
         self._slices += 1
-        key = members[0].stack_key()
-        group = self._groups.get(key)
-        if (group is None or group.members != tuple(members)
-                or group.versions != tuple(session.version for session in members)):
+        ids = tuple(session.id for session in members)
+        group = self._groups.get(ids)
+        if group is None or group.versions != tuple(session.version for session in members):
             parts = [session.stacked_part() for session in members]
             trainer = StackedTrainer.from_models([model for model, _, _ in parts], [data for _, data, _ in parts],
                                                  members[0].config.batch_size,
                                                  validation=[test for _, _, test in parts])
             group = Group(trainer, tuple(members), (), group.step_seconds if group is not None else 0.0, 0,
                           group.built + 1 if group is not None else 1)
-            self._groups[key] = group
+            self._groups[ids] = group
         group.used = self._slices
-        # Groups unused for a while hold copies of weights nobody trains: let them go.
-        for stale in [k for k, g in self._groups.items() if self._slices - g.used > 1000]:
+        # Groups unused for a while (their members regrouped, paused or left) hold copies nobody trains.
+        for stale in [k for k, g in self._groups.items() if self._slices - g.used > STALE_AFTER_SLICES]:
             del self._groups[stale]
         return group
 
     def _train(self, group: Group, seconds: float) -> list[History]:
-        """Stacked steps for ``seconds``: whole epochs while one fits in the time left, else single steps."""
+        """Stacked steps for ``seconds``: whole epochs while one fits in the time left, else single steps; a new
+        group's first step alone, to measure what a step costs."""
         trainer = group.trainer
         histories = [History() for _ in range(trainer.S)]
         deadline = self.clock() + seconds
@@ -135,7 +140,9 @@ class StackedPlay:
         while True:
             now = self.clock()
             left_in_epoch = trainer.steps_to_epoch_end
-            if group.step_seconds and group.step_seconds * left_in_epoch > deadline - now:
+            if not group.step_seconds:
+                steps = 1
+            elif group.step_seconds * left_in_epoch > deadline - now:
                 if trainer.at_epoch_start and trained:
                     return histories  # end at the start of an epoch, where sessions can join the group
                 steps = max(1, int((deadline - now) / group.step_seconds))  # an epoch longer than a slice
@@ -150,6 +157,10 @@ class StackedPlay:
                 _extend(total, more)
             if all(trainer.done) or self.clock() >= deadline:
                 return histories
+
+
+def _plays(session: Session) -> bool:
+    return not session.closed and session.status == SessionStatus.playing
 
 
 def _position(session: Session) -> int | None:

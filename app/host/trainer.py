@@ -145,22 +145,23 @@ class Trainer:
         chunk = self.host.settings.train_chunk_seconds
         watched = [other for other in map(self.host.sessions.get, self._active) if other is not None]
         mates, elsewhere = self.stacks.mates(session, watched)
-        if len(mates) == 1:
-            self.stacks.forget(session)
-            if not session.play_slice(max(MIN_SLICE_SECONDS, min(chunk, turn)), to_epoch_end=elsewhere):
+        with self.stacks.locked(mates) as taken:
+            if not taken:
                 return False
-            self.host._checkpoint(session)  # if its last checkpoint is checkpoint_seconds old
-            return True
-        work = fair_share.current()
-        if work is not None:  # its principals share the time of the slice that trains them all, as the turn counts
-            prefix, weight = (FRAMES, 1.0) if for_frames else ("", TRAINING_WEIGHT)
-            self.host.share.charge_together(work, [prefix + other.principal for other in mates], weight)
-        try:
-            trained = self.stacks.play(mates, max(MIN_SLICE_SECONDS, min(GROUP_SLICE_CHUNKS * chunk,
-                                                                         turn * len(mates))))
-        finally:
-            if work is not None:
-                self.host.share.charge_together(work, None)
-        for other in trained:
-            self.host._checkpoint(other)
-        return bool(trained)
+            if len(taken) == 1:  # alone; if it has mates, it ends its slices where theirs end, to join them
+                self.stacks.forget(session)
+                session.play_slice(max(MIN_SLICE_SECONDS, min(chunk, turn)), to_epoch_end=elsewhere or len(mates) > 1)
+            else:
+                work = fair_share.current()
+                if work is not None:  # the principals it trains share its time, as the turn counts it
+                    prefix, weight = (FRAMES, 1.0) if for_frames else ("", TRAINING_WEIGHT)
+                    self.host.share.charge_together(work, [prefix + other.principal for other in taken], weight)
+                try:
+                    self.stacks.train(taken, max(MIN_SLICE_SECONDS, min(GROUP_SLICE_CHUNKS * chunk,
+                                                                        turn * len(taken))))
+                finally:
+                    if work is not None:
+                        self.host.share.charge_together(work, None)
+        for other in taken:
+            self.host._checkpoint(other)  # if its last checkpoint is checkpoint_seconds old (locks released)
+        return True

@@ -11,7 +11,8 @@ from app.core.config import Settings
 from app.host.fair_share import FairShare
 from app.host.session import Session
 from app.schemas.session import SessionConfig
-from tests.app.host.test_host_work import lock_held_elsewhere, make_host
+from engine.stacked import StackedTrainer
+from tests.app.host.test_host_work import FakeClock, lock_held_elsewhere, make_host
 
 BASE = {"data": {"name": "spiral", "n_points": 80, "noise": 0.1}, "hidden_layers": [4, 4], "batch_size": 8}
 
@@ -130,17 +131,69 @@ def test_a_session_that_joins_in_the_middle_of_its_epoch_ends_it_and_joins(host)
     assert_same_run(sessions[0], 0)
 
 
-def test_a_member_whose_lock_is_held_is_left_out_and_the_others_train(host):
+def test_a_member_whose_lock_is_held_is_left_out_and_pays_nothing_and_the_others_train(host, monkeypatch):
     sessions = [add(host, i) for i in range(3)]
     turns(host, 10, range(3))
     busy = sessions[2]
+    charged: list[list[str]] = []
+    charge_together = host.share.charge_together
+    monkeypatch.setattr(host.share, "charge_together",
+                        lambda work, keys, *weight: (charged.append(keys), charge_together(work, keys, *weight)))
     with lock_held_elsewhere(busy):
         busy_epoch, others = busy.model.epoch, [s.model.epoch for s in sessions[:2]]
         turns(host, 20, range(2))  # only the free ones' viewers: a due busy session would be skipped, then slept on
         assert busy.model.epoch == busy_epoch
         assert all(s.model.epoch > e for s, e in zip(sessions[:2], others, strict=True))
+    # the slices that left it out were charged to the two that trained
+    paid = [keys for keys in charged if keys]
+    assert paid and all(sorted(keys) == ["p0", "p1"] or sorted(keys) == ["frames:p0", "frames:p1"] for keys in paid)
     for i, session in enumerate(sessions):
         assert_same_run(session, i)
+
+
+def test_a_session_changed_after_it_was_chosen_as_a_mate_is_left_out():
+    """The trainer reads its mates without their locks: one whose shape or place in its epoch changed before
+    its lock was taken does not go into the slice (stacking it would fail)."""
+    settings = Settings(workers=0)
+    host = make_host(settings, sessions=())
+    sessions = [add(host, i) for i in range(3)]
+    mates, _ = host.trainer.stacks.mates(sessions[0], sessions)
+    assert mates == sessions
+    sessions[1].update({"hidden_layers": [5]})
+    sessions[1].play()
+    sessions[2].train_for(1, seconds=0.0, within_epoch=True)  # one mini-batch: now in the middle of its epoch
+    with host.trainer.stacks.locked(mates) as taken:
+        assert taken == [sessions[0]]
+    assert not any(s.holds_lock() for s in sessions)
+
+
+def test_a_new_groups_first_slice_ends_on_time_whatever_an_epoch_costs(host, monkeypatch):
+    """A group's first slice measures one stacked step before it plans the rest: with epochs of 400 mini-batches,
+    a slice of about 17 ms ends in the middle of the first epoch (here every stacked step takes 1 ms of a clock
+    that only the steps move)."""
+    clock = FakeClock()
+    train_batches = StackedTrainer.train_batches
+
+    def one_ms_a_step(self, steps, *args, **kwargs):
+        clock.now += 0.001 * steps
+        return train_batches(self, steps, *args, **kwargs)
+
+    monkeypatch.setattr(StackedTrainer, "train_batches", one_ms_a_step)
+    host.trainer.stacks.clock = clock
+    sessions = [add(host, i, data={"name": "xor", "n_points": 800}, batch_size=1) for i in range(3)]
+    host._dispatch(("want", 0, 16, 4))
+    host.trainer.take_turn()
+    assert all(s.model.epoch == 0 and s.model.epoch_in_progress is not None for s in sessions)
+    assert all(host.trainer.stacks.is_grouped(s) for s in sessions)
+    assert 15 <= sessions[0].model.epoch_in_progress[1] <= 25  # mini-batches of one row: ~17 of 1 ms each
+
+
+def test_deleting_a_member_lets_its_group_go(host):
+    sessions = [add(host, i) for i in range(3)]
+    turns(host, 10, range(3))
+    assert host.trainer.stacks._groups
+    host._dispatch(("delete", sessions[1].id))
+    assert not any(sessions[1] in group.members for group in host.trainer.stacks._groups.values())
 
 
 def test_a_member_that_diverges_stops_alone_with_its_last_good_weights(host):

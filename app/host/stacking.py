@@ -13,6 +13,7 @@ versions are as the last slice left them); any other change (a member joins, lea
 it again from the models, which hold every member's whole state after each slice.
 """
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,6 +45,7 @@ class StackedPlay:
     def __init__(self, clock: Callable[[], float] = time.monotonic):
         self.clock = clock
         self._groups: dict[tuple[str, ...], Group] = {}  # by the members' ids
+        self._lock = threading.Lock()  # forget() comes from the host's message loop, the rest from the trainer
         self._grouped: set[str] = set()  # ids of the sessions the last slice of their group trained
         self._slices = 0
 
@@ -54,9 +56,10 @@ class StackedPlay:
 
     def forget(self, session: Session) -> None:
         """``session`` trains alone, or was deleted, from now on: no group keeps it (nor its data) any longer."""
-        self._grouped.discard(session.id)
-        for ids in [ids for ids, group in self._groups.items() if session in group.members]:
-            del self._groups[ids]
+        with self._lock:
+            self._grouped.discard(session.id)
+            for ids in [ids for ids, group in self._groups.items() if session in group.members]:
+                del self._groups[ids]
 
     def mates(self, session: Session, candidates) -> tuple[list[Session], bool]:
         """The sessions of ``candidates`` (``session`` first) that can train with it now: equal stack keys, all
@@ -109,13 +112,15 @@ class StackedPlay:
         for session, history in zip(taken, histories, strict=True):
             session.took_stacked(history)
         group.versions = tuple(session.version for session in taken)
-        self._grouped.update(session.id for session in taken)
+        with self._lock:
+            self._grouped.update(session.id for session in taken if not session.closed)
 
     def _group_for(self, members: list[Session]) -> Group:
         """The kept group of exactly these members if none of them changed since its last slice, else a new one."""
         self._slices += 1
         ids = tuple(session.id for session in members)
-        group = self._groups.get(ids)
+        with self._lock:
+            group = self._groups.get(ids)
         if group is None or group.versions != tuple(session.version for session in members):
             parts = [session.stacked_part() for session in members]
             trainer = StackedTrainer.from_models([model for model, _, _ in parts], [data for _, data, _ in parts],
@@ -123,11 +128,13 @@ class StackedPlay:
                                                  validation=[test for _, _, test in parts])
             group = Group(trainer, tuple(members), (), group.step_seconds if group is not None else 0.0, 0,
                           group.built + 1 if group is not None else 1)
-            self._groups[ids] = group
         group.used = self._slices
-        # Groups unused for a while (their members regrouped, paused or left) hold copies nobody trains.
-        for stale in [k for k, g in self._groups.items() if self._slices - g.used > STALE_AFTER_SLICES]:
-            del self._groups[stale]
+        with self._lock:
+            if not any(session.closed for session in members):  # a member deleted meanwhile: not kept
+                self._groups[ids] = group
+            # Groups unused for a while (their members regrouped, paused or left) hold copies nobody trains.
+            for stale in [k for k, g in self._groups.items() if self._slices - g.used > STALE_AFTER_SLICES]:
+                del self._groups[stale]
         return group
 
     def _train(self, group: Group, seconds: float) -> list[History]:

@@ -54,7 +54,9 @@ def test_page_loads_draws_a_boundary_quickly_and_logs_no_errors(playground):
 
 def test_play_on_xor_trains_and_the_output_changes(playground):
     page = playground(XOR)
-    first_loss = float(page.locator("#test_loss").inner_text())
+    # The training loss: XOR's test loss falls until about epoch 10 and then rises as the net overfits its 100
+    # points (0.37 at epoch 60, 0.90 at 1000), a window a fast machine plays through between two frames.
+    first_loss = float(page.locator("#train_loss").inner_text())
     before = canvas_digest(page, "#heatmap")
     page.click("#play")
     page.wait_for_function("Number((document.querySelector('#epoch')?.textContent ?? '').replace(/,/g, '')) > 60",
@@ -63,13 +65,13 @@ def test_play_on_xor_trains_and_the_output_changes(playground):
     try:
         page.wait_for_function(
             # still playing: however slow the machine, the loss comes down
-            f"parseFloat(document.querySelector('#test_loss')?.textContent ?? '') < {first_loss * 0.8}", timeout=60000)
-    except PlaywrightTimeout:  # rare on a busy machine: say where it stood, to tell a stall from a plateau
+            f"parseFloat(document.querySelector('#train_loss')?.textContent ?? '') < {first_loss * 0.8}", timeout=60000)
+    except PlaywrightTimeout:  # say where it stood, to tell a stall from a plateau
         shown = page.evaluate("""() => ({epoch: document.querySelector('#epoch')?.textContent,
-            test_loss: document.querySelector('#test_loss')?.textContent,
+            train_loss: document.querySelector('#train_loss')?.textContent,
             playing: document.querySelector('#play')?.getAttribute('aria-pressed'),
             status: document.querySelector('#status')?.textContent})""")
-        pytest.fail(f"the test loss did not fall below {first_loss * 0.8:.4g} (0.8 x {first_loss}) in 60 s: {shown}")
+        pytest.fail(f"the training loss did not fall below 0.8 x {first_loss} in 60 s: {shown}")
     page.click("#play")  # pause
     page.wait_for_function("document.querySelector('#play').getAttribute('aria-pressed') === 'false'",
                            timeout=10000)

@@ -40,7 +40,8 @@ class Group:
 
 
 class StackedPlay:
-    """The host's groups of playing sessions that train together; the trainer's thread alone uses it."""
+    """The host's groups of playing sessions that train together: the trainer's thread trains them; the host's
+    message loop may :meth:`forget` a deleted session at any time (hence the lock)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic):
         self.clock = clock

@@ -149,7 +149,8 @@ class Trainer:
             if not taken:
                 return False
             if len(taken) == 1:  # alone; if it has mates, it ends its slices where theirs end, to join them
-                self.stacks.forget(session)
+                if self.stacks.is_grouped(session):  # it was in a group: it leaves it (a set lookup per slice)
+                    self.stacks.forget(session)
                 session.play_slice(max(MIN_SLICE_SECONDS, min(chunk, turn)), to_epoch_end=elsewhere or len(mates) > 1)
             else:
                 work = fair_share.current()

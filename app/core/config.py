@@ -3,6 +3,7 @@
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -112,6 +113,16 @@ class Settings(BaseSettings):
     workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=0, le=64,
         description="Session host processes (one per core uses every core); 0 hosts sessions in a thread.",
+    )
+    hosts: Literal["local", "ray"] = Field(
+        "local", description="Where sessions are hosted: `local`, host processes of this server (`workers`); `ray`, "
+                             "host actors on the Ray cluster at RAY_ADDRESS, shared by every web node of that "
+                             "cluster (needs the `cluster` extra and a PostgreSQL `database_url`: docs/deploy.md).",
+    )
+    ray_hosts: int | None = Field(
+        None, ge=1, le=4096,
+        description="With hosts=ray: how many host actors the cluster has (a session's host is a hash of its id over "
+                    "them, so every web node must say the same). Unset: the cluster's CPUs when this web node starts.",
     )
 
 

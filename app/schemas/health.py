@@ -13,6 +13,9 @@ class Health(Answer):
     status: Literal["ok"] = Field(..., description="Always ok: an answer at all means the server is up.")
     engine_version: str = Field(..., examples=["0.1.0"])
     store: "StoreHealth"
+    hosts: list["HostHealth"] | None = Field(
+        None, description="With NNPLAY_HOSTS=ray: the cluster's host actors as they answer now; null for the "
+                          "server's own host processes.")
 
 
 class StoreHealth(Answer):
@@ -27,3 +30,17 @@ class StoreHealth(Answer):
     checkpoints_failing_seconds: float | None = Field(
         None, description="How long the hosts' checkpoint writes have failed (they are retried, and nothing is "
                           "dropped); null while they succeed.")
+
+
+class HostHealth(Answer):
+    """One host actor of a Ray cluster (docs/deploy.md)."""
+
+    index: int = Field(..., description="Its number: a session's host is a hash of the session's id over them.")
+    available: bool = Field(..., description="Whether it answered just now (Ray restarts one that died).")
+    node: str | None = Field(None, description="The `nnplay-node` label of the Ray node it runs on, if the node has "
+                                                "one.")
+    pid: int | None = Field(None, description="Its process on that node.")
+    sessions: int | None = Field(None, description="Sessions in its memory.")
+    viewers: int | None = Field(None, description="Streams and dashboard tiles it sends frames to.")
+    restarted: bool | None = Field(None, description="Whether Ray restarted it after it died (its sessions come "
+                                                     "back from their checkpoints as they are used).")

@@ -11,13 +11,18 @@ most ``max_heavy_calls`` heavy calls (app/core/host_api.py HEAVY_OPS) under way 
 takes fair turns (app/host/fair_share.py). The *owner*, the client's network address (after the trusted-proxy
 rule), is used for one thing only: how many sessions anonymous clients at one address may create.
 
-A host that dies (its process killed or crashed) takes its sessions with it. The manager then drops their
+On a Ray cluster (``hosts="ray"``, app/web/ray_hosts.py) the hosts are actors that every web node shares: a
+session's host is a hash of its id (app/core/placement.py), the host actor itself unloads idle sessions and brings
+back those it lost, and the records here are only this node's cache of the store's rows.
+
+A local host that dies (its process killed or crashed) takes its sessions with it. The manager then drops their
 records at once, so that limits count only live sessions, remembers their ids as lost (the newest
 LOST_REMEMBERED of them), so that a later call or stream on one is told ``session.lost`` rather than "not
 found", and starts a replacement host off the event loop, which takes new sessions as soon as it runs.
 """
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import secrets
@@ -33,10 +38,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.core.config import Settings
 from app.core.errors import Forbidden, HostUnavailable, LimitReached, NotAuthenticated, SessionNotFound
 from app.core.host_api import HEAVY_OPS, Op, RemoteOps
+from app.core.placement import host_index
 from app.schemas.session import SessionConfig
 from app.store import database
 from app.store.sessions import SessionRow, SessionStore, token_hash
 from app.web.host_client import HostClient
+from app.web.host_link import HostLink
 
 log = logging.getLogger("nnplay.sessions")
 SESSION_ID_BYTES = 9
@@ -71,7 +78,7 @@ class SessionRecord:
     id: str
     token_hash: str  # of its token (app/store/sessions.py token_hash): memory holds no token either
     owner: str  # the creating client's address (caps anonymous creation only)
-    host: HostClient | None  # None only for a stored session found to be deleted (find(restore=False))
+    host: HostLink | None  # None only for a stored session found to be deleted (find(restore=False))
     touched: float  # when it was last used, on the manager's clock
     viewers: int = 0
     class_id: str | None = None  # a student's session: its class (app/web/classroom.py)
@@ -101,21 +108,44 @@ class SessionManager:
         self._lock = threading.Lock()
         self._stopped = False
         self._replacing: set[asyncio.Task] = set()
-        self._starting: set[HostClient] = set()  # replacements being started (in a thread)
+        self._starting: set[HostLink] = set()  # replacements being started (in a thread)
         self.heavy_calls: dict[str, int] = {}  # principal -> heavy calls under way, over all hosts
-        count = max(1, settings.workers)
-        self.hosts = [self._new_host() for _ in range(count)]
+        self.on_cluster = settings.hosts == "ray"
+        # On a cluster the hosts are found when the server starts (app/web/ray_hosts.py connect).
+        self.hosts: list[HostLink] = [] if self.on_cluster else [self._new_host()
+                                                                   for _ in range(max(1, settings.workers))]
 
     def _new_host(self) -> HostClient:
         return HostClient(self.settings, in_process=self.settings.workers == 0, on_death=self._host_died)
 
     def start(self) -> None:
         """Bring the store's schema up to date, then start the hosts (from the running event loop, before it
-        serves anything: nothing waits for it)."""
+        serves anything: nothing waits for it). On a Ray cluster: join it and find (or create) its host actors."""
         database.upgrade(self.store.engine)
         self._loop = asyncio.get_running_loop()
+        if self.on_cluster:
+            self.hosts = self._join_cluster()
         for host in self.hosts:
             host.start()
+
+    def _join_cluster(self) -> list[HostLink]:
+        if self.store.engine.url.get_backend_name() == "sqlite":
+            raise RuntimeError("NNPLAY_HOSTS=ray needs a store every node reaches: set NNPLAY_DATABASE_URL to a "
+                               "PostgreSQL database (docs/deploy.md)")
+        from app.web import ray_hosts
+
+        # On a thread of its own: ray.init on the main thread would take over SIGTERM (uvicorn's graceful stop).
+        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="nnplay-ray-connect") as pool:
+            return pool.submit(ray_hosts.connect, self.settings, self._host_died).result()
+
+    def place(self, session_id: str) -> HostLink:
+        """The host for a session: on a cluster, its own (by its id); here, the least loaded live one."""
+        if self.on_cluster:
+            return self.hosts[host_index(session_id, len(self.hosts))]
+        alive = [host for host in self.hosts if host.alive]
+        if not alive:
+            raise HostUnavailable()
+        return min(alive, key=lambda h: h.sessions)
 
     def stop(self) -> None:
         """Stop the hosts (each checkpoints its sessions first: all at once, then waited for); every session
@@ -130,10 +160,11 @@ class SessionManager:
             host.stop()
 
     # ----- a host that died ------------------------------------------------------------------------
-    def _host_died(self, host: HostClient) -> None:
+    def _host_died(self, host: HostLink) -> None:
         """Called on the event loop when ``host`` ended without being asked to: forget its sessions, remember
         them as lost, and put a replacement in its place (before the host's waiting calls fail and its streams
-        close, so that they can tell their clients that the session was lost)."""
+        close, so that they can tell their clients that the session was lost). A host actor of a cluster is
+        restarted by Ray, and brings its sessions back from their checkpoints as they are next used."""
         with self._lock:
             gone = [sid for sid, record in self.records.items() if record.host is host]
             for sid in gone:
@@ -141,6 +172,8 @@ class SessionManager:
                 self.lost[sid] = None
             while len(self.lost) > LOST_REMEMBERED:
                 self.lost.popitem(last=False)
+        if self.on_cluster:
+            return
         log.error("a session host stopped unexpectedly; %d sessions lost, starting a new host", len(gone))
         if self._stopped or host not in self.hosts:
             return
@@ -151,7 +184,7 @@ class SessionManager:
         self._replacing.add(task)
         task.add_done_callback(self._replacing.discard)
 
-    async def _replace(self, dead: HostClient, replacement: HostClient) -> None:
+    async def _replace(self, dead: HostLink, replacement: HostLink) -> None:
         """Start ``replacement`` off the event loop (spawning a process takes a moment), after reaping ``dead``."""
         try:
             await asyncio.to_thread(dead.stop)  # reap the dead process (or end one that hangs), close our end
@@ -206,13 +239,9 @@ class SessionManager:
             mine = sum(1 for r in self.records.values() if r.owner == owner and r.class_id is None)
             if student is None and mine >= self.settings.max_sessions_per_client:
                 raise LimitReached("limit.client_sessions", count=mine)
-            alive = [host for host in self.hosts if host.alive]
-            if not alive:
-                raise HostUnavailable()
-            token = secrets.token_urlsafe(24)
-            record = SessionRecord(secrets.token_urlsafe(SESSION_ID_BYTES), token_hash(token), owner,
-                                   min(alive, key=lambda h: h.sessions), touched=self.clock(), class_id=class_id,
-                                   student_id=student_id)
+            token, session_id = secrets.token_urlsafe(24), secrets.token_urlsafe(SESSION_ID_BYTES)
+            record = SessionRecord(session_id, token_hash(token), owner, self.place(session_id), touched=self.clock(),
+                                   class_id=class_id, student_id=student_id)
             self.records[record.id] = record  # reserved now, so that concurrent creates count it
             record.host.sessions += 1
         try:
@@ -295,8 +324,8 @@ class SessionManager:
                 del self._restoring[session_id]
 
     async def _restore(self, row: SessionRow) -> None:
-        """Restore on the least loaded live host; the record appears once the host has the session, so no call
-        reaches a host that does not have it yet."""
+        """Restore on the least loaded live host (on a cluster: its own, which may hold it already); the record
+        appears once the host has the session, so no call reaches a host that does not have it yet."""
         session_id, owner = row.id, row.owner
         with self._lock:  # the same live limits as a new session (restores under way count too)
             if len(self.records) + len(self._restoring) > self.settings.max_sessions:
@@ -304,10 +333,7 @@ class SessionManager:
             mine = sum(1 for r in self.records.values() if r.owner == owner and r.class_id is None)
             if row.class_id is None and mine >= self.settings.max_sessions_per_client:
                 raise LimitReached("limit.client_sessions", count=mine)
-            alive = [host for host in self.hosts if host.alive]
-            if not alive:
-                raise HostUnavailable()
-            host = min(alive, key=lambda h: h.sessions)
+            host = self.place(session_id)
             host.sessions += 1
         record = SessionRecord(session_id, row.token_hash, owner, host, touched=self.clock(), class_id=row.class_id,
                                student_id=row.principal if row.class_id else None)
@@ -316,8 +342,10 @@ class SessionManager:
         except BaseException:
             host.sessions -= 1
             # It may be in the host's memory even so (the answer came too late, or the request was cancelled):
-            # take it out again, checkpoint and all, before anyone restores it elsewhere.
-            self._start_unload(record)
+            # take it out again, checkpoint and all, before anyone restores it elsewhere. (A cluster's session has
+            # one host, which other web nodes may be using it on.)
+            if not self.on_cluster:
+                self._start_unload(record)
             raise
         with self._lock:
             self.records[session_id] = record
@@ -445,7 +473,7 @@ class SessionManager:
             on_loop = False
         for sid in stale:
             record = self._forget(sid)
-            if record is not None:
+            if record is not None and not self.on_cluster:  # a cluster's host unloads its idle sessions itself
                 if on_loop:  # at once: no find may run in between and read an older checkpoint
                     self._start_unload(record)
                 else:  # (tests call it from their own thread) in order with what the loop runs next

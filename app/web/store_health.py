@@ -1,5 +1,6 @@
 """How the store is doing, for /api/health: its backend and location, whether the web process can read it, and
-the session hosts' checkpoint writers (waiting, written, how long writes have failed)."""
+the session hosts' checkpoint writers (waiting, written, how long writes have failed); on a Ray cluster, where the
+host actors run."""
 
 import asyncio
 
@@ -30,3 +31,17 @@ async def store_health(manager) -> dict:
             "checkpoints_waiting": sum(w["waiting"] for w in writers),
             "checkpoints_written": sum(w["written"] for w in writers),
             "checkpoints_failing_seconds": max(failing) if failing else None}
+
+
+async def hosts_health(manager) -> list[dict] | None:
+    """On a Ray cluster, each host actor as it answers (within STORE_CHECK_SECONDS); None for local hosts."""
+    if not manager.on_cluster:
+        return None
+
+    async def one(host) -> dict:
+        try:
+            return {**await asyncio.wait_for(host.where(), STORE_CHECK_SECONDS), "available": True}
+        except Exception:  # dead, restarting or slow: said as such, never an error of the health check
+            return {"index": host.index, "available": False}
+
+    return list(await asyncio.gather(*(one(host) for host in manager.hosts)))

@@ -9,6 +9,7 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # The only web modules that may import host code, each with its reason.
 WEB_TO_HOST = {
     "app/web/host_client.py": "starts the host processes (app.host.host)",
+    "app/web/ray_hosts.py": "creates the host actors on a Ray cluster (app.host.ray_actor)",
 }
 
 

@@ -1,0 +1,301 @@
+"""A session host as a Ray actor (``NNPLAY_HOSTS=ray``, docs/deploy.md): today's SessionHost, unchanged, behind
+async methods that any web node of the cluster may call.
+
+The SessionHost serves one duplex connection (app/host/host.py). Here ``ActorConnection`` stands in for the Pipe:
+a method posts its message into the host's inbox and awaits the future that the host's answer resolves; frames go
+to the viewer's slot, from which the web node *pulls* them (``pull``), one call at a time per viewer, so that a
+slow viewer gets fewer, newer frames and nothing queues (the same pull model as the local hosts).
+
+What a host actor does that the web process does for local hosts, because web nodes come and go and several of
+them may use one session:
+- it owns its sessions for life: a session's host is a hash of its id (app/core/placement.py), so a session is
+  never in two hosts' memory, and a call on a session that is not in memory (evicted, or this actor was
+  restarted after a crash) brings it back from its checkpoint here first;
+- it unloads idle sessions itself (no calls, no viewers for ``session_idle_seconds``);
+- viewers hold a lease renewed by their pulls and by the web node's ``renew``: a web node that dies leaves
+  viewers that lapse, so its sessions stop training for nobody.
+
+``__init__`` never raises: a Ray actor whose constructor raises is dead for good whatever its ``max_restarts``
+(ray-project/ray#46746); SessionHost already starts when the store cannot be reached (its writer retries).
+Results cross to the web node as the host's own ``(ok, value)`` pairs, never as exceptions, which Ray would wrap.
+"""
+
+import asyncio
+import concurrent.futures
+import itertools
+import logging
+import os
+import queue
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from app.core.config import Settings
+from app.host.host import SessionHost
+
+log = logging.getLogger("nnplay.host.ray")
+PULL_SECONDS = 2.0
+"""How long a pull waits for a frame before it answers "nothing new" (the web node pulls again): short enough
+that a web node that died leaves no call parked for long."""
+VIEWER_LEASE_SECONDS = 15.0
+"""A viewer not heard from for this long (no pull, no renew) is dropped: its web node is gone."""
+HOUSEKEEPING_SECONDS = 5.0
+"""How often leases and idle sessions are looked at."""
+STOPPED = (False, ("HostUnavailable", "session.restarting", {}))
+
+
+class ViewerSlot:
+    """Frames the host sent for one viewer, until its web node pulls them."""
+
+    def __init__(self, session_id: str, passive: bool, loop: asyncio.AbstractEventLoop, now: float):
+        self.session_id = session_id
+        self.passive = passive  # a teacher's tile: it keeps no session in memory
+        self.loop = loop
+        self.frames: deque[bytes] = deque()
+        self.closed = False
+        self.arrived = asyncio.Event()
+        self.heard_at = now
+
+    def put(self, frame: bytes | None) -> None:
+        """From a host thread: a frame (None: the session was deleted)."""
+        if frame is None:
+            self.closed = True
+        else:
+            self.frames.append(frame)
+        try:
+            self.loop.call_soon_threadsafe(self.arrived.set)
+        except RuntimeError:
+            pass  # the actor's loop has closed: nobody pulls any more
+
+
+class ActorConnection:
+    """The SessionHost's connection inside an actor: ``recv``/``send``/``close`` as a Pipe end offers them."""
+
+    def __init__(self):
+        self._inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._answers: dict[int, concurrent.futures.Future] = {}
+        self._ids = itertools.count(1)
+        self.viewers: dict[int, ViewerSlot] = {}
+        self.closed = False
+
+    # the host's side (its threads)
+    def recv(self) -> tuple:
+        message = self._inbox.get()
+        if message is None:
+            raise EOFError
+        return message
+
+    def send(self, message: tuple) -> None:
+        kind = message[0]
+        if kind == "result":
+            answer = self._answers.pop(message[1], None)
+            if answer is not None and not answer.done():
+                answer.set_result((message[2], message[3]))
+        elif kind == "frame":
+            slot = self.viewers.get(message[1])
+            if slot is not None:
+                slot.put(message[2])
+        elif kind == "closed":
+            slot = self.viewers.pop(message[1], None)
+            if slot is not None:
+                slot.put(None)
+
+    def close(self) -> None:
+        self.closed = True
+        for answer in list(self._answers.values()):
+            if not answer.done():
+                answer.set_result(STOPPED)
+        for slot in list(self.viewers.values()):
+            slot.put(None)
+
+    # the actor's side (its event loop)
+    def post(self, message: tuple) -> None:
+        self._inbox.put(message)
+
+    async def ask(self, kind: str, *args) -> tuple[bool, object]:
+        """Post ``(kind, request_id, *args)`` and wait for the host's ``(ok, value)``."""
+        if self.closed:
+            return STOPPED
+        request_id = next(self._ids)
+        answer = self._answers[request_id] = concurrent.futures.Future()
+        self.post((kind, request_id, *args))
+        return await asyncio.wrap_future(answer)
+
+
+class HostActor:
+    """One session host of the cluster. Wrapped with ``ray.remote`` by the web side (app/web/ray_hosts.py); a
+    plain class, so that tests can run it without Ray."""
+
+    def __init__(self, settings: dict, index: int, clock: Callable[[], float] = time.monotonic):
+        self.index = index
+        self.clock = clock
+        self.connection = ActorConnection()
+        self._touched: dict[str, float] = {}  # session id -> its last call or pull here
+        self._housekeeping: asyncio.Task | None = None
+        self.host: SessionHost | None = None
+        try:
+            self.settings = Settings(**settings)
+            os.nice(self.settings.host_niceness)  # as local hosts: the web processes on this node come first
+            sys.setswitchinterval(self.settings.gil_switch_seconds)
+            self.host = SessionHost(self.settings, self.connection)
+            self._serving = threading.Thread(target=self.host.serve, name="nnplay-host", daemon=True)
+            self._serving.start()
+        except Exception:  # never raise here (see the module's docstring): answer every call with "restarting"
+            log.exception("host actor %d could not start", index)
+            self.connection.close()
+
+    def _started(self) -> None:
+        if self._housekeeping is None:
+            self._housekeeping = asyncio.get_running_loop().create_task(self._keep_house())
+
+    def _touch(self, session_id: str) -> None:
+        self._touched[session_id] = self.clock()
+
+    # ----- sessions -------------------------------------------------------------------------------------
+    async def create(self, session_id: str, principal: str, config: dict, token_hash: str, owner: str,
+                     class_id: str | None = None) -> tuple[bool, object]:
+        """Build and store a new session; its description. Answered once its row is written, so that any web
+        node finds it as soon as its creator has the token."""
+        self._started()
+        self._touch(session_id)
+        ok, value = await self.connection.ask("create", session_id, principal, config, token_hash, owner, class_id)
+        if ok:
+            await asyncio.to_thread(self.host.writer.flush_one, session_id, self.settings.max_seconds_per_call)
+        return ok, value
+
+    async def restore(self, session_id: str) -> tuple[bool, object]:
+        """The session in memory (brought back from its checkpoint if need be); its description."""
+        self._started()
+        self._touch(session_id)
+        return await self.connection.ask("restore", session_id)
+
+    async def call(self, session_id: str, op: str, args: tuple) -> tuple[bool, object]:
+        """Run operation ``op`` on a session of this host, brought back from its checkpoint first if it is not in
+        memory (idle, or this actor restarted)."""
+        self._started()
+        self._touch(session_id)
+        if self.host is not None and session_id not in self.host.sessions:
+            ok, value = await self.restore(session_id)
+            if not ok:
+                return ok, value
+        return await self.connection.ask("call", session_id, op, args)
+
+    async def unload(self, session_id: str) -> tuple[bool, object]:
+        """Checkpoint the session and drop it from memory; whether the checkpoint was written."""
+        return await self.connection.ask("unload", session_id)
+
+    async def delete(self, session_id: str) -> None:
+        """Drop a session and its stored data; its viewers are closed."""
+        self._touched.pop(session_id, None)
+        self.connection.post(("delete", session_id))
+
+    async def writer_status(self) -> tuple[bool, object]:
+        """The checkpoint writer's state (/api/health)."""
+        return await self.connection.ask("writer_status")
+
+    async def loaded(self, session_ids: list[str]) -> list[str]:
+        """Which of ``session_ids`` are in this host's memory (a class's dashboard counts them as online)."""
+        held = self.host.sessions if self.host is not None else {}
+        return [session_id for session_id in session_ids if session_id in held]
+
+    async def where(self) -> dict:
+        """Where this host runs and what it holds (/api/health, tests)."""
+        import ray  # only ever called inside a Ray actor
+
+        return {"index": self.index, "pid": os.getpid(), "sessions": len(self.host.sessions) if self.host else 0,
+                "viewers": len(self.connection.viewers),
+                "node": ray.get_runtime_context().get_node_labels().get("nnplay-node"),
+                "restarted": ray.get_runtime_context().was_current_actor_reconstructed}
+
+    async def stop(self) -> None:
+        """Pause and checkpoint every session, write them all, and stop serving (before an upgrade kills this
+        actor: docs/deploy.md). Calls after it answer ``session.restarting``."""
+        if self.host is not None:
+            self.connection.post(("stop",))
+            await asyncio.to_thread(self._serving.join)
+
+    # ----- frames ---------------------------------------------------------------------------------------
+    async def pull(self, viewer_id: int, session_id: str, passive: bool, bytes_per_second: float | None,
+                   output_resolution: int, neuron_resolution: int) -> list[bytes] | None:
+        """The frames sent for this viewer since its last pull, waiting up to PULL_SECONDS for one (an empty list:
+        nothing new yet); None once the session was deleted. The first pull registers the viewer (a web node's
+        calls may run out of order here, so no separate ``watch`` has to come first)."""
+        self._started()
+        slot = self.connection.viewers.get(viewer_id)
+        if slot is None:
+            if self.connection.closed:
+                return None
+            slot = self.connection.viewers[viewer_id] = ViewerSlot(session_id, passive,
+                                                                  asyncio.get_running_loop(), self.clock())
+            self.connection.post(("watch", viewer_id, session_id, passive, bytes_per_second))
+        slot.heard_at = self.clock()
+        if not passive:
+            self._touch(session_id)
+        if not slot.frames and not slot.closed:
+            slot.arrived.clear()
+            self.connection.post(("want", viewer_id, output_resolution, neuron_resolution))
+            try:
+                await asyncio.wait_for(slot.arrived.wait(), PULL_SECONDS)
+            except TimeoutError:
+                pass
+        frames = list(slot.frames)
+        slot.frames.clear()
+        if slot.closed and not frames:
+            return None
+        return frames
+
+    async def view(self, viewer_id: int, output_resolution: int, neuron_resolution: int) -> None:
+        """A viewer's sizes changed while its pull waits: the frame under way is made for the new ones."""
+        if viewer_id in self.connection.viewers:
+            self.connection.post(("want", viewer_id, output_resolution, neuron_resolution))
+
+    async def unwatch(self, viewer_id: int) -> None:
+        """Forget a viewer."""
+        if self.connection.viewers.pop(viewer_id, None) is not None:
+            self.connection.post(("unwatch", viewer_id))
+
+    async def renew(self, viewer_ids: list[int]) -> None:
+        """A web node says these viewers of its are still there (between their pulls)."""
+        now = self.clock()
+        for viewer_id in viewer_ids:
+            slot = self.connection.viewers.get(viewer_id)
+            if slot is not None:
+                slot.heard_at = now
+
+    # ----- housekeeping ---------------------------------------------------------------------------------
+    async def _keep_house(self) -> None:
+        while True:
+            await asyncio.sleep(HOUSEKEEPING_SECONDS)
+            try:
+                self.drop_lapsed_viewers()
+                for session_id in self.idle_sessions():
+                    asyncio.get_running_loop().create_task(self.unload(session_id))
+            except Exception:  # housekeeping goes on whatever one round met
+                log.exception("housekeeping of host actor %d failed", self.index)
+
+    def drop_lapsed_viewers(self) -> list[int]:
+        """Forget viewers not heard from for VIEWER_LEASE_SECONDS (their web node died); their ids."""
+        limit = self.clock() - VIEWER_LEASE_SECONDS
+        lapsed = [vid for vid, slot in list(self.connection.viewers.items()) if slot.heard_at < limit]
+        for viewer_id in lapsed:
+            self.connection.viewers.pop(viewer_id, None)
+            self.connection.post(("unwatch", viewer_id))
+        return lapsed
+
+    def idle_sessions(self) -> list[str]:
+        """Sessions in memory that nobody used for ``session_idle_seconds`` and nobody watches (to unload)."""
+        if self.host is None:
+            return []
+        limit = self.clock() - self.settings.session_idle_seconds
+        watched = {slot.session_id for slot in list(self.connection.viewers.values()) if not slot.passive}
+        idle = []
+        for session_id in list(self.host.sessions):
+            if session_id in watched:
+                continue
+            if self._touched.setdefault(session_id, self.clock()) < limit:
+                idle.append(session_id)
+                self._touched.pop(session_id, None)
+        return idle
+

@@ -1,0 +1,271 @@
+"""The web node's side of the host actors on a Ray cluster (``NNPLAY_HOSTS=ray``, docs/deploy.md).
+
+``connect`` joins the cluster at RAY_ADDRESS and makes sure its host actors exist (named, detached, restarted by
+Ray when they die: any web node may be the first to start, and each finds the others' actors by name).
+``RayHostClient`` offers exactly what ``HostClient`` offers (app/web/host_link.py), so the session manager, the
+stream relays and the class dashboard use either alike:
+- calls are actor method calls awaited on the event loop; the actor answers ``(ok, value)`` as a local host
+  does, and a Ray failure (the actor died and is being restarted) becomes 503 ``session.restarting``;
+- frames are pulled: while a viewer wants a frame, one ``pull`` call at a time waits for it in the actor (at most
+  app/host/ray_actor.py PULL_SECONDS, then it pulls again), so a slow viewer gets fewer, newer frames and nothing
+  queues; every frame the host made for a viewer reaches it, in order (frames are deltas of the viewer's last);
+- viewer ids are this node's own numbers plus a random prefix, unique among the web nodes sharing a host.
+
+Ray is imported only here, and only in ray mode: the local mode needs nothing of it.
+"""
+
+import asyncio
+import logging
+import math
+import os
+import secrets
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app.core.config import Settings
+from app.core.errors import HostUnavailable, transported
+from app.core.host_api import Op
+from app.core.placement import HOST_NAME, RAY_NAMESPACE
+from app.web.host_client import ONE_BLAS_THREAD, REQUEST_TIMEOUT_SECONDS
+
+log = logging.getLogger("nnplay.ray")
+RENEW_SECONDS = 5.0
+"""How often the viewers' leases are renewed (the host drops a viewer after VIEWER_LEASE_SECONDS, 15 s)."""
+MAX_CONCURRENCY = 4096
+"""Calls one host actor runs at once: a parked pull per viewer, plus calls (Ray's default for async actors: 1000)."""
+
+
+@dataclass
+class RayViewer:
+    """One stream's viewer of a session on a host actor, on this web node."""
+
+    key: int  # its id on the host: unique among web nodes
+    session_id: str
+    on_frame: Callable[[bytes], None]
+    on_closed: Callable[[], None]
+    passive: bool
+    bytes_per_second: float | None
+    output_resolution: int = 64
+    neuron_resolution: int = 20
+    frames: deque = field(default_factory=deque)  # pulled, not yet wanted
+    wanting: bool = False
+    pulling: asyncio.Task | None = None
+    gone: bool = False
+
+
+class RayHostClient:
+    """One host actor of the cluster, seen from this web node's event loop."""
+
+    def __init__(self, settings: Settings, index: int, handle,
+                 on_death: Callable[["RayHostClient"], None] | None = None):
+        self.settings = settings
+        self.index = index
+        self.handle = handle  # survives the actor's restarts (same name, same actor id)
+        self.on_death = on_death  # called when a call or pull finds the actor dead (Ray restarts it)
+        self.started_at: float | None = None
+        self.sessions = 0  # sessions this node placed here (placement itself is by hash: app/core/placement.py)
+        self.alive = True  # Ray brings a dead actor back: a host of the cluster is never given up
+        self._viewers: dict[int, RayViewer] = {}
+        self._key_prefix = secrets.randbits(30) << 32
+        self._renewing: asyncio.Task | None = None
+
+    def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """Begin renewing this node's viewers' leases (call on the event loop)."""
+        self._loop = loop or asyncio.get_running_loop()
+        self.started_at = time.monotonic()
+        self._renewing = self._loop.create_task(self._renew_forever())
+
+    def ask_to_stop(self) -> None:
+        """Nothing to ask: the actor serves the other web nodes on."""
+
+    def stop(self) -> None:
+        """Forget this node's viewers there (the actor lives on)."""
+        if self._renewing is not None:
+            self._renewing.cancel()
+        for viewer_id in list(self._viewers):
+            self.unwatch(viewer_id)
+
+    # ----- calls ------------------------------------------------------------------------------------------
+    async def _ask(self, method: str, *args, when_answered: Callable[[], None] | None = None) -> object:
+        ray_exceptions = _ray_exceptions()
+        try:
+            reference = getattr(self.handle, method).remote(*args)
+        except ray_exceptions.RayError as exc:
+            raise self._failed(exc) from None
+        answer = asyncio.wrap_future(reference.future(), loop=self._loop)
+        answer.add_done_callback(_retrieved)
+        if when_answered is not None:  # when the actor answers, even if the caller stopped waiting (it runs on)
+            answer.add_done_callback(lambda _: when_answered())
+        try:
+            ok, value = await asyncio.wait_for(asyncio.shield(answer), REQUEST_TIMEOUT_SECONDS)
+        except TimeoutError:
+            raise HostUnavailable("host.timeout") from None
+        except ray_exceptions.RayError as exc:
+            raise self._failed(exc) from None
+        if ok:
+            return value
+        raise transported(*value)
+
+    def _failed(self, exc: Exception) -> HostUnavailable:
+        """The error for a call that met a Ray failure; a dead actor is told to whoever owns this host."""
+        if isinstance(exc, _ray_exceptions().RayActorError):
+            log.warning("host actor %d is unavailable (%s): Ray restarts it", self.index, type(exc).__name__)
+            if self.on_death is not None:
+                self.on_death(self)
+            return HostUnavailable("session.restarting")
+        log.error("a call to host actor %d failed: %r", self.index, exc)
+        return HostUnavailable()
+
+    def _fire(self, method: str, *args) -> None:
+        """A call nobody waits for (its failure is nobody's business: the actor is being restarted)."""
+        try:
+            getattr(self.handle, method).remote(*args).future().add_done_callback(_retrieved)
+        except _ray_exceptions().RayError:
+            pass
+
+    async def create(self, session_id: str, principal: str, config: dict, token_hash: str, owner: str,
+                     class_id: str | None = None) -> dict:
+        """Build a session on this host and store it; its description (once its row is written)."""
+        return await self._ask("create", session_id, principal, config, token_hash, owner, class_id)
+
+    async def restore(self, session_id: str) -> dict:
+        """The session in the host's memory, from its checkpoint if need be; its description."""
+        return await self._ask("restore", session_id)
+
+    async def call(self, session_id: str, op: Op, *args, when_answered: Callable[[], None] | None = None) -> object:
+        """Run operation ``op`` on a session there; its result, or its error raised here."""
+        return await self._ask("call", session_id, str(op), args, when_answered=when_answered)
+
+    async def unload(self, session_id: str) -> bool:
+        """Checkpoint a session and drop it from the host's memory; whether the checkpoint was written."""
+        return await self._ask("unload", session_id)
+
+    async def writer_status(self) -> dict:
+        """The host's checkpoint writer: waiting, written, failing_seconds, last_error."""
+        return await self._ask("writer_status")
+
+    async def loaded(self, session_ids: list[str]) -> set[str]:
+        """Which of ``session_ids`` are in the host's memory."""
+        try:
+            return set(await asyncio.wait_for(self.handle.loaded.remote(session_ids), REQUEST_TIMEOUT_SECONDS))
+        except (TimeoutError, _ray_exceptions().RayError):
+            return set()
+
+    async def where(self) -> dict:
+        """Where the actor runs: its index, pid, node label, sessions and viewers."""
+        return await asyncio.wait_for(self.handle.where.remote(), REQUEST_TIMEOUT_SECONDS)
+
+    def delete(self, session_id: str) -> None:
+        """Drop a session and its stored data; its viewers get closed."""
+        self._fire("delete", session_id)
+
+    # ----- viewers ----------------------------------------------------------------------------------------
+    def watch(self, viewer_id: int, session_id: str, on_frame: Callable[[bytes], None],
+              on_closed: Callable[[], None], passive: bool = False, bytes_per_second: float | None = None) -> None:
+        """Register a viewer; its frames arrive through ``on_frame`` on the event loop (its first pull registers it
+        with the host)."""
+        self._viewers[viewer_id] = RayViewer(self._key_prefix + viewer_id, session_id, on_frame, on_closed, passive,
+                                             bytes_per_second)
+
+    def want(self, viewer_id: int, output_resolution: int, neuron_resolution: int) -> None:
+        """The viewer is ready for its next frame (sent when the session has changed)."""
+        viewer = self._viewers.get(viewer_id)
+        if viewer is None:
+            return
+        resized = (viewer.output_resolution, viewer.neuron_resolution) != (output_resolution, neuron_resolution)
+        viewer.output_resolution, viewer.neuron_resolution = output_resolution, neuron_resolution
+        viewer.wanting = True
+        if viewer.frames:
+            self._deliver(viewer)
+        elif viewer.pulling is None:
+            viewer.pulling = self._loop.create_task(self._pull(viewer_id, viewer))
+        elif resized:  # the pull under way asked for the old sizes
+            self._fire("view", viewer.key, output_resolution, neuron_resolution)
+
+    def unwatch(self, viewer_id: int) -> None:
+        """Forget a viewer (on the host too, once its pull under way has ended: its calls may run out of order)."""
+        viewer = self._viewers.pop(viewer_id, None)
+        if viewer is None:
+            return
+        viewer.gone = True
+        if viewer.pulling is None:
+            self._fire("unwatch", viewer.key)
+
+    async def _pull(self, viewer_id: int, viewer: RayViewer) -> None:
+        ray_exceptions = _ray_exceptions()
+        try:
+            while viewer.wanting and not viewer.gone:
+                frames = await self.handle.pull.remote(viewer.key, viewer.session_id, viewer.passive,
+                                                       viewer.bytes_per_second, viewer.output_resolution,
+                                                       viewer.neuron_resolution)
+                if frames is None:  # the session was deleted (or the host is stopping)
+                    self._close(viewer_id, viewer)
+                    return
+                viewer.frames.extend(frames)
+                self._deliver(viewer)
+        except ray_exceptions.RayError as exc:
+            self._failed(exc)
+            self._close(viewer_id, viewer)
+        finally:
+            viewer.pulling = None
+            if viewer.gone:
+                self._fire("unwatch", viewer.key)
+
+    def _deliver(self, viewer: RayViewer) -> None:
+        if viewer.wanting and viewer.frames and not viewer.gone:
+            viewer.wanting = False
+            viewer.on_frame(viewer.frames.popleft())
+
+    def _close(self, viewer_id: int, viewer: RayViewer) -> None:
+        if self._viewers.get(viewer_id) is viewer:
+            del self._viewers[viewer_id]
+            viewer.gone = True
+            viewer.on_closed()
+
+    async def _renew_forever(self) -> None:
+        while True:
+            await asyncio.sleep(RENEW_SECONDS)
+            keys = [viewer.key for viewer in self._viewers.values()]
+            if keys:
+                self._fire("renew", keys)
+
+
+def _retrieved(future) -> None:
+    """Mark a call's outcome as seen (no "exception was never retrieved" for calls nobody awaits)."""
+    if not future.cancelled():
+        future.exception()
+
+
+def _ray_exceptions():
+    import ray.exceptions
+
+    return ray.exceptions
+
+
+def connect(settings: Settings, on_death: Callable[[RayHostClient], None] | None = None) -> list[RayHostClient]:
+    """Join the Ray cluster at RAY_ADDRESS and make sure its host actors run; a client for each. Blocking (seconds):
+    call it off the event loop, and off the main thread (``ray.init`` there would take over SIGTERM)."""
+    os.environ.setdefault("RAY_IGNORE_UNHANDLED_ERRORS", "1")  # failed fire-and-forget calls are expected
+    import ray
+
+    from app.host.ray_actor import HostActor
+
+    if not ray.is_initialized():
+        ray.init(address=os.environ.get("RAY_ADDRESS", "auto"), namespace=RAY_NAMESPACE, log_to_driver=False)
+    nodes = [node for node in ray.nodes() if node["Alive"] and node["Resources"].get("CPU", 0) > 0]
+    cores = sum(node["Resources"]["CPU"] for node in nodes)
+    count = settings.ray_hosts or max(1, int(cores))
+    # Every host must fit on the surviving nodes when one node is lost: H actors of R CPUs on N nodes of C cores
+    # need H * R <= (N - 1) * C, so R = (N - 1) / N when H = N * C. Alone on one node: the whole core.
+    cpus = (len(nodes) - 1) / len(nodes) if len(nodes) > 1 else 1.0
+    cpus = max(0.01, math.floor(cpus * cores / count * 100) / 100) if cores else 0.01
+    actor = ray.remote(HostActor)
+    handles = [actor.options(name=HOST_NAME.format(index=index), namespace=RAY_NAMESPACE, lifetime="detached",
+                             get_if_exists=True, max_restarts=-1, max_task_retries=0, max_concurrency=MAX_CONCURRENCY,
+                             num_cpus=cpus, scheduling_strategy="SPREAD",
+                             runtime_env={"env_vars": ONE_BLAS_THREAD}).remote(settings.model_dump(mode="json"), index)
+               for index in range(count)]
+    log.info("%d host actors on %d Ray nodes (%g CPU each)", count, len(nodes), cpus)
+    return [RayHostClient(settings, index, handle, on_death) for index, handle in enumerate(handles)]

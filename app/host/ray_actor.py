@@ -195,10 +195,15 @@ class HostActor:
         """The checkpoint writer's state (/api/health)."""
         return await self.connection.ask("writer_status")
 
-    async def loaded(self, session_ids: list[str]) -> list[str]:
-        """Which of ``session_ids`` are in this host's memory (a class's dashboard counts them as online)."""
+    async def loaded(self, session_ids: list[str]) -> dict[str, int]:
+        """Those of ``session_ids`` in this host's memory, each with its viewers from every web node (not the
+        passive ones): a class's dashboard counts them as online, and as training while they play and are watched."""
         held = self.host.sessions if self.host is not None else {}
-        return [session_id for session_id in session_ids if session_id in held]
+        watched: dict[str, int] = {}
+        for slot in list(self.connection.viewers.values()):
+            if not slot.passive:
+                watched[slot.session_id] = watched.get(slot.session_id, 0) + 1
+        return {session_id: watched.get(session_id, 0) for session_id in session_ids if session_id in held}
 
     async def where(self) -> dict:
         """Where this host runs and what it holds (/api/health, tests)."""

@@ -119,7 +119,9 @@ class ChallengeBoard:
 
     async def check_all(self, row: ClassRow) -> dict:
         """Check every student whose network is in memory now (the teacher's "check everyone")."""
-        for student in await self.classroom.stored(self.classroom.store.students, row.id):
+        students = await self.classroom.stored(self.classroom.store.students, row.id)
+        await self.classroom.sessions.live([student.session_id for student in students])  # (any web node's)
+        for student in students:
             record = self.classroom.sessions.records.get(student.session_id)
             if record is not None:
                 try:

@@ -94,6 +94,7 @@ class ClassStream:
         if row is None:
             return None
         students = await self.classroom.roster(row)
+        watched = await self.classroom.sessions.live([student["session_id"] for student in students])
         records = self.classroom.sessions.records
         entries, counts = [], {status: 0 for status in StudentStatus}
         live = set()
@@ -105,7 +106,7 @@ class ClassStream:
                 status = StudentStatus.offline
             elif header is not None and header.get("status") == SessionStatus.diverged:
                 status = StudentStatus.diverged
-            elif header is not None and header.get("status") == SessionStatus.playing and record.viewers:
+            elif header is not None and header.get("status") == SessionStatus.playing and watched.get(record.id):
                 status = StudentStatus.playing  # plays, and their page is open: it trains
             else:
                 status = StudentStatus.paused

@@ -45,6 +45,8 @@ from app.web.sessions import SessionManager, SessionRecord
 log = logging.getLogger("nnplay.classroom")
 ID_BYTES = 9
 CLASS_OWNER = "class:"  # a student's session is owned by its class (the stored sessions' owner column)
+CLASS_SYNC_SECONDS = 1.0
+"""On a cluster: how soon a change made through another web node (a pause, locks, a challenge) reaches this one."""
 
 
 def teacher_cookie(class_id: str) -> str:
@@ -64,6 +66,7 @@ class Classroom:
         self.challenges = ChallengeBoard(self)
         self.gallery = Gallery(self)
         self._lock = asyncio.Lock()  # one change of classes at a time (joins count places, codes must be unique)
+        self._syncing: asyncio.Task | None = None
         sessions.policy = self
 
     async def stored(self, action, *args):
@@ -127,7 +130,7 @@ class Classroom:
         return row
 
     async def _change(self, row: ClassRow, **fields) -> ClassRow:
-        changed = row.changed(**fields)
+        changed = row.changed(**fields, used_at=self.store.clock())  # (the store writes its own clock's, later)
         await self.stored(self.store.save, changed)
         self._classes[row.id] = changed
         return changed
@@ -146,6 +149,7 @@ class Classroom:
     async def describe(self, row: ClassRow) -> dict:
         """The class with its students and each one's latest metrics."""
         students = await self.stored(self.store.students, row.id)
+        await self.sessions.live([student.session_id for student in students])  # (on a cluster: any web node's)
         described = await asyncio.gather(*(self.student_status(student) for student in students))
         counts = {status: 0 for status in StudentStatus}
         for student in described:
@@ -241,6 +245,7 @@ class Classroom:
         """Pause (training stops, controls lock, students are told why) or resume the whole class."""
         row = await self._change(row, paused=paused)
         students = await self.stored(self.store.students, row.id)
+        await self.sessions.live([student.session_id for student in students])  # (on a cluster: any web node's)
         for student in students:
             record = self.sessions.records.get(student.session_id)
             if record is None:
@@ -389,8 +394,45 @@ class Classroom:
 
     async def start(self) -> None:
         """Read every class into memory (at most max_classes rows): their students' calls are checked there, from
-        the first call after a restart."""
+        the first call after a restart. On a cluster, read them again every CLASS_SYNC_SECONDS (``sync``)."""
         for row in await self.stored(self.store.all):
             self._classes[row.id] = row
             await self.challenges.load(row)
+        if self.sessions.on_cluster:
+            self._syncing = asyncio.get_running_loop().create_task(self._sync_forever())
+
+    async def _sync_forever(self) -> None:
+        while True:
+            await asyncio.sleep(CLASS_SYNC_SECONDS)
+            try:
+                await self.sync()
+            except Exception:  # the next round tries again (a store that is down is logged by stored())
+                log.exception("reading the classes again failed")
+
+    async def sync(self) -> list[str]:
+        """On a cluster, teachers and students reach different web nodes: read every class again, and tell this
+        node's students' streams what another node changed (a pause, locks, a challenge); the ids changed."""
+        changed: dict[str, ClassRow] = {}
+        rows = await self.stored(self.store.all)
+        for row in rows:
+            old = self._classes.get(row.id)
+            if old is not None and row.used_at < old.used_at:
+                continue  # read before a change this node made
+            if old != row:
+                self._classes[row.id] = row
+                if old is not None and (old.paused, old.locked, old.name) != (row.paused, row.locked, row.name):
+                    changed[row.id] = row
+        for class_id in set(self._classes) - {row.id for row in rows}:  # deleted through another node
+            self._classes.pop(class_id, None)
+            self.challenges.forget(class_id)
+        streaming = {record.class_id for record in list(self.sessions.records.values())
+                     if record.class_id and self.sessions.is_listened(record.id)}
+        for class_id in streaming & set(self._classes):  # a challenge set or revealed through another node
+            before = self.challenges.public(class_id)
+            await self.challenges.load(self._classes[class_id])
+            if self.challenges.public(class_id) != before:
+                changed[class_id] = self._classes[class_id]
+        for row in changed.values():
+            await self.tell_students(row)
+        return list(changed)
 

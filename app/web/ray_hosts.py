@@ -146,12 +146,13 @@ class RayHostClient:
         """The host's checkpoint writer: waiting, written, failing_seconds, last_error."""
         return await self._ask("writer_status")
 
-    async def loaded(self, session_ids: list[str]) -> set[str]:
-        """Which of ``session_ids`` are in the host's memory."""
+    async def loaded(self, session_ids: list[str]) -> dict[str, int]:
+        """Those of ``session_ids`` in the host's memory, each with its (non-passive) viewers on every web node;
+        none if the host does not answer."""
         try:
-            return set(await asyncio.wait_for(self.handle.loaded.remote(session_ids), REQUEST_TIMEOUT_SECONDS))
+            return await asyncio.wait_for(self.handle.loaded.remote(session_ids), REQUEST_TIMEOUT_SECONDS)
         except (TimeoutError, _ray_exceptions().RayError):
-            return set()
+            return {}
 
     async def where(self) -> dict:
         """Where the actor runs: its index, pid, node label, sessions and viewers."""

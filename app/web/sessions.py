@@ -352,6 +352,25 @@ class SessionManager:
         self.lost.pop(session_id, None)  # it came back
         log.info("session %s restored from the store", session_id)
 
+    async def live(self, session_ids: list[str]) -> dict[str, int]:
+        """Those of ``session_ids`` in a host's memory now, each with how many streams watch it (not a teacher's);
+        their records are in ``records`` after. On a cluster this asks their hosts (other web nodes' sessions
+        included) and makes the records here; nothing is restored that was not in memory."""
+        if not self.on_cluster:
+            return {sid: self.records[sid].viewers for sid in session_ids if sid in self.records}
+        by_host: dict[int, list[str]] = {}
+        for sid in session_ids:
+            by_host.setdefault(host_index(sid, len(self.hosts)), []).append(sid)
+        answers = await asyncio.gather(*(self.hosts[index].loaded(sids) for index, sids in by_host.items()))
+        live = {}
+        for sid, viewers in (item for answer in answers for item in answer.items()):
+            try:
+                await self.bring_back(sid)  # in its host's memory: only its row is read, and the record made here
+            except (SessionNotFound, HostUnavailable, LimitReached):
+                continue
+            live[sid] = viewers
+        return live
+
     def authorize(self, session_id: str, token: str | None) -> SessionRecord:
         """The record of ``session_id`` in memory if ``token`` is its token; raises otherwise. Marks it as used.
         (``find`` also brings stored sessions back.)"""
@@ -428,6 +447,10 @@ class SessionManager:
             listeners.discard(tell)
             if not listeners:
                 del self._listeners[session_id]
+
+    def is_listened(self, session_id: str) -> bool:
+        """Whether a stream of the session is open on this web node."""
+        return bool(self._listeners.get(session_id))
 
     def notify(self, session_id: str, message: dict | None) -> None:
         """Send ``message`` (JSON) to every open stream of the session (its class paused, a control locked...)."""

@@ -180,3 +180,42 @@ def test_a_ray_node_that_dies_brings_its_sessions_back_on_the_other_node_from_th
     with stream(b, session_id, auth) as ws:  # the reconnected page
         assert json.loads(ws.recv(timeout=WAIT_SECONDS))["type"] == "hello"
         assert frames_until(ws, lambda header: True, "after the restart")["epoch"] == 50
+
+
+def messages_until(ws, condition, what: str):
+    """Read a stream (text as JSON, binary as bytes) until ``condition`` holds for a message; that message."""
+    for _ in range(5000):
+        message = ws.recv(timeout=WAIT_SECONDS)
+        message = message if isinstance(message, bytes) else json.loads(message)
+        if condition(message):
+            return message
+    raise AssertionError(f"no message {what}")
+
+
+def test_a_class_spans_web_nodes_its_dashboard_sees_every_student_and_a_pause_reaches_them_all(nodes):
+    a, b = nodes
+    created = httpx.post(f"{a}/api/classes", json={"name": "3班"}, timeout=60).json()
+    teacher = {"Authorization": f"Bearer {created['teacher_token']}"}
+    joined = httpx.post(f"{b}/api/classes/join", json={"code": created["join_code"], "name": "Ann"}, timeout=60)
+    assert joined.status_code == 201, joined.text
+    student = joined.json()
+    session_id, auth = student["session"]["id"], {"Authorization": f"Bearer {student['session']['token']}"}
+    dashboard = connect(a.replace("http", "ws") + f"/api/classes/{created['id']}/stream",
+                        subprotocols=["nnplay", f"token.{created['teacher_token']}"], open_timeout=30)
+    with stream(b, session_id, auth) as own, dashboard:
+        assert json.loads(own.recv(timeout=WAIT_SECONDS))["type"] == "hello"
+        own.send(json.dumps({"type": "play"}))  # her page is open on node B, and she plays
+        roster = messages_until(dashboard, lambda m: isinstance(m, dict) and m.get("type") == "roster"
+                                and m["counts"]["playing"] == 1, "with Ann playing, on node A's dashboard")
+        assert [s["nickname"] for s in roster["students"]] == ["Ann"]
+        tile = messages_until(dashboard, lambda m: isinstance(m, bytes) and student["student_id"].encode() in m[:40],
+                              "of Ann's network")
+        assert decode(tile[2 + tile[1]:])[0]["shapes"]
+        assert httpx.post(f"{a}/api/classes/{created['id']}/pause", headers=teacher, timeout=60).status_code == 200
+        told = messages_until(own, lambda m: isinstance(m, dict) and m.get("type") == "class" and m["paused"],
+                              "telling Ann's page on node B that the class paused")
+        assert told["id"] == created["id"]
+    refused = httpx.post(f"{b}/api/sessions/{session_id}/train", json={"epochs": 1}, headers=auth, timeout=60)
+    assert refused.status_code == 423 and refused.json()["code"] == "class.paused"
+    assert httpx.get(f"{b}/api/sessions/{session_id}", headers=auth, timeout=60).json()["metrics"]["status"] != \
+        "playing"  # node A paused her session, on its host, though it never served her

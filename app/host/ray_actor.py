@@ -13,7 +13,10 @@ them may use one session:
   restarted after a crash) brings it back from its checkpoint here first;
 - it unloads idle sessions itself (no calls, no viewers for ``session_idle_seconds``);
 - viewers hold a lease renewed by their pulls and by the web node's ``renew``: a web node that dies leaves
-  viewers that lapse, so its sessions stop training for nobody.
+  viewers that lapse, so its sessions stop training for nobody;
+- it applies the caps that web nodes cannot count alone: live sessions (``max_sessions`` over all hosts, an equal
+  share each) and heavy calls under way per principal (``max_heavy_calls``: a principal's sessions, one session or
+  one student's, live on one host).
 
 ``__init__`` never raises: a Ray actor whose constructor raises is dead for good whatever its ``max_restarts``
 (ray-project/ray#46746); SessionHost already starts when the store cannot be reached (its writer retries).
@@ -24,6 +27,7 @@ import asyncio
 import concurrent.futures
 import itertools
 import logging
+import math
 import os
 import queue
 import sys
@@ -33,6 +37,8 @@ from collections import deque
 from collections.abc import Callable
 
 from app.core.config import Settings
+from app.core.errors import LimitReached
+from app.core.host_api import HEAVY_OPS
 from app.host.host import SessionHost
 
 log = logging.getLogger("nnplay.host.ray")
@@ -128,9 +134,11 @@ class HostActor:
     """One session host of the cluster. Wrapped with ``ray.remote`` by the web side (app/web/ray_hosts.py); a
     plain class, so that tests can run it without Ray."""
 
-    def __init__(self, settings: dict, index: int, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, settings: dict, index: int, clock: Callable[[], float] = time.monotonic, hosts: int = 1):
         self.index = index
         self.clock = clock
+        self.hosts = hosts  # of the cluster: this one holds its share of max_sessions
+        self._heavy: dict[str, int] = {}  # principal -> heavy calls under way here
         self.connection = ActorConnection()
         self._touched: dict[str, float] = {}  # session id -> its last call or pull here
         self._housekeeping: asyncio.Task | None = None
@@ -160,6 +168,9 @@ class HostActor:
         node finds it as soon as its creator has the token."""
         self._started()
         self._touch(session_id)
+        full = self._full(session_id)
+        if full is not None:
+            return full
         ok, value = await self.connection.ask("create", session_id, principal, config, token_hash, owner, class_id)
         if ok:
             await asyncio.to_thread(self.host.writer.flush_one, session_id, self.settings.max_seconds_per_call)
@@ -169,7 +180,19 @@ class HostActor:
         """The session in memory (brought back from its checkpoint if need be); its description."""
         self._started()
         self._touch(session_id)
+        full = self._full(session_id)
+        if full is not None:
+            return full
         return await self.connection.ask("restore", session_id)
+
+    def _full(self, session_id: str) -> tuple[bool, tuple] | None:
+        """The refusal of one more session in memory here, if this host holds its share of max_sessions."""
+        if self.host is None or session_id in self.host.sessions:
+            return None
+        most = self.settings.max_sessions
+        if len(self.host.sessions) >= math.ceil(most / self.hosts):
+            return _refused(LimitReached("limit.server_sessions", most=most))
+        return None
 
     async def call(self, session_id: str, op: str, args: tuple) -> tuple[bool, object]:
         """Run operation ``op`` on a session of this host, brought back from its checkpoint first if it is not in
@@ -180,7 +203,20 @@ class HostActor:
             ok, value = await self.restore(session_id)
             if not ok:
                 return ok, value
-        return await self.connection.ask("call", session_id, op, args)
+        if op not in HEAVY_OPS or self.host is None:
+            return await self.connection.ask("call", session_id, op, args)
+        session = self.host.sessions.get(session_id)
+        principal = session.principal if session is not None else session_id
+        under_way = self._heavy.get(principal, 0)
+        if under_way >= self.settings.max_heavy_calls:  # over every web node's calls, which each counts only its own
+            return _refused(LimitReached("limit.heavy_calls", most=self.settings.max_heavy_calls))
+        self._heavy[principal] = under_way + 1
+        try:
+            return await self.connection.ask("call", session_id, op, args)
+        finally:
+            left = self._heavy.pop(principal) - 1
+            if left:
+                self._heavy[principal] = left
 
     async def unload(self, session_id: str) -> tuple[bool, object]:
         """Checkpoint the session and drop it from memory; whether the checkpoint was written."""
@@ -304,3 +340,7 @@ class HostActor:
                 self._touched.pop(session_id, None)
         return idle
 
+
+def _refused(error: LimitReached) -> tuple[bool, tuple]:
+    """A refusal as the host answers errors: (False, (class name, code, params))."""
+    return False, (type(error).__name__, error.code, error.params)

@@ -1,6 +1,6 @@
 """The store's tables (SQLAlchemy Core). Migrations in app/store/migrations/ create and change them."""
 
-from sqlalchemy import Column, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -83,4 +83,12 @@ snapshots = Table(
     Column("document", Text, nullable=False),  # JSON: the export document (config and model), to load it again
     Column("picture", LargeBinary, nullable=False),  # one whole stream frame, to show it large
     Column("taken_at", Float, nullable=False),
+)
+
+join_failures = Table(  # only on a cluster (NNPLAY_HOSTS=ray): one web process counts them in memory
+    "join_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("address", String(64), nullable=False),  # the client's address, as the join throttle keys it
+    Column("at", Float, nullable=False, index=True),  # when (wall clock); rows older than the window are purged
+    Index("ix_join_failures_address_at", "address", "at"),
 )

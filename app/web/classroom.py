@@ -35,6 +35,7 @@ from app.schemas.classes import ClassCreate, ClassStart, PushRequest
 from app.schemas.session import SessionConfig
 from app.schemas.status import ControlGroup, JoinCodeState, SessionStatus, StudentStatus
 from app.store.classes import ClassRow, ClassStore, StudentRow
+from app.store.join_failures import JoinFailureStore
 from app.store.sessions import token_hash
 from app.web import join_codes, lesson_catalog, nicknames
 from app.web.class_challenges import ChallengeBoard
@@ -62,6 +63,8 @@ class Classroom:
         self.sessions = sessions
         self.store = ClassStore(sessions.store.engine, sessions.store.clock)
         self.wrong_codes = join_codes.WrongCodes(settings.join_failures_per_minute, clock)
+        # On a cluster a school's typos reach every web node: they are counted in the store, where all see them.
+        self.shared_wrong_codes = JoinFailureStore(self.store.engine, self.store.clock) if sessions.on_cluster else None
         self._classes: dict[str, ClassRow] = {}  # read from the store once; changed here only
         self.challenges = ChallengeBoard(self)
         self.gallery = Gallery(self)
@@ -181,12 +184,15 @@ class Classroom:
     # ----- joining --------------------------------------------------------------------------------
     async def join(self, code: str, name: str, address: str, rejoin=None) -> dict:
         """Let a student in with the class's code (or back in, from the same browser); their session."""
-        if self.wrong_codes.blocked(address):
+        if await self._join_blocked(address):
             raise LimitReached("limit.join_attempts")
         typed = join_codes.normalized(code)
         row = await self.stored(self.store.by_code, typed) if typed else None
         if row is None:
-            self.wrong_codes.failed(address)
+            if self.shared_wrong_codes is None:
+                self.wrong_codes.failed(address)
+            else:
+                await self.stored(self.shared_wrong_codes.add, address, join_codes.THROTTLE_SECONDS)
             raise NotFound("class.code_wrong", typed=code[:32])
         row = self._classes.get(row.id, row)
         if rejoin is not None:
@@ -212,6 +218,13 @@ class Classroom:
                 raise
         return {"class_id": row.id, "class_name": row.name, "student_id": student_id, "nickname": nickname,
                 "session": created}
+
+    async def _join_blocked(self, address: str) -> bool:
+        """Whether ``address`` has tried too many wrong codes lately (on any web node of a cluster)."""
+        if self.shared_wrong_codes is None:
+            return self.wrong_codes.blocked(address)
+        tried = await self.stored(self.shared_wrong_codes.count_since, address, join_codes.THROTTLE_SECONDS)
+        return tried >= self.settings.join_failures_per_minute
 
     async def _rejoin(self, row: ClassRow, rejoin) -> dict:
         student = await self.stored(self.store.student, rejoin.student_id)

@@ -263,10 +263,11 @@ def connect(settings: Settings, on_death: Callable[[RayHostClient], None] | None
     cpus = (len(nodes) - 1) / len(nodes) if len(nodes) > 1 else 1.0
     cpus = max(0.01, math.floor(cpus * cores / count * 100) / 100) if cores else 0.01
     actor = ray.remote(HostActor)
-    handles = [actor.options(name=HOST_NAME.format(index=index), namespace=RAY_NAMESPACE, lifetime="detached",
-                             get_if_exists=True, max_restarts=-1, max_task_retries=0, max_concurrency=MAX_CONCURRENCY,
-                             num_cpus=cpus, scheduling_strategy="SPREAD",
-                             runtime_env={"env_vars": ONE_BLAS_THREAD}).remote(settings.model_dump(mode="json"), index)
+    options = {"namespace": RAY_NAMESPACE, "lifetime": "detached", "get_if_exists": True, "max_restarts": -1,
+               "max_task_retries": 0, "max_concurrency": MAX_CONCURRENCY, "num_cpus": cpus,
+               "scheduling_strategy": "SPREAD", "runtime_env": {"env_vars": ONE_BLAS_THREAD}}
+    values = settings.model_dump(mode="json")
+    handles = [actor.options(name=HOST_NAME.format(index=index), **options).remote(values, index, hosts=count)
                for index in range(count)]
     log.info("%d host actors on %d Ray nodes (%g CPU each)", count, len(nodes), cpus)
     return [RayHostClient(settings, index, handle, on_death) for index, handle in enumerate(handles)]

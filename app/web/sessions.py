@@ -233,8 +233,8 @@ class SessionManager:
             if owned >= self.settings.max_stored_sessions_per_client:
                 raise LimitReached("limit.stored_client_sessions", count=owned)
         class_id, student_id = student or (None, None)
-        with self._lock:
-            if len(self.records) >= self.settings.max_sessions:
+        with self._lock:  # (on a cluster the hosts count live sessions: the records here are one node's)
+            if not self.on_cluster and len(self.records) >= self.settings.max_sessions:
                 raise LimitReached("limit.server_sessions", most=self.settings.max_sessions)
             mine = sum(1 for r in self.records.values() if r.owner == owner and r.class_id is None)
             if student is None and mine >= self.settings.max_sessions_per_client:
@@ -328,7 +328,7 @@ class SessionManager:
         appears once the host has the session, so no call reaches a host that does not have it yet."""
         session_id, owner = row.id, row.owner
         with self._lock:  # the same live limits as a new session (restores under way count too)
-            if len(self.records) + len(self._restoring) > self.settings.max_sessions:
+            if not self.on_cluster and len(self.records) + len(self._restoring) > self.settings.max_sessions:
                 raise LimitReached("limit.server_sessions", most=self.settings.max_sessions)
             mine = sum(1 for r in self.records.values() if r.owner == owner and r.class_id is None)
             if row.class_id is None and mine >= self.settings.max_sessions_per_client:

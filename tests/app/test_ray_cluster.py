@@ -38,11 +38,12 @@ def cluster():
 
 
 @contextlib.contextmanager
-def web_node(cluster):
-    """A web node of the cluster: `python -m app` on a free loopback port; its base URL and process."""
+def web_node(cluster, **settings: str):
+    """A web node of the cluster: `python -m app` on a free loopback port (with these NNPLAY_ variables too); its
+    base URL and process."""
     port = free_port()
     env = {**os.environ, **cluster.env, "NNPLAY_HOSTS": "ray", "NNPLAY_RAY_HOSTS": str(HOSTS),
-           "NNPLAY_DATABASE_URL": cluster.database_url}
+           "NNPLAY_DATABASE_URL": cluster.database_url, **settings}
     process = subprocess.Popen([sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -219,3 +220,13 @@ def test_a_class_spans_web_nodes_its_dashboard_sees_every_student_and_a_pause_re
     assert refused.status_code == 423 and refused.json()["code"] == "class.paused"
     assert httpx.get(f"{b}/api/sessions/{session_id}", headers=auth, timeout=60).json()["metrics"]["status"] != \
         "playing"  # node A paused her session, on its host, though it never served her
+
+
+def test_wrong_join_codes_count_once_whichever_web_node_they_reach(cluster):
+    with web_node(cluster, NNPLAY_JOIN_FAILURES_PER_MINUTE="4") as (a, _), \
+            web_node(cluster, NNPLAY_JOIN_FAILURES_PER_MINUTE="4") as (b, _):
+        for base in (a, b, a, b):  # one address (127.0.0.1), two nodes: four wrong codes in all
+            assert httpx.post(f"{base}/api/classes/join", json={"code": "ZZZZZZ"}, timeout=30).status_code == 404
+        for base in (a, b):
+            refused = httpx.post(f"{base}/api/classes/join", json={"code": "ZZZZZZ"}, timeout=30)
+            assert refused.status_code == 429 and refused.json()["code"] == "limit.join_attempts"

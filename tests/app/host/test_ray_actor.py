@@ -157,3 +157,30 @@ def test_idle_sessions_are_unloaded_by_the_actor_but_not_while_someone_watches(s
         assert actor.idle_sessions() == []  # watched, and touched since
 
     scenario(settings, body, clock)
+
+
+def test_the_actor_holds_its_share_of_the_live_sessions_and_caps_heavy_calls_per_principal(tmp_path):
+    settings = Settings(workers=0, data_dir=tmp_path, max_sessions=3, max_heavy_calls=1).model_dump(mode="json")
+
+    async def run():
+        actor = HostActor(settings, 0, Clock(), hosts=2)  # its share: 2 of 3
+        try:
+            assert (await actor.create("a" * 12, "a" * 12, SMALL, "hash", "owner"))[0]
+            assert (await actor.create("b" * 12, "b" * 12, SMALL, "hash", "owner"))[0]
+            ok, error = await actor.create("c" * 12, "c" * 12, SMALL, "hash", "owner")
+            assert not ok and error[1:] == ("limit.server_sessions", {"most": 3})
+            assert (await actor.restore("a" * 12))[0]  # one it holds already is no more
+            # Two heavy calls of one principal at once, from two web nodes: the second is refused here.
+            slow = asyncio.ensure_future(actor.call("a" * 12, "train", (5000,)))
+            while not actor._heavy:
+                await asyncio.sleep(0.001)
+            ok, error = await actor.call("a" * 12, "train", (1,))
+            assert not ok and error[1] == "limit.heavy_calls"
+            assert (await actor.call("b" * 12, "train", (1,)))[0]  # another principal is not held up
+            await actor.delete("a" * 12)
+            await slow
+            assert actor._heavy == {}
+        finally:
+            await actor.stop()
+
+    run_in_own_loop(run())

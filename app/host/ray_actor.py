@@ -11,6 +11,8 @@ them may use one session:
 - it owns its sessions for life: a session's host is a hash of its id (app/core/placement.py), so a session is
   never in two hosts' memory, and a call on a session that is not in memory (evicted, or this actor was
   restarted after a crash) brings it back from its checkpoint here first;
+- as it starts (after a crash, on whichever node Ray put it) it brings back, paused, its sessions used within
+  ``session_idle_seconds``: those it held when it died, so that a class's dashboard shows them again at once;
 - it unloads idle sessions itself (no calls, no viewers for ``session_idle_seconds``);
 - viewers hold a lease renewed by their pulls and by the web node's ``renew``: a web node that dies leaves
   viewers that lapse, so its sessions stop training for nobody;
@@ -39,6 +41,7 @@ from collections.abc import Callable
 from app.core.config import Settings
 from app.core.errors import LimitReached
 from app.core.host_api import HEAVY_OPS
+from app.core.placement import host_index
 from app.host.host import SessionHost
 
 log = logging.getLogger("nnplay.host.ray")
@@ -120,14 +123,19 @@ class ActorConnection:
     def post(self, message: tuple) -> None:
         self._inbox.put(message)
 
-    async def ask(self, kind: str, *args) -> tuple[bool, object]:
-        """Post ``(kind, request_id, *args)`` and wait for the host's ``(ok, value)``."""
+    def request(self, kind: str, *args) -> concurrent.futures.Future | None:
+        """Post ``(kind, request_id, *args)``; the future of the host's ``(ok, value)`` (None once closed)."""
         if self.closed:
-            return STOPPED
+            return None
         request_id = next(self._ids)
         answer = self._answers[request_id] = concurrent.futures.Future()
         self.post((kind, request_id, *args))
-        return await asyncio.wrap_future(answer)
+        return answer
+
+    async def ask(self, kind: str, *args) -> tuple[bool, object]:
+        """Post ``(kind, request_id, *args)`` and wait for the host's ``(ok, value)``."""
+        answer = self.request(kind, *args)
+        return STOPPED if answer is None else await asyncio.wrap_future(answer)
 
 
 class HostActor:
@@ -150,9 +158,30 @@ class HostActor:
             self.host = SessionHost(self.settings, self.connection)
             self._serving = threading.Thread(target=self.host.serve, name="nnplay-host", daemon=True)
             self._serving.start()
+            threading.Thread(target=self._bring_back_recent, name="nnplay-host-reload", daemon=True).start()
         except Exception:  # never raise here (see the module's docstring): answer every call with "restarting"
             log.exception("host actor %d could not start", index)
             self.connection.close()
+
+    def _bring_back_recent(self) -> None:
+        """Restore (paused) this host's sessions used within ``session_idle_seconds``, one after another, newest
+        first, up to its share of max_sessions; on a thread of its own (store reads block)."""
+        try:
+            recent = self.host.store.used_since(self.host.store.clock() - self.settings.session_idle_seconds)
+        except Exception:  # the store is down: they come back as they are used
+            log.exception("host actor %d could not list its recent sessions", self.index)
+            return
+        mine = [sid for sid in recent if host_index(sid, self.hosts) == self.index]
+        for session_id in mine[:math.ceil(self.settings.max_sessions / self.hosts)]:
+            self._touched.setdefault(session_id, self.clock())
+            answer = self.connection.request("restore", session_id)
+            if answer is None:
+                return  # stopping
+            ok, value = answer.result()
+            if not ok and value[1] == "store.unavailable":
+                return  # the rest come back as they are used
+        if mine:
+            log.info("host actor %d brought back %d recent sessions", self.index, len(mine))
 
     def _started(self) -> None:
         if self._housekeeping is None:

@@ -109,6 +109,12 @@ class SessionStore:
             number, size = connection.execute(query).one()
         return int(number), int(size)
 
+    def used_since(self, cutoff: float) -> list[str]:
+        """The ids of the sessions used (created, changed or restored) at ``cutoff`` or later, newest first."""
+        with self.engine.connect() as connection:
+            return list(connection.execute(select(sessions.c.id).where(sessions.c.used_at >= cutoff)
+                                           .order_by(sessions.c.used_at.desc())).scalars())
+
     def purge_unused_since(self, cutoff: float, keep: set[str] = frozenset()) -> int:
         """Remove the sessions last used before ``cutoff`` (wall-clock seconds), but those in ``keep``; how many."""
         with self.engine.begin() as connection:

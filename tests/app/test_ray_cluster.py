@@ -172,8 +172,10 @@ def test_a_ray_node_that_dies_brings_its_sessions_back_on_the_other_node_from_th
             while True:
                 ws.recv(timeout=WAIT_SECONDS)
         assert getattr(closed.value, "rcvd", None) is not None and closed.value.rcvd.code == CLOSE_RESTART, closed.value
+    # Back on the other node, it reloads its sessions from their checkpoints before anyone asks for them.
     back = wait_for(lambda: next((host for host in hosts(b) if host["index"] == doomed_index and host["available"]
-                                  and host["pid"] != before["pid"]), None), "the host back", WAIT_SECONDS)
+                                  and host["pid"] != before["pid"] and host["sessions"] >= 1), None),
+                    "the host back, with its sessions", WAIT_SECONDS)
     assert back["node"] == HEAD and back["restarted"]
     assert epoch(b, session_id, auth) == 40  # from its checkpoint
     assert epoch(a, session_id, auth) == 40

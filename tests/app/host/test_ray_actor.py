@@ -9,6 +9,7 @@ import time
 import pytest
 
 from app.core.config import Settings
+from app.core.placement import host_index
 from app.host import ray_actor
 from app.host.frames import decode
 from app.host.ray_actor import HostActor
@@ -184,3 +185,35 @@ def test_the_actor_holds_its_share_of_the_live_sessions_and_caps_heavy_calls_per
             await actor.stop()
 
     run_in_own_loop(run())
+
+
+def test_a_restarted_actor_brings_back_its_recent_sessions_and_only_its_own(tmp_path):
+    settings = Settings(workers=0, data_dir=tmp_path).model_dump(mode="json")
+    ids = [f"{letter}" * 12 for letter in "abcdefgh"]
+    mine = {sid for sid in ids if host_index(sid, 2) == 1}
+    assert mine and mine != set(ids)
+
+    async def first_life():
+        actor = HostActor(settings, 1, Clock(), hosts=2)
+        for sid in ids:  # (a web node would send each to its own host: here one actor stores them all)
+            assert (await actor.create(sid, sid, SMALL, "hash", "owner"))[0]
+        await actor.call(ids[0], "train", (4,))
+        await actor.stop()  # checkpoints written: as a crash after they were
+
+    async def second_life():
+        actor = HostActor(settings, 1, Clock(), hosts=2)
+        try:
+            await asyncio.to_thread(wait_until, lambda: set(actor.host.sessions) == mine)
+            assert set(actor.host.sessions) == mine  # nobody called: it brought them back itself
+        finally:
+            await actor.stop()
+
+    run_in_own_loop(first_life())
+    run_in_own_loop(second_life())
+
+
+def wait_until(condition) -> None:
+    deadline = time.monotonic() + 20
+    while not condition():
+        assert time.monotonic() < deadline, "not within 20 s"
+        time.sleep(0.01)

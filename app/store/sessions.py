@@ -100,11 +100,13 @@ class SessionStore:
         with self.engine.begin() as connection:
             return connection.execute(delete(sessions).where(sessions.c.id == session_id)).rowcount == 1
 
-    def count(self, owner: str | None = None) -> tuple[int, int]:
-        """(sessions, bytes) stored, in all or of one owner."""
+    def count(self, owner: str | None = None, used_since: float | None = None) -> tuple[int, int]:
+        """(sessions, bytes) stored, in all or of one owner; only those used at ``used_since`` or later if given."""
         query = select(func.count(), func.coalesce(func.sum(sessions.c.size_bytes), 0))
         if owner is not None:
             query = query.where(sessions.c.owner == owner)
+        if used_since is not None:
+            query = query.where(sessions.c.used_at >= used_since)
         with self.engine.connect() as connection:
             number, size = connection.execute(query).one()
         return int(number), int(size)

@@ -232,11 +232,15 @@ class SessionManager:
             owned, _ = await self.stored(self.store.count, owner)
             if owned >= self.settings.max_stored_sessions_per_client:
                 raise LimitReached("limit.stored_client_sessions", count=owned)
+        if student is None and self.on_cluster:  # live: used within the idle time (hosts unload the others)
+            since = self.store.clock() - self.settings.session_idle_seconds
+            live, _ = await self.stored(self.store.count, owner, since)
         class_id, student_id = student or (None, None)
-        with self._lock:  # (on a cluster the hosts count live sessions: the records here are one node's)
+        with self._lock:  # (on a cluster the hosts and the store count: the records here are one node's)
             if not self.on_cluster and len(self.records) >= self.settings.max_sessions:
                 raise LimitReached("limit.server_sessions", most=self.settings.max_sessions)
-            mine = sum(1 for r in self.records.values() if r.owner == owner and r.class_id is None)
+            mine = live if student is None and self.on_cluster else \
+                sum(1 for r in self.records.values() if r.owner == owner and r.class_id is None)
             if student is None and mine >= self.settings.max_sessions_per_client:
                 raise LimitReached("limit.client_sessions", count=mine)
             token, session_id = secrets.token_urlsafe(24), secrets.token_urlsafe(SESSION_ID_BYTES)
@@ -331,7 +335,9 @@ class SessionManager:
             if not self.on_cluster and len(self.records) + len(self._restoring) > self.settings.max_sessions:
                 raise LimitReached("limit.server_sessions", most=self.settings.max_sessions)
             mine = sum(1 for r in self.records.values() if r.owner == owner and r.class_id is None)
-            if row.class_id is None and mine >= self.settings.max_sessions_per_client:
+            # (On a cluster the session may be live on its host already, for another web node: its host's share
+            # of max_sessions is the cap that holds there.)
+            if not self.on_cluster and row.class_id is None and mine >= self.settings.max_sessions_per_client:
                 raise LimitReached("limit.client_sessions", count=mine)
             host = self.place(session_id)
             host.sessions += 1

@@ -120,7 +120,10 @@ class StreamPlayer:
     async def run(self) -> None:
         """Serve until the client leaves or the session ends; leaves no task or registration behind."""
         record, host = self.record, self.record.host
-        if record.viewers >= self.settings.max_viewers_per_session:
+        viewers = record.viewers
+        if self.manager.on_cluster:  # its streams on every web node, as its host counts them
+            viewers = max(viewers, (await self.manager.live([record.id])).get(record.id, 0))
+        if viewers >= self.settings.max_viewers_per_session:
             await refuse(self.ws, AppError("stream.too_many", most=self.settings.max_viewers_per_session),
                          CLOSE_TOO_MANY)
             return

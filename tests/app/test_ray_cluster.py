@@ -232,3 +232,27 @@ def test_wrong_join_codes_count_once_whichever_web_node_they_reach(cluster):
         for base in (a, b):
             refused = httpx.post(f"{base}/api/classes/join", json={"code": "ZZZZZZ"}, timeout=30)
             assert refused.status_code == 429 and refused.json()["code"] == "limit.join_attempts"
+
+
+def test_one_address_holds_its_live_sessions_cap_over_every_web_node(cluster):
+    with web_node(cluster, NNPLAY_MAX_SESSIONS_PER_CLIENT="3", NNPLAY_TRUSTED_PROXIES='["127.0.0.1"]') as (a, _), \
+            web_node(cluster, NNPLAY_MAX_SESSIONS_PER_CLIENT="3", NNPLAY_TRUSTED_PROXIES='["127.0.0.1"]') as (b, _):
+        client = {"X-Forwarded-For": "10.9.8.7"}  # one school behind a proxy: its own count in the shared store
+        for base in (a, b, a):
+            assert httpx.post(f"{base}/api/sessions", json=SMALL, headers=client, timeout=60).status_code == 201
+        for base in (a, b):
+            refused = httpx.post(f"{base}/api/sessions", json=SMALL, headers=client, timeout=60)
+            assert refused.status_code == 429 and refused.json()["code"] == "limit.client_sessions"
+
+
+def test_a_session_s_streams_are_capped_over_every_web_node(cluster):
+    with web_node(cluster, NNPLAY_MAX_VIEWERS_PER_SESSION="2") as (a, _), \
+            web_node(cluster, NNPLAY_MAX_VIEWERS_PER_SESSION="2") as (b, _):
+        session_id, auth = create(a)
+        with stream(a, session_id, auth) as first, stream(b, session_id, auth) as second:
+            for ws in (first, second):
+                assert json.loads(ws.recv(timeout=WAIT_SECONDS))["type"] == "hello"
+                frames_until(ws, lambda header: True, "for each page")  # its first pull registered it
+            with stream(a, session_id, auth) as third:
+                refused = json.loads(third.recv(timeout=WAIT_SECONDS))
+                assert refused["type"] == "error" and refused["code"] == "stream.too_many"

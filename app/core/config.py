@@ -44,6 +44,14 @@ class Settings(BaseSettings):
         None, description="SQLAlchemy URL of the store, e.g. postgresql+psycopg://user:password@host/nnplay; "
                           "default: SQLite in data_dir.",
     )
+    database_pool_size: int = Field(
+        5, ge=1, le=100, description="PostgreSQL connections each process (web process, session host) keeps open. On "
+                                     "a cluster every web process and host actor has its own: keep their sum under "
+                                     "the server's max_connections (docs/deploy.md).",
+    )
+    database_max_overflow: int = Field(
+        10, ge=0, le=100, description="PostgreSQL connections each process may open beyond the pool when busy.",
+    )
     checkpoint_seconds: float = Field(5.0, gt=0, description="A playing session is checkpointed this often.")
     retention_days: float = Field(30, gt=0, description="A stored session unused this long is removed.")
     max_stored_sessions: int = Field(20_000, ge=1, description="Sessions kept in the store at most (live or not): "

@@ -54,7 +54,8 @@ def connect(settings: Settings) -> Engine:
     # A database that does not answer must not hold a thread for minutes: connecting gives up after
     # CONNECT_TIMEOUT_SECONDS (the writer retries, requests answer 503).
     timeout = {"connect_timeout": CONNECT_TIMEOUT_SECONDS} if make_url(url).get_backend_name() == "postgresql" else {}
-    return create_engine(url, pool_pre_ping=True, connect_args=timeout)
+    return create_engine(url, pool_pre_ping=True, connect_args=timeout, pool_size=settings.database_pool_size,
+                         max_overflow=settings.database_max_overflow)
 
 
 def _sqlite_pragmas(connection, _record) -> None:

@@ -116,6 +116,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "zh": "服务器同时运行的实验已达上限 {most} 个；请稍后再试"},
     "host.timeout": {"en": "the training process did not answer in time; try again",
                      "zh": "训练进程没有及时回应；请重试"},
+    "host.wrong": {"en": "the server's web nodes disagree on the number of session hosts (the hosts have {hosts}): "
+                         "its operator must set NNPLAY_RAY_HOSTS alike on every web node",
+                   "zh": "服务器的各个网页节点对训练进程的数量设置不一致（实际有 {hosts} 个）："
+                         "请管理员在每个网页节点上设置相同的 NNPLAY_RAY_HOSTS"},
     # Config and data
     "config.invalid": {"en": "{problems}", "zh": "设置有误：{problems}"},
     "config.activations_count": {"en": "give one activation per hidden layer ({layers}), not {given}",

@@ -27,6 +27,7 @@ Results cross to the web node as the host's own ``(ok, value)`` pairs, never as 
 
 import asyncio
 import concurrent.futures
+import contextlib
 import itertools
 import logging
 import math
@@ -39,7 +40,7 @@ from collections import deque
 from collections.abc import Callable
 
 from app.core.config import Settings
-from app.core.errors import LimitReached
+from app.core.errors import HostUnavailable, LimitReached
 from app.core.host_api import HEAVY_OPS
 from app.core.placement import host_index
 from app.host.host import SessionHost
@@ -53,6 +54,8 @@ VIEWER_LEASE_SECONDS = 15.0
 HOUSEKEEPING_SECONDS = 5.0
 """How often leases and idle sessions are looked at."""
 STOPPED = (False, ("HostUnavailable", "session.restarting", {}))
+RESTARTING = "restarting"
+"""A pull's answer when this host stops serving (an upgrade kills it, or it failed to start): its pages reconnect."""
 
 
 class ViewerSlot:
@@ -86,7 +89,7 @@ class ActorConnection:
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()
         self._answers: dict[int, concurrent.futures.Future] = {}
         self._ids = itertools.count(1)
-        self.viewers: dict[int, ViewerSlot] = {}
+        self.viewers: dict[str, ViewerSlot] = {}  # by viewer key: "<web process's random prefix>:<its id>"
         self.closed = False
 
     # the host's side (its threads)
@@ -129,6 +132,9 @@ class ActorConnection:
             return None
         request_id = next(self._ids)
         answer = self._answers[request_id] = concurrent.futures.Future()
+        if self.closed:  # closed meanwhile: close() may have passed over it
+            self._answers.pop(request_id, None)
+            return None
         self.post((kind, request_id, *args))
         return answer
 
@@ -147,6 +153,8 @@ class HostActor:
         self.clock = clock
         self.hosts = hosts  # of the cluster: this one holds its share of max_sessions
         self._heavy: dict[str, int] = {}  # principal -> heavy calls under way here
+        self._admitting: set[str] = set()  # sessions being created or restored here (counted by _full)
+        self._unloading: dict[str, asyncio.Future] = {}  # session id -> its checkpoint-and-unload under way
         self.connection = ActorConnection()
         self._touched: dict[str, float] = {}  # session id -> its last call or pull here
         self._housekeeping: asyncio.Task | None = None
@@ -197,37 +205,61 @@ class HostActor:
         node finds it as soon as its creator has the token."""
         self._started()
         self._touch(session_id)
-        full = self._full(session_id)
-        if full is not None:
-            return full
-        ok, value = await self.connection.ask("create", session_id, principal, config, token_hash, owner, class_id)
-        if ok:
-            await asyncio.to_thread(self.host.writer.flush_one, session_id, self.settings.max_seconds_per_call)
-        return ok, value
+        refused = self._refusal(session_id)
+        if refused is not None:
+            return refused
+        self._admitting.add(session_id)
+        try:
+            ok, value = await self.connection.ask("create", session_id, principal, config, token_hash, owner,
+                                                  class_id)
+            if ok and not await asyncio.to_thread(self.host.writer.flush_one, session_id,
+                                                  self.settings.max_seconds_per_call):
+                self.connection.post(("delete", session_id))  # no other web node could find it: it never was
+                return _refused(HostUnavailable("store.unavailable"))
+            return ok, value
+        finally:
+            self._admitting.discard(session_id)
 
     async def restore(self, session_id: str) -> tuple[bool, object]:
         """The session in memory (brought back from its checkpoint if need be); its description."""
         self._started()
         self._touch(session_id)
-        full = self._full(session_id)
-        if full is not None:
-            return full
-        return await self.connection.ask("restore", session_id)
+        await self._settled(session_id)
+        refused = self._refusal(session_id)
+        if refused is not None:
+            return refused
+        self._admitting.add(session_id)
+        try:
+            return await self.connection.ask("restore", session_id)
+        finally:
+            self._admitting.discard(session_id)
 
-    def _full(self, session_id: str) -> tuple[bool, tuple] | None:
-        """The refusal of one more session in memory here, if this host holds its share of max_sessions."""
+    def _refusal(self, session_id: str) -> tuple[bool, tuple] | None:
+        """Why this host takes no more sessions into memory, if it does not: the session is another host's (web
+        nodes that disagree on the number of hosts), or this host holds its share of max_sessions."""
+        if host_index(session_id, self.hosts) != self.index:
+            return _refused(HostUnavailable("host.wrong", hosts=self.hosts))
         if self.host is None or session_id in self.host.sessions:
             return None
         most = self.settings.max_sessions
-        if len(self.host.sessions) >= math.ceil(most / self.hosts):
+        if len(set(self.host.sessions) | self._admitting) >= math.ceil(most / self.hosts):
             return _refused(LimitReached("limit.server_sessions", most=most))
         return None
+
+    async def _settled(self, session_id: str) -> None:
+        """Wait until the session's unload under way, if any, has ended (its checkpoint written): then it can be
+        brought back as it was left."""
+        under_way = self._unloading.get(session_id)
+        if under_way is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(under_way)
 
     async def call(self, session_id: str, op: str, args: tuple) -> tuple[bool, object]:
         """Run operation ``op`` on a session of this host, brought back from its checkpoint first if it is not in
         memory (idle, or this actor restarted)."""
         self._started()
         self._touch(session_id)
+        await self._settled(session_id)
         if self.host is not None and session_id not in self.host.sessions:
             ok, value = await self.restore(session_id)
             if not ok:
@@ -248,8 +280,13 @@ class HostActor:
                 self._heavy[principal] = left
 
     async def unload(self, session_id: str) -> tuple[bool, object]:
-        """Checkpoint the session and drop it from memory; whether the checkpoint was written."""
-        return await self.connection.ask("unload", session_id)
+        """Checkpoint the session and drop it from memory; whether the checkpoint was written. Calls that come
+        meanwhile wait for it, then bring the session back."""
+        under_way = self._unloading.get(session_id)
+        if under_way is None:
+            under_way = self._unloading[session_id] = asyncio.ensure_future(self.connection.ask("unload", session_id))
+            under_way.add_done_callback(lambda _: self._unloading.pop(session_id, None))
+        return await asyncio.shield(under_way)
 
     async def delete(self, session_id: str) -> None:
         """Drop a session and its stored data; its viewers are closed."""
@@ -270,6 +307,10 @@ class HostActor:
                 watched[slot.session_id] = watched.get(slot.session_id, 0) + 1
         return {session_id: watched.get(session_id, 0) for session_id in session_ids if session_id in held}
 
+    async def layout(self) -> int:
+        """How many host actors the cluster had when this one was made (a web node that starts adopts it)."""
+        return self.hosts
+
     async def where(self) -> dict:
         """Where this host runs and what it holds (/api/health, tests)."""
         import ray  # only ever called inside a Ray actor
@@ -287,16 +328,23 @@ class HostActor:
             await asyncio.to_thread(self._serving.join)
 
     # ----- frames ---------------------------------------------------------------------------------------
-    async def pull(self, viewer_id: int, session_id: str, passive: bool, bytes_per_second: float | None,
-                   output_resolution: int, neuron_resolution: int) -> list[bytes] | None:
+    async def pull(self, viewer_id: str, session_id: str, passive: bool, bytes_per_second: float | None,
+                   output_resolution: int, neuron_resolution: int) -> list[bytes] | str | None:
         """The frames sent for this viewer since its last pull, waiting up to PULL_SECONDS for one (an empty list:
-        nothing new yet); None once the session was deleted. The first pull registers the viewer (a web node's
-        calls may run out of order here, so no separate ``watch`` has to come first)."""
+        nothing new yet); None once the session was deleted (or cannot be brought back); RESTARTING when this host
+        stops serving. The first pull registers the viewer (a web node's calls may run out of order here, so no
+        separate ``watch`` has to come first), after bringing its session back if need be."""
         self._started()
+        if self.connection.closed:
+            return RESTARTING
         slot = self.connection.viewers.get(viewer_id)
+        if slot is not None and slot.session_id != session_id:
+            return None  # never another session's frames, whatever a web node sends
         if slot is None:
-            if self.connection.closed:
-                return None
+            if not passive and self.host is not None and session_id not in self.host.sessions:
+                ok, _ = await self.restore(session_id)  # its page reconnected after this host restarted
+                if not ok:
+                    return None
             slot = self.connection.viewers[viewer_id] = ViewerSlot(session_id, passive,
                                                                   asyncio.get_running_loop(), self.clock())
             self.connection.post(("watch", viewer_id, session_id, passive, bytes_per_second))
@@ -310,23 +358,24 @@ class HostActor:
                 await asyncio.wait_for(slot.arrived.wait(), PULL_SECONDS)
             except TimeoutError:
                 pass
-        frames = list(slot.frames)
-        slot.frames.clear()
+        frames = []
+        while slot.frames:  # (host threads may append meanwhile: nothing is dropped)
+            frames.append(slot.frames.popleft())
         if slot.closed and not frames:
-            return None
+            return RESTARTING if self.connection.closed else None
         return frames
 
-    async def view(self, viewer_id: int, output_resolution: int, neuron_resolution: int) -> None:
+    async def view(self, viewer_id: str, output_resolution: int, neuron_resolution: int) -> None:
         """A viewer's sizes changed while its pull waits: the frame under way is made for the new ones."""
         if viewer_id in self.connection.viewers:
             self.connection.post(("want", viewer_id, output_resolution, neuron_resolution))
 
-    async def unwatch(self, viewer_id: int) -> None:
+    async def unwatch(self, viewer_id: str) -> None:
         """Forget a viewer."""
         if self.connection.viewers.pop(viewer_id, None) is not None:
             self.connection.post(("unwatch", viewer_id))
 
-    async def renew(self, viewer_ids: list[int]) -> None:
+    async def renew(self, viewer_ids: list[str]) -> None:
         """A web node says these viewers of its are still there (between their pulls)."""
         now = self.clock()
         for viewer_id in viewer_ids:
@@ -345,7 +394,7 @@ class HostActor:
             except Exception:  # housekeeping goes on whatever one round met
                 log.exception("housekeeping of host actor %d failed", self.index)
 
-    def drop_lapsed_viewers(self) -> list[int]:
+    def drop_lapsed_viewers(self) -> list[str]:
         """Forget viewers not heard from for VIEWER_LEASE_SECONDS (their web node died); their ids."""
         limit = self.clock() - VIEWER_LEASE_SECONDS
         lapsed = [vid for vid, slot in list(self.connection.viewers.items()) if slot.heard_at < limit]
@@ -360,6 +409,8 @@ class HostActor:
             return []
         limit = self.clock() - self.settings.session_idle_seconds
         watched = {slot.session_id for slot in list(self.connection.viewers.values()) if not slot.passive}
+        for session_id in set(self._touched) - set(self.host.sessions) - self._admitting:
+            self._touched.pop(session_id, None)  # deleted, unloaded, or never here
         idle = []
         for session_id in list(self.host.sessions):
             if session_id in watched:
@@ -370,6 +421,6 @@ class HostActor:
         return idle
 
 
-def _refused(error: LimitReached) -> tuple[bool, tuple]:
+def _refused(error: LimitReached | HostUnavailable) -> tuple[bool, tuple]:
     """A refusal as the host answers errors: (False, (class name, code, params))."""
     return False, (type(error).__name__, error.code, error.params)

@@ -29,10 +29,14 @@ class ChallengeBoard:
     async def load(self, row: ClassRow) -> None:
         """Read the class's current challenge (and its leaderboard, if revealed) into memory."""
         challenge = await self.classroom.stored(self.store.current, row.id)
-        if challenge is not None:
-            self._challenges[row.id] = challenge
-            if challenge["revealed"]:
-                self._boards[row.id] = await self._leaderboards(row)
+        if challenge is None:
+            self.forget(row.id)
+            return
+        self._challenges[row.id] = challenge
+        if challenge["revealed"]:
+            self._boards[row.id] = await self._leaderboards(row)
+        else:  # hidden again (through another web node of a cluster)
+            self._boards.pop(row.id, None)
 
     def forget(self, class_id: str) -> None:
         self._challenges.pop(class_id, None)

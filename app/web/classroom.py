@@ -23,6 +23,7 @@ from app.core.config import Settings
 from app.core.controls import groups_of
 from app.core.errors import (
     Forbidden,
+    HostUnavailable,
     LimitReached,
     Locked,
     NotAuthenticated,
@@ -419,13 +420,16 @@ class Classroom:
             await asyncio.sleep(CLASS_SYNC_SECONDS)
             try:
                 await self.sync()
-            except Exception:  # the next round tries again (a store that is down is logged by stored())
+            except HostUnavailable:  # the store is down (stored() logged it): the next round tries again
+                pass
+            except Exception:
                 log.exception("reading the classes again failed")
 
     async def sync(self) -> list[str]:
         """On a cluster, teachers and students reach different web nodes: read every class again, and tell this
         node's students' streams what another node changed (a pause, locks, a challenge); the ids changed."""
         changed: dict[str, ClassRow] = {}
+        read_at = self.store.clock()
         rows = await self.stored(self.store.all)
         for row in rows:
             old = self._classes.get(row.id)
@@ -436,8 +440,9 @@ class Classroom:
                 if old is not None and (old.paused, old.locked, old.name) != (row.paused, row.locked, row.name):
                     changed[row.id] = row
         for class_id in set(self._classes) - {row.id for row in rows}:  # deleted through another node
-            self._classes.pop(class_id, None)
-            self.challenges.forget(class_id)
+            if self._classes[class_id].used_at < read_at:  # (not one made here while the store answered)
+                self._classes.pop(class_id, None)
+                self.challenges.forget(class_id)
         streaming = {record.class_id for record in list(self.sessions.records.values())
                      if record.class_id and self.sessions.is_listened(record.id)}
         for class_id in streaming & set(self._classes):  # a challenge set or revealed through another node

@@ -15,6 +15,7 @@ Ray is imported only here, and only in ray mode: the local mode needs nothing of
 """
 
 import asyncio
+import concurrent.futures
 import logging
 import math
 import os
@@ -25,14 +26,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.core.config import Settings
-from app.core.errors import HostUnavailable, transported
+from app.core.errors import HostUnavailable, LimitReached, SessionNotFound, transported
 from app.core.host_api import Op
-from app.core.placement import HOST_NAME, RAY_NAMESPACE
+from app.core.placement import HOST_NAME, RAY_NAMESPACE, host_index
+from app.host.ray_actor import RESTARTING
 from app.web.host_client import ONE_BLAS_THREAD, REQUEST_TIMEOUT_SECONDS
 
 log = logging.getLogger("nnplay.ray")
 RENEW_SECONDS = 5.0
 """How often the viewers' leases are renewed (the host drops a viewer after VIEWER_LEASE_SECONDS, 15 s)."""
+CONNECT_SECONDS = 120
+"""How long a starting web node waits for the first host actor to say how many hosts there are (it may be
+restarting after a node loss)."""
 MAX_CONCURRENCY = 4096
 """Calls one host actor runs at once: a parked pull per viewer, plus calls (Ray's default for async actors: 1000)."""
 
@@ -41,7 +46,7 @@ MAX_CONCURRENCY = 4096
 class RayViewer:
     """One stream's viewer of a session on a host actor, on this web node."""
 
-    key: int  # its id on the host: unique among web nodes
+    key: str  # its id on the host: unique among web processes
     session_id: str
     on_frame: Callable[[bytes], None]
     on_closed: Callable[[], None]
@@ -68,7 +73,7 @@ class RayHostClient:
         self.sessions = 0  # sessions this node placed here (placement itself is by hash: app/core/placement.py)
         self.alive = True  # Ray brings a dead actor back: a host of the cluster is never given up
         self._viewers: dict[int, RayViewer] = {}
-        self._key_prefix = secrets.randbits(30) << 32
+        self._key_prefix = secrets.token_hex(8)  # viewer ids are this process's own: 64 random bits keep them apart
         self._renewing: asyncio.Task | None = None
 
     def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
@@ -88,12 +93,15 @@ class RayHostClient:
             self.unwatch(viewer_id)
 
     # ----- calls ------------------------------------------------------------------------------------------
-    async def _ask(self, method: str, *args, when_answered: Callable[[], None] | None = None) -> object:
+    async def _ask(self, method: str, *args, session_id: str | None = None,
+                   when_answered: Callable[[], None] | None = None) -> object:
         ray_exceptions = _ray_exceptions()
         try:
             reference = getattr(self.handle, method).remote(*args)
         except ray_exceptions.RayError as exc:
-            raise self._failed(exc) from None
+            if when_answered is not None:
+                when_answered()  # it never reached the actor
+            raise self._failed(exc, session_id) from None
         answer = asyncio.wrap_future(reference.future(), loop=self._loop)
         answer.add_done_callback(_retrieved)
         if when_answered is not None:  # when the actor answers, even if the caller stopped waiting (it runs on)
@@ -103,20 +111,25 @@ class RayHostClient:
         except TimeoutError:
             raise HostUnavailable("host.timeout") from None
         except ray_exceptions.RayError as exc:
-            raise self._failed(exc) from None
+            raise self._failed(exc, session_id) from None
         if ok:
             return value
+        if value[1] == "session.restarting":  # the actor stops serving (an upgrade ends it): as if it died
+            raise self._restarting(session_id, "stopping")
         raise transported(*value)
 
-    def _failed(self, exc: Exception) -> HostUnavailable:
+    def _failed(self, exc: Exception, session_id: str | None = None) -> HostUnavailable:
         """The error for a call that met a Ray failure; a dead actor is told to whoever owns this host."""
         if isinstance(exc, _ray_exceptions().RayActorError):
-            log.warning("host actor %d is unavailable (%s): Ray restarts it", self.index, type(exc).__name__)
-            if self.on_death is not None:
-                self.on_death(self)
-            return HostUnavailable("session.restarting")
+            return self._restarting(session_id, type(exc).__name__)
         log.error("a call to host actor %d failed: %r", self.index, exc)
         return HostUnavailable()
+
+    def _restarting(self, session_id: str | None, why: str) -> HostUnavailable:
+        log.warning("host actor %d is unavailable (%s): Ray restarts it", self.index, why)
+        if self.on_death is not None:
+            self.on_death(self)
+        return HostUnavailable("session.restarting", session_id=session_id) if session_id else HostUnavailable()
 
     def _fire(self, method: str, *args) -> None:
         """A call nobody waits for (its failure is nobody's business: the actor is being restarted)."""
@@ -128,19 +141,20 @@ class RayHostClient:
     async def create(self, session_id: str, principal: str, config: dict, token_hash: str, owner: str,
                      class_id: str | None = None) -> dict:
         """Build a session on this host and store it; its description (once its row is written)."""
-        return await self._ask("create", session_id, principal, config, token_hash, owner, class_id)
+        return await self._ask("create", session_id, principal, config, token_hash, owner, class_id,
+                               session_id=session_id)
 
     async def restore(self, session_id: str) -> dict:
         """The session in the host's memory, from its checkpoint if need be; its description."""
-        return await self._ask("restore", session_id)
+        return await self._ask("restore", session_id, session_id=session_id)
 
     async def call(self, session_id: str, op: Op, *args, when_answered: Callable[[], None] | None = None) -> object:
         """Run operation ``op`` on a session there; its result, or its error raised here."""
-        return await self._ask("call", session_id, str(op), args, when_answered=when_answered)
+        return await self._ask("call", session_id, str(op), args, session_id=session_id, when_answered=when_answered)
 
     async def unload(self, session_id: str) -> bool:
         """Checkpoint a session and drop it from the host's memory; whether the checkpoint was written."""
-        return await self._ask("unload", session_id)
+        return await self._ask("unload", session_id, session_id=session_id)
 
     async def writer_status(self) -> dict:
         """The host's checkpoint writer: waiting, written, failing_seconds, last_error."""
@@ -167,8 +181,8 @@ class RayHostClient:
               on_closed: Callable[[], None], passive: bool = False, bytes_per_second: float | None = None) -> None:
         """Register a viewer; its frames arrive through ``on_frame`` on the event loop (its first pull registers it
         with the host)."""
-        self._viewers[viewer_id] = RayViewer(self._key_prefix + viewer_id, session_id, on_frame, on_closed, passive,
-                                             bytes_per_second)
+        key = f"{self._key_prefix}:{viewer_id}"
+        self._viewers[viewer_id] = RayViewer(key, session_id, on_frame, on_closed, passive, bytes_per_second)
 
     def want(self, viewer_id: int, output_resolution: int, neuron_resolution: int) -> None:
         """The viewer is ready for its next frame (sent when the session has changed)."""
@@ -201,13 +215,15 @@ class RayHostClient:
                 frames = await self.handle.pull.remote(viewer.key, viewer.session_id, viewer.passive,
                                                        viewer.bytes_per_second, viewer.output_resolution,
                                                        viewer.neuron_resolution)
-                if frames is None:  # the session was deleted (or the host is stopping)
+                if frames is None or frames == RESTARTING:  # the session was deleted, or the host stops serving
+                    if frames == RESTARTING:
+                        self._restarting(viewer.session_id, "stopping")
                     self._close(viewer_id, viewer)
                     return
                 viewer.frames.extend(frames)
                 self._deliver(viewer)
         except ray_exceptions.RayError as exc:
-            self._failed(exc)
+            self._failed(exc, viewer.session_id)
             self._close(viewer_id, viewer)
         finally:
             viewer.pulling = None
@@ -231,6 +247,42 @@ class RayHostClient:
             keys = [viewer.key for viewer in self._viewers.values()]
             if keys:
                 self._fire("renew", keys)
+
+
+async def live(manager, session_ids: list[str]) -> dict[str, int]:
+    """SessionManager.live on a cluster: those of ``session_ids`` in their hosts' memory (one call per host concerned,
+    all at once), each with its viewers on every web node; their records made in ``manager``."""
+    by_host: dict[int, list[str]] = {}
+    for session_id in session_ids:
+        by_host.setdefault(host_index(session_id, len(manager.hosts)), []).append(session_id)
+    answers = await asyncio.gather(*(manager.hosts[index].loaded(ids) for index, ids in by_host.items()))
+    live = {}
+    for session_id, viewers in (item for answer in answers for item in answer.items()):
+        try:
+            await manager.bring_back(session_id)  # in its host's memory: only its row is read, the record made here
+        except (SessionNotFound, HostUnavailable, LimitReached):
+            continue
+        live[session_id] = viewers
+    return live
+
+
+def join(settings: Settings, store_backend: str, on_death: Callable[[RayHostClient], None]) -> list[RayHostClient]:
+    """``connect``, for a web node starting: refused without a store every node reaches; on a thread of its own
+    (ray.init on the main thread would take over SIGTERM, uvicorn's graceful stop)."""
+    if store_backend == "sqlite":
+        raise RuntimeError("NNPLAY_HOSTS=ray needs a store every node reaches: set NNPLAY_DATABASE_URL to a "
+                           "PostgreSQL database (docs/deploy.md)")
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="nnplay-ray-connect") as pool:
+        return pool.submit(connect, settings, on_death).result()
+
+
+def _hosts_of_the_cluster(ray) -> int | None:
+    """How many host actors the cluster was made with, if it has them: every web node must place sessions alike."""
+    try:
+        first = ray.get_actor(HOST_NAME.format(index=0), namespace=RAY_NAMESPACE)
+    except ValueError:  # none yet: this web node makes them
+        return None
+    return ray.get(first.layout.remote(), timeout=CONNECT_SECONDS)
 
 
 def _retrieved(future) -> None:
@@ -257,7 +309,11 @@ def connect(settings: Settings, on_death: Callable[[RayHostClient], None] | None
         ray.init(address=os.environ.get("RAY_ADDRESS", "auto"), namespace=RAY_NAMESPACE, log_to_driver=False)
     nodes = [node for node in ray.nodes() if node["Alive"] and node["Resources"].get("CPU", 0) > 0]
     cores = sum(node["Resources"]["CPU"] for node in nodes)
-    count = settings.ray_hosts or max(1, int(cores))
+    existing = _hosts_of_the_cluster(ray)
+    if existing is not None and settings.ray_hosts not in (None, existing):
+        raise RuntimeError(f"the cluster's host actors were made for {existing} hosts, NNPLAY_RAY_HOSTS says "
+                           f"{settings.ray_hosts}: stop them first to change it (docs/deploy.md \"Upgrades\")")
+    count = existing or settings.ray_hosts or max(1, int(cores))
     # Every host must fit on the surviving nodes when one node is lost: H actors of R CPUs on N nodes of C cores
     # need H * R <= (N - 1) * C, so R = (N - 1) / N when H = N * C. Alone on one node: the whole core.
     cpus = (len(nodes) - 1) / len(nodes) if len(nodes) > 1 else 1.0

@@ -4,12 +4,11 @@ The sessions themselves live in session hosts (app/host/): worker processes, one
 thread of this process when ``workers`` is 0. The manager keeps only each session's record (id, token,
 owner, principal, host, last use), so that checking a token or a limit never waits for a busy host.
 
-Who is who. The *principal* of a session is the one on whose behalf its work runs, the key of every cap,
-queue and budget: today the session itself (its token; the record's id stands for it, which is not secret);
-once classes exist, the student or teacher it belongs to. Its caps are counted here, across all hosts: at
-most ``max_heavy_calls`` heavy calls (app/core/host_api.py HEAVY_OPS) under way at once. In the hosts its work
-takes fair turns (app/host/fair_share.py). The *owner*, the client's network address (after the trusted-proxy
-rule), is used for one thing only: how many sessions anonymous clients at one address may create.
+Who is who. The *principal* of a session is the one on whose behalf its work runs, the key of every cap, queue
+and budget: a class's student, or else the session itself. Its caps are counted here, across all hosts: at most
+``max_heavy_calls`` heavy calls (app/core/host_api.py HEAVY_OPS) under way at once; in the hosts its work takes
+fair turns (app/host/fair_share.py). The *owner*, the client's network address (after the trusted-proxy rule),
+is used for one thing only: how many sessions anonymous clients at one address may create.
 
 On a Ray cluster (``hosts="ray"``, app/web/ray_hosts.py) the hosts are actors that every web node shares: a
 session's host is a hash of its id (app/core/placement.py), the host actor itself unloads idle sessions and brings
@@ -22,7 +21,6 @@ found", and starts a replacement host off the event loop, which takes new sessio
 """
 
 import asyncio
-import concurrent.futures
 import contextlib
 import logging
 import secrets
@@ -30,20 +28,19 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.config import Settings
 from app.core.errors import Forbidden, HostUnavailable, LimitReached, NotAuthenticated, SessionNotFound
-from app.core.host_api import HEAVY_OPS, Op, RemoteOps
+from app.core.host_api import HEAVY_OPS, Op
 from app.core.placement import host_index
 from app.schemas.session import SessionConfig
 from app.store import database
 from app.store.sessions import SessionRow, SessionStore, token_hash
 from app.web.host_client import HostClient
 from app.web.host_link import HostLink
+from app.web.session_record import SessionPolicy, SessionProxy, SessionRecord
 
 log = logging.getLogger("nnplay.sessions")
 SESSION_ID_BYTES = 9
@@ -56,38 +53,6 @@ instead of ``session.not_found``: about 160 bytes each, so at most a couple of M
 RESTART_DELAY_SECONDS = 1.0
 """A host that dies within this long of its start is replaced only after this long, so that a host that
 cannot start at all costs one attempt per this many seconds, not a busy loop."""
-
-
-class SessionPolicy(Protocol):
-    """What sessions are subject to besides their own limits: their class's pause and locks."""
-
-    def check(self, record: "SessionRecord", op: Op, args: tuple) -> None:
-        """Raise (Locked) to refuse the call."""
-
-    def info(self, record: "SessionRecord") -> dict | None:
-        """What the session's streams are told of it (a ``class`` message), or None."""
-
-    def stream_ended(self, record: "SessionRecord", seconds: float) -> None:
-        """A stream of the session (its own page's, not a teacher's) was open ``seconds``."""
-
-
-@dataclass
-class SessionRecord:
-    """What the web process knows of a session."""
-
-    id: str
-    token_hash: str  # of its token (app/store/sessions.py token_hash): memory holds no token either
-    owner: str  # the creating client's address (caps anonymous creation only)
-    host: HostLink | None  # None only for a stored session found to be deleted (find(restore=False))
-    touched: float  # when it was last used, on the manager's clock
-    viewers: int = 0
-    class_id: str | None = None  # a student's session: its class (app/web/classroom.py)
-    student_id: str | None = None
-
-    @property
-    def principal(self) -> str:
-        """On whose behalf its work runs (see the module's docstring): the student, or the session itself."""
-        return self.student_id or self.id
 
 
 class SessionManager:
@@ -110,6 +75,7 @@ class SessionManager:
         self._replacing: set[asyncio.Task] = set()
         self._starting: set[HostLink] = set()  # replacements being started (in a thread)
         self.heavy_calls: dict[str, int] = {}  # principal -> heavy calls under way, over all hosts
+        self._creating: set[str] = set()  # sessions being created through this process
         self.on_cluster = settings.hosts == "ray"
         # On a cluster the hosts are found when the server starts (app/web/ray_hosts.py connect).
         self.hosts: list[HostLink] = [] if self.on_cluster else [self._new_host()
@@ -129,14 +95,9 @@ class SessionManager:
             host.start()
 
     def _join_cluster(self) -> list[HostLink]:
-        if self.store.engine.url.get_backend_name() == "sqlite":
-            raise RuntimeError("NNPLAY_HOSTS=ray needs a store every node reaches: set NNPLAY_DATABASE_URL to a "
-                               "PostgreSQL database (docs/deploy.md)")
-        from app.web import ray_hosts
+        from app.web import ray_hosts  # Ray only in ray mode
 
-        # On a thread of its own: ray.init on the main thread would take over SIGTERM (uvicorn's graceful stop).
-        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="nnplay-ray-connect") as pool:
-            return pool.submit(ray_hosts.connect, self.settings, self._host_died).result()
+        return ray_hosts.join(self.settings, self.store.engine.url.get_backend_name(), self._host_died)
 
     def place(self, session_id: str) -> HostLink:
         """The host for a session: on a cluster, its own (by its id); here, the least loaded live one."""
@@ -234,13 +195,15 @@ class SessionManager:
                 raise LimitReached("limit.stored_client_sessions", count=owned)
         if student is None and self.on_cluster:  # live: used within the idle time (hosts unload the others)
             since = self.store.clock() - self.settings.session_idle_seconds
-            live, _ = await self.stored(self.store.count, owner, since)
+            live, _ = await self.stored(self.store.count, owner, since)  # + this node's creates under way, below
         class_id, student_id = student or (None, None)
         with self._lock:  # (on a cluster the hosts and the store count: the records here are one node's)
             if not self.on_cluster and len(self.records) >= self.settings.max_sessions:
                 raise LimitReached("limit.server_sessions", most=self.settings.max_sessions)
-            mine = live if student is None and self.on_cluster else \
-                sum(1 for r in self.records.values() if r.owner == owner and r.class_id is None)
+            mine = sum(1 for r in self.records.values() if r.owner == owner and r.class_id is None
+                       and (not self.on_cluster or r.id in self._creating))
+            if student is None and self.on_cluster:
+                mine += live
             if student is None and mine >= self.settings.max_sessions_per_client:
                 raise LimitReached("limit.client_sessions", count=mine)
             token, session_id = secrets.token_urlsafe(24), secrets.token_urlsafe(SESSION_ID_BYTES)
@@ -248,12 +211,15 @@ class SessionManager:
                                    class_id=class_id, student_id=student_id)
             self.records[record.id] = record  # reserved now, so that concurrent creates count it
             record.host.sessions += 1
+            self._creating.add(record.id)  # (on a cluster the store counts it once its row is written)
         try:
             described = await record.host.create(record.id, record.principal, config.model_dump(),
                                                  record.token_hash, owner, class_id)
         except BaseException:
             self.delete(record.id)  # also on the host, in case it built the session after we gave up
             raise
+        finally:
+            self._creating.discard(record.id)
         return {**described, "token": token}
 
     async def import_document(self, config: SessionConfig, model: dict, owner: str) -> dict:
@@ -364,18 +330,9 @@ class SessionManager:
         included) and makes the records here; nothing is restored that was not in memory."""
         if not self.on_cluster:
             return {sid: self.records[sid].viewers for sid in session_ids if sid in self.records}
-        by_host: dict[int, list[str]] = {}
-        for sid in session_ids:
-            by_host.setdefault(host_index(sid, len(self.hosts)), []).append(sid)
-        answers = await asyncio.gather(*(self.hosts[index].loaded(sids) for index, sids in by_host.items()))
-        live = {}
-        for sid, viewers in (item for answer in answers for item in answer.items()):
-            try:
-                await self.bring_back(sid)  # in its host's memory: only its row is read, and the record made here
-            except (SessionNotFound, HostUnavailable, LimitReached):
-                continue
-            live[sid] = viewers
-        return live
+        from app.web import ray_hosts  # Ray only in ray mode
+
+        return await ray_hosts.live(self, session_ids)
 
     def authorize(self, session_id: str, token: str | None) -> SessionRecord:
         """The record of ``session_id`` in memory if ``token`` is its token; raises otherwise. Marks it as used.
@@ -432,9 +389,10 @@ class SessionManager:
     async def remove(self, session_id: str) -> None:
         """End a session and delete its stored data (also one that is only stored, even unreadable)."""
         self._remember_deleted(session_id)
-        if session_id in self.records:
+        in_memory = session_id in self.records
+        if in_memory or self.on_cluster:
             self.delete(session_id)  # its host deletes the stored data, after any checkpoint it still holds
-        else:
+        if not in_memory or self.on_cluster:  # (on a cluster: gone before the answer, whichever node answers)
             await self.stored(self.store.delete, session_id)
 
     def forget_deleted(self, session_id: str) -> None:
@@ -482,11 +440,12 @@ class SessionManager:
             self.deleted.popitem(last=False)
 
     def delete(self, session_id: str) -> None:
-        """End a session; its streams are closed."""
+        """End a session; its streams are closed (on a cluster, on every web node: its host closes them)."""
         record = self._forget(session_id)
-        if record is not None:
+        host = record.host if record is not None else self.place(session_id) if self.on_cluster else None
+        if host is not None:
             try:
-                record.host.delete(session_id)
+                host.delete(session_id)
             except HostUnavailable:
                 pass  # a stopped host has lost its sessions already
 
@@ -538,12 +497,3 @@ class SessionManager:
         in_use = set(self.records) | set(self._restoring) | set(self._unloading)
         return await self.stored(self.store.purge_unused_since, cutoff, in_use)
 
-
-class SessionProxy(RemoteOps):
-    """One session's SessionOps, each sent to its host as ("call", request_id, session_id, op, args)."""
-
-    def __init__(self, manager: SessionManager, record: SessionRecord):
-        self.manager, self.record = manager, record
-
-    async def _send(self, op: Op, args: tuple) -> object:
-        return await self.manager.call(self.record, op, *args)

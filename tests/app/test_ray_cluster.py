@@ -27,7 +27,7 @@ from tests.ray_cluster import HEAD, WORKER, two_node_cluster
 HOSTS = 2  # one host actor per core of the cluster (two nodes of one CPU)
 SMALL = {"data": {"name": "xor", "n_points": 40, "noise": 0.0}, "hidden_layers": [3], "batch_size": 40}
 WAIT_SECONDS = 120  # a node's death is noticed in ~3 s (fast health checks) and its actor restarted in ~2-4 s
-CLOSE_RESTART = 1012
+CLOSE_RESTART, CLOSE_SESSION_ENDED = 1012, 4410
 
 
 @pytest.fixture(scope="module")
@@ -129,13 +129,19 @@ def test_a_wrong_token_is_refused_by_a_web_node_that_never_saw_the_session(nodes
     assert httpx.get(f"{b}/api/sessions/{session_id}", timeout=30).status_code == 401
 
 
-def test_a_session_deleted_through_one_web_node_is_gone_through_the_other(nodes):
+def test_a_session_deleted_through_a_web_node_that_never_saw_it_ends_everywhere(nodes):
     a, b = nodes
     session_id, auth = create(a)
-    assert epoch(b, session_id, auth) == 0
-    assert httpx.delete(f"{a}/api/sessions/{session_id}", headers=auth, timeout=30).status_code == 204
-    wait_for(lambda: httpx.get(f"{b}/api/sessions/{session_id}", headers=auth, timeout=30).status_code == 404,
-             "the session gone through B", WAIT_SECONDS)
+    with stream(a, session_id, auth) as ws:  # its page, on node A
+        assert json.loads(ws.recv(timeout=WAIT_SECONDS))["type"] == "hello"
+        frames_until(ws, lambda header: True, "before the delete")
+        assert httpx.delete(f"{b}/api/sessions/{session_id}", headers=auth, timeout=30).status_code == 204
+        with pytest.raises(Exception) as closed:  # its host closed it: the page is told the session ended
+            while True:
+                ws.recv(timeout=WAIT_SECONDS)
+        assert closed.value.rcvd.code == CLOSE_SESSION_ENDED, closed.value
+    assert httpx.get(f"{a}/api/sessions/{session_id}", headers=auth, timeout=30).status_code == 404
+    assert httpx.get(f"{b}/api/sessions/{session_id}", headers=auth, timeout=30).status_code == 404
 
 
 def test_a_web_node_that_dies_leaves_its_sessions_usable_through_another(cluster, nodes):

@@ -32,11 +32,11 @@ def settings(tmp_path):
     return Settings(workers=0, data_dir=tmp_path, session_idle_seconds=60).model_dump(mode="json")
 
 
-def scenario(settings: dict, body, clock: Clock | None = None):
-    """Run ``body(actor)`` on a fresh loop with a new actor; the actor's host is stopped after."""
+def scenario(settings: dict, body, clock: Clock | None = None, hosts: int = 1):
+    """Run ``body(actor)`` on a fresh loop with a new actor (host 0 of ``hosts``); its host is stopped after."""
 
     async def run():
-        actor = HostActor(settings, 0, clock or Clock())
+        actor = HostActor(settings, 0, clock or Clock(), hosts=hosts)
         try:
             return await body(actor)
         finally:
@@ -103,7 +103,12 @@ def test_frames_are_pulled_one_change_at_a_time_and_a_deleted_session_closes_its
         frames = await pull_until(actor, 1, bool)
         assert decode(frames[-1])[0]["epoch"] == 3
         await actor.delete(SESSION)
-        assert await actor.pull(1, SESSION, False, None, 16, 4) is None
+        for _ in range(1000):  # each pull waits PULL_SECONDS at most: until the host has handled the delete
+            got = await actor.pull(1, SESSION, False, None, 16, 4)
+            if got is None:
+                break
+            assert got == []
+        assert got is None
 
     ray_actor.PULL_SECONDS, before = 0.05, ray_actor.PULL_SECONDS  # the empty pull's wait
     try:
@@ -191,14 +196,14 @@ def test_a_restarted_actor_brings_back_its_recent_sessions_and_only_its_own(tmp_
     settings = Settings(workers=0, data_dir=tmp_path).model_dump(mode="json")
     ids = [f"{letter}" * 12 for letter in "abcdefgh"]
     mine = {sid for sid in ids if host_index(sid, 2) == 1}
-    assert mine and mine != set(ids)
+    assert mine and mine != set(ids)  # (both hosts have some of them)
 
     async def first_life():
-        actor = HostActor(settings, 1, Clock(), hosts=2)
-        for sid in ids:  # (a web node would send each to its own host: here one actor stores them all)
-            assert (await actor.create(sid, sid, SMALL, "hash", "owner"))[0]
-        await actor.call(ids[0], "train", (4,))
-        await actor.stop()  # checkpoints written: as a crash after they were
+        actors = [HostActor(settings, index, Clock(), hosts=2) for index in range(2)]
+        for sid in ids:
+            assert (await actors[host_index(sid, 2)].create(sid, sid, SMALL, "hash", "owner"))[0]
+        for actor in actors:
+            await actor.stop()  # checkpoints written: as a crash after they were
 
     async def second_life():
         actor = HostActor(settings, 1, Clock(), hosts=2)
@@ -217,3 +222,35 @@ def wait_until(condition) -> None:
     while not condition():
         assert time.monotonic() < deadline, "not within 20 s"
         time.sleep(0.01)
+
+
+def test_a_session_of_another_host_is_refused_and_an_unload_under_way_is_waited_for(settings):
+    async def body(actor):
+        ok, error = await actor.create(OTHERS, OTHERS, SMALL, "hash", "owner")
+        assert not ok and error[1] == "host.wrong"  # web nodes that disagree on the number of hosts
+        await actor.create(OURS, OURS, SMALL, "hash", "owner")
+        await actor.call(OURS, "train", (3,))
+        unloading = asyncio.ensure_future(actor.unload(OURS))
+        await asyncio.sleep(0)  # the unload is under way
+        ok, described = await actor.call(OURS, "describe", ())  # a student back just as it left memory
+        assert ok and described["metrics"]["epoch"] == 3
+        assert (await unloading)[1] is True
+
+    OURS, OTHERS = "a" * 12, "d" * 12
+    assert (host_index(OURS, 2), host_index(OTHERS, 2)) == (0, 1)
+    scenario(settings, body, hosts=2)
+
+
+def test_concurrent_creates_hold_the_share_of_live_sessions(tmp_path):
+    settings = Settings(workers=0, data_dir=tmp_path, max_sessions=2).model_dump(mode="json")
+
+    async def run():
+        actor = HostActor(settings, 0, Clock())
+        try:
+            answers = await asyncio.gather(*(actor.create(f"{n}" * 12, "p", SMALL, "hash", "owner") for n in range(5)))
+            assert sum(ok for ok, _ in answers) == 2
+            assert {value[1] for ok, value in answers if not ok} == {"limit.server_sessions"}
+        finally:
+            await actor.stop()
+
+    run_in_own_loop(run())

@@ -301,12 +301,19 @@ def connect(settings: Settings, on_death: Callable[[RayHostClient], None] | None
     """Join the Ray cluster at RAY_ADDRESS and make sure its host actors run; a client for each. Blocking (seconds):
     call it off the event loop, and off the main thread (``ray.init`` there would take over SIGTERM)."""
     os.environ.setdefault("RAY_IGNORE_UNHANDLED_ERRORS", "1")  # failed fire-and-forget calls are expected
-    import ray
-
+    try:
+        import ray
+    except ImportError:
+        raise RuntimeError('NNPLAY_HOSTS=ray needs Ray: pip install -e ".[cluster]" (docs/deploy.md)') from None
     from app.host.ray_actor import HostActor
 
     if not ray.is_initialized():
-        ray.init(address=os.environ.get("RAY_ADDRESS", "auto"), namespace=RAY_NAMESPACE, log_to_driver=False)
+        address = os.environ.get("RAY_ADDRESS", "auto")
+        try:
+            ray.init(address=address, namespace=RAY_NAMESPACE, log_to_driver=False)
+        except Exception as exc:  # no cluster there, a wrong token...: one sentence, not a traceback in the log
+            raise RuntimeError(f"cannot join the Ray cluster at RAY_ADDRESS={address}: {exc} "
+                               "(docs/deploy.md)") from None
     nodes = [node for node in ray.nodes() if node["Alive"] and node["Resources"].get("CPU", 0) > 0]
     cores = sum(node["Resources"]["CPU"] for node in nodes)
     existing = _hosts_of_the_cluster(ray)

@@ -146,3 +146,16 @@ def test_a_dead_actor_is_told_and_its_calls_and_streams_say_restarting(tmp_path)
         assert deaths and all(host is client for host in deaths)
 
     scenario(tmp_path, body)
+
+
+def test_a_cluster_web_node_refuses_to_start_on_a_store_other_nodes_cannot_reach(tmp_path):
+    from app.web.sessions import SessionManager
+
+    manager = SessionManager(Settings(hosts="ray", data_dir=tmp_path))
+
+    async def start():
+        manager.start()
+
+    with pytest.raises(RuntimeError, match="NNPLAY_DATABASE_URL"):
+        run_in_own_loop(start())
+    assert manager.hosts == []  # nothing joined, nothing started

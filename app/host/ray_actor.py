@@ -3,8 +3,10 @@ async methods that any web node of the cluster may call.
 
 The SessionHost serves one duplex connection (app/host/host.py). Here ``ActorConnection`` stands in for the Pipe:
 a method posts its message into the host's inbox and awaits the future that the host's answer resolves; frames go
-to the viewer's slot, from which the web node *pulls* them (``pull``), one call at a time per viewer, so that a
-slow viewer gets fewer, newer frames and nothing queues (the same pull model as the local hosts).
+to the viewer's slot, from which its web process collects them with the frames of all its other viewers here in
+one call (``exchange``: one call per web process and host at a time, not one per frame, which cost a millisecond
+of CPU each, docs/performance.md "Issue 14"). A viewer still gets a frame only when it asked for one and the
+session changed, so a slow viewer gets fewer, newer frames and nothing queues (the pull model of local hosts).
 
 What a host actor does that the web process does for local hosts, because web nodes come and go and several of
 them may use one session:
@@ -14,8 +16,8 @@ them may use one session:
 - as it starts (after a crash, on whichever node Ray put it) it brings back, paused, its sessions used within
   ``session_idle_seconds``: those it held when it died, so that a class's dashboard shows them again at once;
 - it unloads idle sessions itself (no calls, no viewers for ``session_idle_seconds``);
-- viewers hold a lease renewed by their pulls and by the web node's ``renew``: a web node that dies leaves
-  viewers that lapse, so its sessions stop training for nobody;
+- viewers hold a lease renewed by their web process's exchanges: a web node that dies leaves viewers that lapse,
+  so its sessions stop training for nobody;
 - it applies the caps that web nodes cannot count alone: live sessions (``max_sessions`` over all hosts, an equal
   share each) and heavy calls under way per principal (``max_heavy_calls``: a principal's sessions, one session or
   one student's, live on one host).
@@ -46,28 +48,43 @@ from app.core.placement import host_index
 from app.host.host import SessionHost
 
 log = logging.getLogger("nnplay.host.ray")
-PULL_SECONDS = 2.0
-"""How long a pull waits for a frame before it answers "nothing new" (the web node pulls again): short enough
-that a web node that died leaves no call parked for long."""
+COALESCE_SECONDS = 0.01
+"""After the first frame of an exchange, how long it waits for more (made for the same web process's other viewers)
+before it answers: a few milliseconds of latency for several frames per call."""
 VIEWER_LEASE_SECONDS = 15.0
-"""A viewer not heard from for this long (no pull, no renew) is dropped: its web node is gone."""
+"""A viewer whose web process has not exchanged for this long is dropped: the web process is gone."""
 HOUSEKEEPING_SECONDS = 5.0
 """How often leases and idle sessions are looked at."""
 STOPPED = (False, ("HostUnavailable", "session.restarting", {}))
 RESTARTING = "restarting"
-"""A pull's answer when this host stops serving (an upgrade kills it, or it failed to start): its pages reconnect."""
+"""An exchange's answer when this host stops serving (an upgrade kills it, or it failed to start): its pages
+reconnect."""
+
+
+class Arrivals:
+    """Wakes one web process's exchange when a frame for any of its viewers arrives (from a host thread)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
+        self.event = asyncio.Event()
+
+    def wake(self) -> None:
+        try:
+            self.loop.call_soon_threadsafe(self.event.set)
+        except RuntimeError:
+            pass  # the actor's loop has closed: nobody exchanges any more
 
 
 class ViewerSlot:
-    """Frames the host sent for one viewer, until its web node pulls them."""
+    """Frames the host sent for one viewer, until its web process collects them (``HostActor.exchange``)."""
 
-    def __init__(self, session_id: str, passive: bool, loop: asyncio.AbstractEventLoop, now: float):
+    def __init__(self, owner: str, session_id: str, passive: bool, arrivals: Arrivals, now: float):
+        self.owner = owner  # the web process it belongs to
         self.session_id = session_id
         self.passive = passive  # a teacher's tile: it keeps no session in memory
-        self.loop = loop
+        self.arrivals = arrivals
         self.frames: deque[bytes] = deque()
         self.closed = False
-        self.arrived = asyncio.Event()
         self.heard_at = now
 
     def put(self, frame: bytes | None) -> None:
@@ -76,10 +93,7 @@ class ViewerSlot:
             self.closed = True
         else:
             self.frames.append(frame)
-        try:
-            self.loop.call_soon_threadsafe(self.arrived.set)
-        except RuntimeError:
-            pass  # the actor's loop has closed: nobody pulls any more
+        self.arrivals.wake()
 
 
 class ActorConnection:
@@ -154,9 +168,10 @@ class HostActor:
         self.hosts = hosts  # of the cluster: this one holds its share of max_sessions
         self._heavy: dict[str, int] = {}  # principal -> heavy calls under way here
         self._admitting: set[str] = set()  # sessions being created or restored here (counted by _full)
+        self._owners: dict[str, Arrivals] = {}  # web process (its viewer keys' prefix) -> what wakes its exchange
         self._unloading: dict[str, asyncio.Future] = {}  # session id -> its checkpoint-and-unload under way
         self.connection = ActorConnection()
-        self._touched: dict[str, float] = {}  # session id -> its last call or pull here
+        self._touched: dict[str, float] = {}  # session id -> its last call or non-passive want here
         self._housekeeping: asyncio.Task | None = None
         self.host: SessionHost | None = None
         try:
@@ -328,60 +343,76 @@ class HostActor:
             await asyncio.to_thread(self._serving.join)
 
     # ----- frames ---------------------------------------------------------------------------------------
-    async def pull(self, viewer_id: str, session_id: str, passive: bool, bytes_per_second: float | None,
-                   output_resolution: int, neuron_resolution: int) -> list[bytes] | str | None:
-        """The frames sent for this viewer since its last pull, waiting up to PULL_SECONDS for one (an empty list:
-        nothing new yet); None once the session was deleted (or cannot be brought back); RESTARTING when this host
-        stops serving. The first pull registers the viewer (a web node's calls may run out of order here, so no
-        separate ``watch`` has to come first), after bringing its session back if need be."""
+    async def exchange(self, owner: str, wants: list[tuple], gone: list[str],
+                       wait_seconds: float) -> dict[str, list[bytes] | None] | str:
+        """One web process's frames, all its viewers here at once (one call, not one per frame): take its viewers'
+        new wants ``(viewer key, session id, passive, bytes per second, output resolution, neuron resolution)``,
+        forget the ``gone`` ones, then wait up to ``wait_seconds`` for a frame of any of its viewers (and
+        COALESCE_SECONDS more, to bring the frames made meanwhile along). Answers, by viewer key, the frames made
+        for it since the last exchange (in order), or None once its session was deleted (or cannot be brought
+        back); RESTARTING when this host stops serving. A viewer's first want registers it (after bringing its
+        session back if need be); every exchange renews the owner's viewers' leases."""
         self._started()
         if self.connection.closed:
             return RESTARTING
-        slot = self.connection.viewers.get(viewer_id)
-        if slot is not None and slot.session_id != session_id:
-            return None  # never another session's frames, whatever a web node sends
-        if slot is None:
-            if not passive and self.host is not None and session_id not in self.host.sessions:
-                ok, _ = await self.restore(session_id)  # its page reconnected after this host restarted
-                if not ok:
-                    return None
-            slot = self.connection.viewers[viewer_id] = ViewerSlot(session_id, passive,
-                                                                  asyncio.get_running_loop(), self.clock())
-            self.connection.post(("watch", viewer_id, session_id, passive, bytes_per_second))
-        slot.heard_at = self.clock()
-        if not passive:
-            self._touch(session_id)
-        if not slot.frames and not slot.closed:
-            slot.arrived.clear()
-            self.connection.post(("want", viewer_id, output_resolution, neuron_resolution))
+        answers: dict[str, list[bytes] | None] = {}
+        for key in gone:
+            self._forget_viewer(key)
+        for key, session_id, passive, bytes_per_second, output_resolution, neuron_resolution in wants:
+            slot = self.connection.viewers.get(key)
+            if not key.startswith(owner + ":") or slot is not None and slot.session_id != session_id:
+                answers[key] = None  # never another session's frames, whatever a web node sends
+                continue
+            if slot is None:
+                if not passive and self.host is not None and session_id not in self.host.sessions:
+                    ok, _ = await self.restore(session_id)  # its page reconnected after this host restarted
+                    if not ok:
+                        answers[key] = None
+                        continue
+                slot = self.connection.viewers[key] = ViewerSlot(owner, session_id, passive, self._arrivals(owner),
+                                                                 self.clock())
+                self.connection.post(("watch", key, session_id, passive, bytes_per_second))
+            if not passive:
+                self._touch(session_id)
+            if not slot.frames and not slot.closed:
+                self.connection.post(("want", key, output_resolution, neuron_resolution))
+        now = self.clock()
+        slots = {key: slot for key, slot in list(self.connection.viewers.items()) if slot.owner == owner}
+        for slot in slots.values():
+            slot.heard_at = now
+        arrived = self._arrivals(owner)
+        if not answers and not any(slot.frames or slot.closed for slot in slots.values()):
+            arrived.event.clear()
             try:
-                await asyncio.wait_for(slot.arrived.wait(), PULL_SECONDS)
+                await asyncio.wait_for(arrived.event.wait(), wait_seconds)
             except TimeoutError:
                 pass
-        frames = []
-        while slot.frames:  # (host threads may append meanwhile: nothing is dropped)
-            frames.append(slot.frames.popleft())
-        if slot.closed and not frames:
-            return RESTARTING if self.connection.closed else None
-        return frames
+            else:
+                await asyncio.sleep(COALESCE_SECONDS)
+        for key, slot in slots.items():
+            frames = []
+            while slot.frames:  # (host threads may append meanwhile: nothing is dropped)
+                frames.append(slot.frames.popleft())
+            if frames:
+                answers[key] = frames
+            elif slot.closed:
+                answers[key] = None
+                self._forget_viewer(key)
+        return RESTARTING if self.connection.closed and not answers else answers
 
-    async def view(self, viewer_id: str, output_resolution: int, neuron_resolution: int) -> None:
-        """A viewer's sizes changed while its pull waits: the frame under way is made for the new ones."""
-        if viewer_id in self.connection.viewers:
-            self.connection.post(("want", viewer_id, output_resolution, neuron_resolution))
+    async def nudge(self, owner: str) -> None:
+        """The web process has new wants: its exchange under way answers now, so that its next one brings them."""
+        self._arrivals(owner).wake()
 
-    async def unwatch(self, viewer_id: str) -> None:
-        """Forget a viewer."""
-        if self.connection.viewers.pop(viewer_id, None) is not None:
-            self.connection.post(("unwatch", viewer_id))
+    def _arrivals(self, owner: str) -> "Arrivals":
+        arrivals = self._owners.get(owner)
+        if arrivals is None:
+            arrivals = self._owners[owner] = Arrivals(asyncio.get_running_loop())
+        return arrivals
 
-    async def renew(self, viewer_ids: list[str]) -> None:
-        """A web node says these viewers of its are still there (between their pulls)."""
-        now = self.clock()
-        for viewer_id in viewer_ids:
-            slot = self.connection.viewers.get(viewer_id)
-            if slot is not None:
-                slot.heard_at = now
+    def _forget_viewer(self, key: str) -> None:
+        if self.connection.viewers.pop(key, None) is not None:
+            self.connection.post(("unwatch", key))
 
     # ----- housekeeping ---------------------------------------------------------------------------------
     async def _keep_house(self) -> None:
@@ -399,8 +430,7 @@ class HostActor:
         limit = self.clock() - VIEWER_LEASE_SECONDS
         lapsed = [vid for vid, slot in list(self.connection.viewers.items()) if slot.heard_at < limit]
         for viewer_id in lapsed:
-            self.connection.viewers.pop(viewer_id, None)
-            self.connection.post(("unwatch", viewer_id))
+            self._forget_viewer(viewer_id)
         return lapsed
 
     def idle_sessions(self) -> list[str]:

@@ -6,9 +6,11 @@ Ray when they die: any web node may be the first to start, and each finds the ot
 stream relays and the class dashboard use either alike:
 - calls are actor method calls awaited on the event loop; the actor answers ``(ok, value)`` as a local host
   does, and a Ray failure (the actor died and is being restarted) becomes 503 ``session.restarting``;
-- frames are pulled: while a viewer wants a frame, one ``pull`` call at a time waits for it in the actor (at most
-  app/host/ray_actor.py PULL_SECONDS, then it pulls again), so a slow viewer gets fewer, newer frames and nothing
-  queues; every frame the host made for a viewer reaches it, in order (frames are deltas of the viewer's last);
+- frames are pulled, all of this process's viewers on one host together: one ``exchange`` call at a time carries
+  their new wants out and every frame made for them since back (app/host/ray_actor.py), so that a frame costs a
+  share of a call, not a call (docs/performance.md "Issue 14"); a viewer gets a frame only when it asked and the
+  session changed, so a slow viewer gets fewer, newer frames and nothing queues; every frame the host made for a
+  viewer reaches it, in order (frames are deltas of the viewer's last);
 - viewer ids are this node's own numbers plus a random prefix, unique among the web nodes sharing a host.
 
 Ray is imported only here, and only in ray mode: the local mode needs nothing of it.
@@ -34,17 +36,22 @@ from app.web.host_client import ONE_BLAS_THREAD, REQUEST_TIMEOUT_SECONDS
 
 log = logging.getLogger("nnplay.ray")
 RENEW_SECONDS = 5.0
-"""How often the viewers' leases are renewed (the host drops a viewer after VIEWER_LEASE_SECONDS, 15 s)."""
+"""With nothing to ask, an exchange still goes this often: it renews the viewers' leases (the host drops a viewer
+after VIEWER_LEASE_SECONDS, 15 s)."""
+EXCHANGE_WAIT_SECONDS = 1.0
+"""How long an exchange waits on the host for a frame while viewers wait (a new want nudges it to answer first)."""
+ASK_AGAIN_SECONDS = 2.0
+"""A want unanswered this long is sent again (a frame the host failed to make is not tried again unasked)."""
 CONNECT_SECONDS = 120
 """How long a starting web node waits for the first host actor to say how many hosts there are (it may be
 restarting after a node loss)."""
 MAX_CONCURRENCY = 4096
-"""Calls one host actor runs at once: a parked pull per viewer, plus calls (Ray's default for async actors: 1000)."""
+"""Calls one host actor runs at once: an exchange per web process, plus calls (Ray's default for async actors: 1000)."""
 
 
 @dataclass
 class RayViewer:
-    """One stream's viewer of a session on a host actor, on this web node."""
+    """One stream's viewer of a session on a host actor, in this web process."""
 
     key: str  # its id on the host: unique among web processes
     session_id: str
@@ -54,10 +61,9 @@ class RayViewer:
     bytes_per_second: float | None
     output_resolution: int = 64
     neuron_resolution: int = 20
-    frames: deque = field(default_factory=deque)  # pulled, not yet wanted
+    frames: deque = field(default_factory=deque)  # collected, not yet wanted
     wanting: bool = False
-    pulling: asyncio.Task | None = None
-    gone: bool = False
+    asked_at: float | None = None  # when its want went to the host (None: not since its last frame or new sizes)
 
 
 class RayHostClient:
@@ -68,29 +74,35 @@ class RayHostClient:
         self.settings = settings
         self.index = index
         self.handle = handle  # survives the actor's restarts (same name, same actor id)
-        self.on_death = on_death  # called when a call or pull finds the actor dead (Ray restarts it)
+        self.on_death = on_death  # called when a call or an exchange finds the actor dead (Ray restarts it)
         self.started_at: float | None = None
         self.sessions = 0  # sessions this node placed here (placement itself is by hash: app/core/placement.py)
         self.alive = True  # Ray brings a dead actor back: a host of the cluster is never given up
         self._viewers: dict[int, RayViewer] = {}
-        self._key_prefix = secrets.token_hex(8)  # viewer ids are this process's own: 64 random bits keep them apart
-        self._renewing: asyncio.Task | None = None
+        # Viewer ids are this process's own: 64 random bits keep its keys apart from other web processes' on a host.
+        self._owner = secrets.token_hex(8)
+        self._gone: list[str] = []  # keys of viewers forgotten here, to forget on the host
+        self._exchanging: asyncio.Task | None = None
+        self._in_flight = self._nudged = False
 
     def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
-        """Begin renewing this node's viewers' leases (call on the event loop)."""
+        """Begin exchanging this process's viewers' wants and frames with the host (call on the event loop)."""
         self._loop = loop or asyncio.get_running_loop()
         self.started_at = time.monotonic()
-        self._renewing = self._loop.create_task(self._renew_forever())
+        self._wake = asyncio.Event()
+        self._exchanging = self._loop.create_task(self._exchange_forever())
 
     def ask_to_stop(self) -> None:
         """Nothing to ask: the actor serves the other web nodes on."""
 
     def stop(self) -> None:
-        """Forget this node's viewers there (the actor lives on)."""
-        if self._renewing is not None:
-            self._renewing.cancel()
-        for viewer_id in list(self._viewers):
-            self.unwatch(viewer_id)
+        """Forget this process's viewers there (the actor lives on)."""
+        if self._exchanging is not None:
+            self._exchanging.cancel()
+        gone = self._gone + [viewer.key for viewer in self._viewers.values()]
+        self._viewers.clear()
+        if gone:
+            self._fire("exchange", self._owner, [], gone, 0)
 
     # ----- calls ------------------------------------------------------------------------------------------
     async def _ask(self, method: str, *args, session_id: str | None = None,
@@ -179,9 +191,9 @@ class RayHostClient:
     # ----- viewers ----------------------------------------------------------------------------------------
     def watch(self, viewer_id: int, session_id: str, on_frame: Callable[[bytes], None],
               on_closed: Callable[[], None], passive: bool = False, bytes_per_second: float | None = None) -> None:
-        """Register a viewer; its frames arrive through ``on_frame`` on the event loop (its first pull registers it
+        """Register a viewer; its frames arrive through ``on_frame`` on the event loop (its first want registers it
         with the host)."""
-        key = f"{self._key_prefix}:{viewer_id}"
+        key = f"{self._owner}:{viewer_id}"
         self._viewers[viewer_id] = RayViewer(key, session_id, on_frame, on_closed, passive, bytes_per_second)
 
     def want(self, viewer_id: int, output_resolution: int, neuron_resolution: int) -> None:
@@ -189,64 +201,93 @@ class RayHostClient:
         viewer = self._viewers.get(viewer_id)
         if viewer is None:
             return
-        resized = (viewer.output_resolution, viewer.neuron_resolution) != (output_resolution, neuron_resolution)
-        viewer.output_resolution, viewer.neuron_resolution = output_resolution, neuron_resolution
+        if (viewer.output_resolution, viewer.neuron_resolution) != (output_resolution, neuron_resolution):
+            viewer.output_resolution, viewer.neuron_resolution = output_resolution, neuron_resolution
+            viewer.asked_at = None  # asked again, at the new sizes
         viewer.wanting = True
         if viewer.frames:
             self._deliver(viewer)
-        elif viewer.pulling is None:
-            viewer.pulling = self._loop.create_task(self._pull(viewer_id, viewer))
-        elif resized:  # the pull under way asked for the old sizes
-            self._fire("view", viewer.key, output_resolution, neuron_resolution)
+            return
+        self._wake.set()
+        if self._in_flight and not self._nudged and viewer.asked_at is None:
+            self._nudged = True  # the exchange under way answers now, so that the next one brings this want
+            self._fire("nudge", self._owner)
 
     def unwatch(self, viewer_id: int) -> None:
-        """Forget a viewer (on the host too, once its pull under way has ended: its calls may run out of order)."""
+        """Forget a viewer (on the host with the next exchange, after any under way: calls may run out of order)."""
         viewer = self._viewers.pop(viewer_id, None)
-        if viewer is None:
-            return
-        viewer.gone = True
-        if viewer.pulling is None:
-            self._fire("unwatch", viewer.key)
+        if viewer is not None:
+            self._gone.append(viewer.key)
+            self._wake.set()
 
-    async def _pull(self, viewer_id: int, viewer: RayViewer) -> None:
-        ray_exceptions = _ray_exceptions()
-        try:
-            while viewer.wanting and not viewer.gone:
-                frames = await self.handle.pull.remote(viewer.key, viewer.session_id, viewer.passive,
-                                                       viewer.bytes_per_second, viewer.output_resolution,
-                                                       viewer.neuron_resolution)
-                if frames is None or frames == RESTARTING:  # the session was deleted, or the host stops serving
-                    if frames == RESTARTING:
-                        self._restarting(viewer.session_id, "stopping")
-                    self._close(viewer_id, viewer)
+    async def _exchange_forever(self) -> None:
+        while True:
+            try:
+                await self._exchange()
+            except Exception:  # the next round tries again: a bug here must not end every stream's frames
+                log.exception("exchanging frames with host actor %d failed", self.index)
+                await asyncio.sleep(1.0)
+
+    async def _exchange(self) -> None:
+        """One exchange with the host: this process's new wants and forgotten viewers out, frames back; or, with
+        nothing to ask, a wait for a want (at most RENEW_SECONDS: then an exchange renews the viewers' leases)."""
+        now = self._loop.time()
+        waiting = [viewer for viewer in self._viewers.values() if viewer.wanting and not viewer.frames]
+        wants = [viewer for viewer in waiting
+                 if viewer.asked_at is None or now - viewer.asked_at > ASK_AGAIN_SECONDS]
+        if not wants and not self._gone and not waiting:
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), RENEW_SECONDS)
+                return  # something to ask: the next round builds it
+            except TimeoutError:
+                if not self._viewers:
                     return
-                viewer.frames.extend(frames)
-                self._deliver(viewer)
-        except ray_exceptions.RayError as exc:
-            self._failed(exc, viewer.session_id)
-            self._close(viewer_id, viewer)
+        gone, self._gone = self._gone, []
+        for viewer in wants:
+            viewer.asked_at = now
+        asked = [(v.key, v.session_id, v.passive, v.bytes_per_second, v.output_resolution, v.neuron_resolution)
+                 for v in wants]
+        self._in_flight, self._nudged = True, False
+        try:
+            answer = await self.handle.exchange.remote(self._owner, asked, gone,
+                                                       EXCHANGE_WAIT_SECONDS if waiting else 0.0)
+        except _ray_exceptions().RayError as exc:
+            self._failed(exc)
+            self._close_all()
+            await asyncio.sleep(1.0)  # the actor is being restarted: its pages reconnect meanwhile
+            return
         finally:
-            viewer.pulling = None
-            if viewer.gone:
-                self._fire("unwatch", viewer.key)
+            self._in_flight = False
+        if answer == RESTARTING:  # the host stops serving (an upgrade ends it)
+            self._restarting(None, "stopping")
+            self._close_all()
+            return
+        for key, frames in answer.items():
+            viewer_id = int(key.rsplit(":", 1)[1])
+            viewer = self._viewers.get(viewer_id)
+            if viewer is None or viewer.key != key:
+                continue
+            if frames is None:  # its session was deleted
+                self._close(viewer_id, viewer)
+                continue
+            viewer.frames.extend(frames)
+            viewer.asked_at = None  # its want was answered
+            self._deliver(viewer)
 
     def _deliver(self, viewer: RayViewer) -> None:
-        if viewer.wanting and viewer.frames and not viewer.gone:
+        if viewer.wanting and viewer.frames:
             viewer.wanting = False
             viewer.on_frame(viewer.frames.popleft())
 
     def _close(self, viewer_id: int, viewer: RayViewer) -> None:
         if self._viewers.get(viewer_id) is viewer:
             del self._viewers[viewer_id]
-            viewer.gone = True
             viewer.on_closed()
 
-    async def _renew_forever(self) -> None:
-        while True:
-            await asyncio.sleep(RENEW_SECONDS)
-            keys = [viewer.key for viewer in self._viewers.values()]
-            if keys:
-                self._fire("renew", keys)
+    def _close_all(self) -> None:
+        for viewer_id, viewer in list(self._viewers.items()):
+            self._close(viewer_id, viewer)
 
 
 async def live(manager, session_ids: list[str]) -> dict[str, int]:

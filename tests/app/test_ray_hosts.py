@@ -1,8 +1,8 @@
 """The web node's side of a host actor (app/web/ray_hosts.py RayHostClient) against the real HostActor, without
 Ray: a stand-in handle runs the actor's methods as tasks on the same event loop and hands back what Ray's
-ObjectRefs offer (``future()`` and ``await``). Frames reach their viewer one per ``want``, in order, none lost;
-a viewer is forgotten on the host after its pull under way; a dead actor becomes ``session.restarting`` for calls
-and the end of its streams, told to whoever owns the host."""
+ObjectRefs offer (``future()`` and ``await``). Frames reach their viewer one per ``want``, in order, none lost,
+several viewers' frames in few exchanges; a viewer is forgotten on the host with the next exchange; a dead actor
+becomes ``session.restarting`` for calls and the end of its streams, told to whoever owns the host."""
 
 import asyncio
 import concurrent.futures
@@ -12,7 +12,6 @@ import ray.exceptions
 
 from app.core.config import Settings
 from app.core.errors import HostUnavailable, SessionNotFound
-from app.host import ray_actor
 from app.host.frames import decode
 from app.host.ray_actor import HostActor
 from app.web.ray_hosts import RayHostClient
@@ -48,7 +47,7 @@ class Handle:
         class Method:
             @staticmethod
             def remote(*args):
-                handle.calls.append(name)
+                handle.calls.append((name, args))
                 future: concurrent.futures.Future = concurrent.futures.Future()
                 if handle.dead:
                     future.set_exception(ray.exceptions.ActorDiedError())
@@ -84,12 +83,7 @@ def scenario(tmp_path, body):
     run_in_own_loop(run())
 
 
-@pytest.fixture(autouse=True)
-def short_pulls(monkeypatch):
-    monkeypatch.setattr(ray_actor, "PULL_SECONDS", 0.05)
-
-
-def test_frames_come_one_per_want_in_order_and_the_viewer_is_forgotten_after_its_pull(tmp_path):
+def test_frames_come_one_per_want_in_order_and_the_viewer_is_forgotten_with_the_next_exchange(tmp_path):
     async def body(client, handle, deaths):
         await client.create(SESSION, SESSION, SMALL, "hash", "owner")
         frames: asyncio.Queue = asyncio.Queue()
@@ -159,3 +153,24 @@ def test_a_cluster_web_node_refuses_to_start_on_a_store_other_nodes_cannot_reach
     with pytest.raises(RuntimeError, match="NNPLAY_DATABASE_URL"):
         run_in_own_loop(start())
     assert manager.hosts == []  # nothing joined, nothing started
+
+
+def test_many_viewers_wants_travel_in_one_exchange(tmp_path):
+    viewers = 12
+
+    async def body(client, handle, deaths):
+        sessions = [f"{chr(ord('a') + n)}" * 12 for n in range(viewers)]
+        for session_id in sessions:
+            await client.create(session_id, session_id, SMALL, "hash", "owner")
+        arrived: asyncio.Queue = asyncio.Queue()
+        for n, session_id in enumerate(sessions):
+            client.watch(n, session_id, lambda frame, n=n: arrived.put_nowait(n), lambda: None)
+        before = len(handle.calls)
+        for n in range(viewers):
+            client.want(n, 16, 4)
+        got = {await asyncio.wait_for(arrived.get(), 20) for _ in range(viewers)}
+        assert got == set(range(viewers))
+        exchanges = [args for name, args in handle.calls[before:] if name == "exchange"]
+        assert len(exchanges[0][1]) == viewers  # every want in the first call (they were one call each before)
+
+    scenario(tmp_path, body)

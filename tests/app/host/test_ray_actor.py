@@ -1,7 +1,8 @@
 """The host actor of a Ray cluster (app/host/ray_actor.py) as a plain object, without Ray: its methods on an event
 loop, the SessionHost it wraps serving on its thread, the store a SQLite file of the test. What it adds to a local
-host: calls on a session not in memory bring it back from its checkpoint first; frames are pulled; viewers lapse
-when their web node stops renewing them; idle, unwatched sessions are unloaded by the actor itself."""
+host: calls on a session not in memory bring it back from its checkpoint first; frames are collected per web
+process, all its viewers in one exchange; viewers lapse when their web process stops exchanging; idle, unwatched
+sessions are unloaded by the actor itself."""
 
 import asyncio
 import time
@@ -45,17 +46,28 @@ def scenario(settings: dict, body, clock: Clock | None = None, hosts: int = 1):
     return run_in_own_loop(run())
 
 
-async def pull_until(actor: HostActor, viewer_id: int, condition, passive: bool = False,
-                     session_id: str = SESSION) -> list[bytes]:
-    """Pull (as a web node does) until the frames pulled so far satisfy ``condition``."""
-    frames: list[bytes] = []
-    for _ in range(50):
-        got = await actor.pull(viewer_id, session_id, passive, None, 16, 4)
+WAIT = 0.05  # an exchange's wait for a frame, in these tests
+
+
+def want(key: str, session_id: str = SESSION, passive: bool = False) -> tuple:
+    """A viewer's want as a web process sends it: (key, session id, passive, bytes per second, resolutions)."""
+    return key, session_id, passive, None, 16, 4
+
+
+async def frames_for(actor: HostActor, key: str, condition, session_id: str = SESSION,
+                     passive: bool = False) -> list[bytes]:
+    """Exchange as a web process does (its want once, then empty exchanges) until the frames that came for ``key``
+    satisfy ``condition``; those frames."""
+    owner, frames, wants = key.split(":")[0], [], [want(key, session_id, passive)]
+    for _ in range(200):
+        answer = await actor.exchange(owner, wants, [], WAIT)
+        wants = []
+        got = answer.get(key, [])
         assert got is not None, "the viewer was closed"
         frames += got
         if condition(frames):
             return frames
-    raise AssertionError(f"{len(frames)} frames after 50 pulls")
+    raise AssertionError(f"{len(frames)} frames after 200 exchanges")
 
 
 def test_a_created_session_is_stored_before_the_answer_and_its_calls_run(settings):
@@ -93,56 +105,69 @@ def test_a_deleted_session_is_not_brought_back(settings):
     scenario(settings, body)
 
 
-def test_frames_are_pulled_one_change_at_a_time_and_a_deleted_session_closes_its_viewer(settings):
+def test_frames_come_one_per_want_and_change_and_a_deleted_session_closes_its_viewer(settings):
     async def body(actor):
         await actor.create(SESSION, SESSION, SMALL, "hash", "owner")
-        first = await pull_until(actor, 1, bool)
+        first = await frames_for(actor, "w:1", bool)
         assert [decode(frame)[0]["epoch"] for frame in first] == [0]
-        assert await actor.pull(1, SESSION, False, None, 16, 4) == []  # nothing changed: nothing new (after a wait)
+        assert await actor.exchange("w", [want("w:1")], [], WAIT) == {}  # wanted, but nothing changed: nothing
         await actor.call(SESSION, "train", (3,))
-        frames = await pull_until(actor, 1, bool)
-        assert decode(frames[-1])[0]["epoch"] == 3
+        frames = await frames_for(actor, "w:1", bool)  # (its want is still there)
+        assert [decode(frame)[0]["epoch"] for frame in frames] == [3]
         await actor.delete(SESSION)
-        for _ in range(1000):  # each pull waits PULL_SECONDS at most: until the host has handled the delete
-            got = await actor.pull(1, SESSION, False, None, 16, 4)
-            if got is None:
+        for _ in range(1000):  # until the host has handled the delete
+            answer = await actor.exchange("w", [], [], WAIT)
+            if "w:1" in answer:
                 break
-            assert got == []
-        assert got is None
+        assert answer == {"w:1": None} and "w:1" not in actor.connection.viewers
 
-    ray_actor.PULL_SECONDS, before = 0.05, ray_actor.PULL_SECONDS  # the empty pull's wait
-    try:
-        scenario(settings, body)
-    finally:
-        ray_actor.PULL_SECONDS = before
+    scenario(settings, body)
 
 
-def test_viewers_whose_web_node_stopped_renewing_them_lapse_and_the_rest_stay(settings):
+def test_one_exchange_brings_every_viewer_s_frames_and_a_nudge_ends_its_wait(settings):
+    other = "b" * 12
+
+    async def body(actor):
+        await actor.create(SESSION, SESSION, SMALL, "hash", "owner")
+        await actor.create(other, other, SMALL, "hash", "owner")
+        await frames_for(actor, "x:3", bool)  # another web process's viewer
+        got: dict[str, list] = {}
+        wants = [want("w:1"), want("w:2", other), want("x:4")]  # two viewers of its own; one it may not claim
+        for _ in range(200):
+            answer = await actor.exchange("w", wants, [], WAIT)
+            wants = []
+            for key, frames in answer.items():
+                got.setdefault(key, []).extend(["refused"] if frames is None else frames)
+            if len(got) == 3:
+                break
+        assert got["x:4"] == ["refused"] and "x:4" not in actor.connection.viewers  # not its viewer
+        assert len(got["w:1"]) == len(got["w:2"]) == 1  # its own viewers' frames, whichever session
+        waiting = asyncio.ensure_future(actor.exchange("w", [], [], 60))  # nothing to come for a long while
+        await asyncio.sleep(0)
+        await actor.nudge("w")  # a new want on the web side: answer now
+        assert await asyncio.wait_for(waiting, 10) == {}
+        assert await actor.exchange("w", [], ["w:2"], 0) == {}
+        assert set(actor.connection.viewers) == {"w:1", "x:3"}
+
+    scenario(settings, body)
+
+
+def test_viewers_whose_web_process_stopped_exchanging_lapse_and_the_rest_stay(settings):
     clock = Clock()
 
     async def body(actor):
         await actor.create(SESSION, SESSION, SMALL, "hash", "owner")
-        await pull_until(actor, 1, bool)
-        await pull_until(actor, 2, bool)
+        await frames_for(actor, "a:1", bool)
+        await frames_for(actor, "b:2", bool)
         clock.now += ray_actor.VIEWER_LEASE_SECONDS - 1
-        await actor.renew([2])
+        await actor.exchange("b", [], [], 0)  # web process b is still there
         assert actor.drop_lapsed_viewers() == []
         clock.now += 2
-        assert actor.drop_lapsed_viewers() == [1]
-        assert set(actor.connection.viewers) == {2}
-        await asyncio.sleep(0)
-        assert await asyncio.to_thread(lambda: wait_unwatched(actor, 1))
+        assert actor.drop_lapsed_viewers() == ["a:1"]
+        assert set(actor.connection.viewers) == {"b:2"}
+        assert await asyncio.to_thread(lambda: wait_until(lambda: "a:1" not in actor.host.viewers) or True)
 
     scenario(settings, body, clock)
-
-
-def wait_unwatched(actor: HostActor, viewer_id: int) -> bool:
-    deadline = time.monotonic() + 10
-    while viewer_id in actor.host.viewers:
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def test_idle_sessions_are_unloaded_by_the_actor_but_not_while_someone_watches(settings):
@@ -152,14 +177,14 @@ def test_idle_sessions_are_unloaded_by_the_actor_but_not_while_someone_watches(s
     async def body(actor):
         await actor.create(SESSION, SESSION, SMALL, "hash", "owner")
         await actor.create(other, other, SMALL, "hash", "owner")
-        await pull_until(actor, 1, bool)  # SESSION is watched (its viewer renews its lease)
-        await pull_until(actor, 2, bool, passive=True, session_id=other)  # a teacher's tile keeps nothing in memory
+        await frames_for(actor, "w:1", bool)  # SESSION is watched
+        await frames_for(actor, "w:2", bool, session_id=other, passive=True)  # a teacher's tile keeps nothing alive
         clock.now += 61
-        await actor.renew([1, 2])
+        await actor.exchange("w", [], [], 0)  # (their leases renewed)
         assert actor.idle_sessions() == [other]
         await actor.call(SESSION, "describe", ())
         clock.now += 30
-        await actor.renew([1, 2])
+        await actor.exchange("w", [], [], 0)
         assert actor.idle_sessions() == []  # watched, and touched since
 
     scenario(settings, body, clock)

@@ -40,6 +40,8 @@ RENEW_SECONDS = 5.0
 after VIEWER_LEASE_SECONDS, 15 s)."""
 EXCHANGE_WAIT_SECONDS = 1.0
 """How long an exchange waits on the host for a frame while viewers wait (a new want nudges it to answer first)."""
+NUDGE_SECONDS = 0.015
+"""A new want waits this long at most for the exchange under way to end by itself before it is nudged to."""
 ASK_AGAIN_SECONDS = 2.0
 """A want unanswered this long is sent again (a frame the host failed to make is not tried again unasked)."""
 CONNECT_SECONDS = 120
@@ -83,7 +85,8 @@ class RayHostClient:
         self._owner = secrets.token_hex(8)
         self._gone: list[str] = []  # keys of viewers forgotten here, to forget on the host
         self._exchanging: asyncio.Task | None = None
-        self._in_flight = self._nudged = False
+        self._in_flight = False
+        self._nudge: asyncio.TimerHandle | None = None  # a nudge due for the exchange under way
 
     def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         """Begin exchanging this process's viewers' wants and frames with the host (call on the event loop)."""
@@ -209,9 +212,10 @@ class RayHostClient:
             self._deliver(viewer)
             return
         self._wake.set()
-        if self._in_flight and not self._nudged and viewer.asked_at is None:
-            self._nudged = True  # the exchange under way answers now, so that the next one brings this want
-            self._fire("nudge", self._owner)
+        if self._in_flight and self._nudge is None and viewer.asked_at is None:
+            # The exchange under way may wait for other viewers' frames: unless it answers within NUDGE_SECONDS
+            # anyway (under load it does, and no call is spent), it is told to answer, so that the next brings this.
+            self._nudge = self._loop.call_later(NUDGE_SECONDS, self._fire, "nudge", self._owner)
 
     def unwatch(self, viewer_id: int) -> None:
         """Forget a viewer (on the host with the next exchange, after any under way: calls may run out of order)."""
@@ -248,7 +252,7 @@ class RayHostClient:
             viewer.asked_at = now
         asked = [(v.key, v.session_id, v.passive, v.bytes_per_second, v.output_resolution, v.neuron_resolution)
                  for v in wants]
-        self._in_flight, self._nudged = True, False
+        self._in_flight = True
         try:
             answer = await self.handle.exchange.remote(self._owner, asked, gone,
                                                        EXCHANGE_WAIT_SECONDS if waiting else 0.0)
@@ -259,6 +263,9 @@ class RayHostClient:
             return
         finally:
             self._in_flight = False
+            if self._nudge is not None:
+                self._nudge.cancel()
+                self._nudge = None
         if answer == RESTARTING:  # the host stops serving (an upgrade ends it)
             self._restarting(None, "stopping")
             self._close_all()

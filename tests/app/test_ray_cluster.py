@@ -23,6 +23,7 @@ from app.host.frames import decode
 from tests.conftest import free_port, wait_for, wait_until_serving
 from tests.postgres_cluster import fresh_database, throwaway_cluster
 from tests.ray_cluster import HEAD, WORKER, two_node_cluster
+from tests.server_processes import children
 
 HOSTS = 2  # one host actor per core of the cluster (two nodes of one CPU)
 SMALL = {"data": {"name": "xor", "n_points": 40, "noise": 0.0}, "hidden_layers": [3], "batch_size": 40}
@@ -262,3 +263,31 @@ def test_a_session_s_streams_are_capped_over_every_web_node(cluster):
             with stream(a, session_id, auth) as third:
                 refused = json.loads(third.recv(timeout=WAIT_SECONDS))
                 assert refused["type"] == "error" and refused["code"] == "stream.too_many"
+
+
+def test_several_web_processes_on_one_machine_serve_alike(cluster):
+    """`uvicorn --workers N` on one web node: each worker process is a web node of its own (its own Ray driver and
+    records); requests land on either, and each serves every session."""
+    port = free_port()
+    env = {**os.environ, **cluster.env, "NNPLAY_HOSTS": "ray", "NNPLAY_RAY_HOSTS": str(HOSTS),
+           "NNPLAY_DATABASE_URL": cluster.database_url}
+    uvicorn = os.path.join(os.path.dirname(sys.executable), "uvicorn")
+    process = subprocess.Popen([uvicorn, "app.main:app", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base, process, WAIT_SECONDS)
+        assert len(wait_for(lambda: children(process.pid) if len(children(process.pid)) >= 2 else None,
+                            "two worker processes", WAIT_SECONDS)) >= 2
+        sessions = [create(base) for _ in range(4)]
+        for _ in range(3):  # new connections each time: either worker answers
+            for session_id, auth in sessions:
+                train(base, session_id, auth, 2)
+        assert {epoch(base, session_id, auth) for session_id, auth in sessions} == {6}
+        session_id, auth = sessions[0]
+        with stream(base, session_id, auth) as ws:
+            assert json.loads(ws.recv(timeout=WAIT_SECONDS))["type"] == "hello"
+            assert frames_until(ws, lambda header: True, "through a worker")["epoch"] == 6
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

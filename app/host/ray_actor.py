@@ -431,6 +431,9 @@ class HostActor:
         lapsed = [vid for vid, slot in list(self.connection.viewers.items()) if slot.heard_at < limit]
         for viewer_id in lapsed:
             self._forget_viewer(viewer_id)
+        owners = {slot.owner for slot in list(self.connection.viewers.values())}
+        for owner in set(self._owners) - owners:  # web processes with no viewer left here (gone, or idle)
+            self._owners.pop(owner, None)
         return lapsed
 
     def idle_sessions(self) -> list[str]:

@@ -254,8 +254,15 @@ class RayHostClient:
                  for v in wants]
         self._in_flight = True
         try:
-            answer = await self.handle.exchange.remote(self._owner, asked, gone,
-                                                       EXCHANGE_WAIT_SECONDS if waiting else 0.0)
+            answer = await asyncio.wait_for(
+                self.handle.exchange.remote(self._owner, asked, gone, EXCHANGE_WAIT_SECONDS if waiting else 0.0),
+                REQUEST_TIMEOUT_SECONDS)
+        except TimeoutError:  # a host that does not answer (but has not died): ask again
+            log.warning("host actor %d did not answer an exchange in %d s", self.index, REQUEST_TIMEOUT_SECONDS)
+            for viewer in wants:
+                viewer.asked_at = None
+            self._gone.extend(gone)
+            return
         except _ray_exceptions().RayError as exc:
             self._failed(exc)
             self._close_all()

@@ -83,12 +83,18 @@ def scenario(tmp_path, body):
     run_in_own_loop(run())
 
 
+async def watched(client: RayHostClient) -> tuple[asyncio.Queue, asyncio.Event]:
+    """A new session with viewer 1 on it: the queue its frames arrive in, and the event set when it is closed."""
+    await client.create(SESSION, SESSION, SMALL, "hash", "owner")
+    frames: asyncio.Queue = asyncio.Queue()
+    closed = asyncio.Event()
+    client.watch(1, SESSION, frames.put_nowait, closed.set)
+    return frames, closed
+
+
 def test_frames_come_one_per_want_in_order_and_the_viewer_is_forgotten_with_the_next_exchange(tmp_path):
     async def body(client, handle, deaths):
-        await client.create(SESSION, SESSION, SMALL, "hash", "owner")
-        frames: asyncio.Queue = asyncio.Queue()
-        closed = asyncio.Event()
-        client.watch(1, SESSION, frames.put_nowait, closed.set)
+        frames, closed = await watched(client)
         client.want(1, 16, 4)
         first = decode(await asyncio.wait_for(frames.get(), 20))[0]
         assert first["epoch"] == 0
@@ -108,10 +114,7 @@ def test_frames_come_one_per_want_in_order_and_the_viewer_is_forgotten_with_the_
 
 def test_a_deleted_session_closes_its_viewer_and_its_calls_say_not_found(tmp_path):
     async def body(client, handle, deaths):
-        await client.create(SESSION, SESSION, SMALL, "hash", "owner")
-        frames: asyncio.Queue = asyncio.Queue()
-        closed = asyncio.Event()
-        client.watch(1, SESSION, frames.put_nowait, closed.set)
+        frames, closed = await watched(client)
         client.want(1, 16, 4)
         await asyncio.wait_for(frames.get(), 20)
         client.want(1, 16, 4)  # waits for a change that never comes

@@ -123,8 +123,8 @@ class ActorConnection:
             slot = self.viewers.get(message[1])
             if slot is not None:
                 slot.put(message[2])
-        elif kind == "closed":
-            slot = self.viewers.pop(message[1], None)
+        elif kind == "closed":  # (the slot stays until its web process's exchange has reported it)
+            slot = self.viewers.get(message[1])
             if slot is not None:
                 slot.put(None)
 
@@ -318,7 +318,7 @@ class HostActor:
         held = self.host.sessions if self.host is not None else {}
         watched: dict[str, int] = {}
         for slot in list(self.connection.viewers.values()):
-            if not slot.passive:
+            if not slot.passive and not slot.closed:
                 watched[slot.session_id] = watched.get(slot.session_id, 0) + 1
         return {session_id: watched.get(session_id, 0) for session_id in session_ids if session_id in held}
 
@@ -356,19 +356,26 @@ class HostActor:
         if self.connection.closed:
             return RESTARTING
         answers: dict[str, list[bytes] | None] = {}
+        now = self.clock()
+        for slot in list(self.connection.viewers.values()):
+            if slot.owner == owner:
+                slot.heard_at = now  # (first: bringing sessions back below may take a while)
         for key in gone:
-            self._forget_viewer(key)
-        for key, session_id, passive, bytes_per_second, output_resolution, neuron_resolution in wants:
+            if key.startswith(owner + ":"):
+                self._forget_viewer(key)
+        mine = [want for want in wants if want[0].startswith(owner + ":")]
+        answers.update({want[0]: None for want in wants if want not in mine})  # never another process's viewers
+        # A non-passive viewer's session must be in memory (its page reconnected after this host restarted):
+        # those that are not are brought back together, not one after another.
+        missing = {want[1] for want in mine if not want[2] and want[0] not in self.connection.viewers
+                   and self.host is not None and want[1] not in self.host.sessions}
+        restored = dict(zip(missing, await asyncio.gather(*(self.restore(sid) for sid in missing)), strict=True))
+        for key, session_id, passive, bytes_per_second, output_resolution, neuron_resolution in mine:
             slot = self.connection.viewers.get(key)
-            if not key.startswith(owner + ":") or slot is not None and slot.session_id != session_id:
-                answers[key] = None  # never another session's frames, whatever a web node sends
+            if slot is not None and slot.session_id != session_id or not restored.get(session_id, (True,))[0]:
+                answers[key] = None  # never another session's frames; or its session cannot come back
                 continue
             if slot is None:
-                if not passive and self.host is not None and session_id not in self.host.sessions:
-                    ok, _ = await self.restore(session_id)  # its page reconnected after this host restarted
-                    if not ok:
-                        answers[key] = None
-                        continue
                 slot = self.connection.viewers[key] = ViewerSlot(owner, session_id, passive, self._arrivals(owner),
                                                                  self.clock())
                 self.connection.post(("watch", key, session_id, passive, bytes_per_second))
@@ -376,10 +383,7 @@ class HostActor:
                 self._touch(session_id)
             if not slot.frames and not slot.closed:
                 self.connection.post(("want", key, output_resolution, neuron_resolution))
-        now = self.clock()
         slots = {key: slot for key, slot in list(self.connection.viewers.items()) if slot.owner == owner}
-        for slot in slots.values():
-            slot.heard_at = now
         arrived = self._arrivals(owner)
         if not answers and not any(slot.frames or slot.closed for slot in slots.values()):
             arrived.event.clear()
@@ -398,7 +402,7 @@ class HostActor:
             elif slot.closed:
                 answers[key] = None
                 self._forget_viewer(key)
-        return RESTARTING if self.connection.closed and not answers else answers
+        return RESTARTING if self.connection.closed else answers
 
     async def nudge(self, owner: str) -> None:
         """The web process has new wants: its exchange under way answers now, so that its next one brings them."""
@@ -441,7 +445,8 @@ class HostActor:
         if self.host is None:
             return []
         limit = self.clock() - self.settings.session_idle_seconds
-        watched = {slot.session_id for slot in list(self.connection.viewers.values()) if not slot.passive}
+        watched = {slot.session_id for slot in list(self.connection.viewers.values())
+                   if not slot.passive and not slot.closed}
         for session_id in set(self._touched) - set(self.host.sessions) - self._admitting:
             self._touched.pop(session_id, None)  # deleted, unloaded, or never here
         idle = []

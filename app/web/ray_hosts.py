@@ -257,16 +257,9 @@ class RayHostClient:
             answer = await asyncio.wait_for(
                 self.handle.exchange.remote(self._owner, asked, gone, EXCHANGE_WAIT_SECONDS if waiting else 0.0),
                 REQUEST_TIMEOUT_SECONDS)
-        except TimeoutError:  # a host that does not answer (but has not died): ask again
-            log.warning("host actor %d did not answer an exchange in %d s", self.index, REQUEST_TIMEOUT_SECONDS)
-            for viewer in wants:
-                viewer.asked_at = None
-            self._gone.extend(gone)
-            return
-        except _ray_exceptions().RayError as exc:
-            self._failed(exc)
-            self._close_all()
-            await asyncio.sleep(1.0)  # the actor is being restarted: its pages reconnect meanwhile
+        except (TimeoutError, _ray_exceptions().RayError) as exc:
+            self._lost(f"an exchange failed: {type(exc).__name__}")
+            await asyncio.sleep(1.0)
             return
         finally:
             self._in_flight = False
@@ -274,8 +267,7 @@ class RayHostClient:
                 self._nudge.cancel()
                 self._nudge = None
         if answer == RESTARTING:  # the host stops serving (an upgrade ends it)
-            self._restarting(None, "stopping")
-            self._close_all()
+            self._lost("stopping")
             return
         for key, frames in answer.items():
             viewer_id = int(key.rsplit(":", 1)[1])
@@ -299,7 +291,12 @@ class RayHostClient:
             del self._viewers[viewer_id]
             viewer.on_closed()
 
-    def _close_all(self) -> None:
+    def _lost(self, why: str) -> None:
+        """The host is dead, restarting, stopping, unreachable or stuck: its sessions' pages reconnect (1012) and
+        watch again, under a new owner name, so that whatever the host still holds of the old one lapses there."""
+        self._restarting(None, why)
+        self._owner = secrets.token_hex(8)
+        self._gone.clear()
         for viewer_id, viewer in list(self._viewers.items()):
             self._close(viewer_id, viewer)
 

@@ -279,3 +279,22 @@ def test_concurrent_creates_hold_the_share_of_live_sessions(tmp_path):
             await actor.stop()
 
     run_in_own_loop(run())
+
+
+def test_a_session_deleted_between_exchanges_is_reported_and_a_stopping_host_says_restarting(settings):
+    async def body(actor):
+        await actor.create(SESSION, SESSION, SMALL, "hash", "owner")
+        await frames_for(actor, "w:1", bool)
+        await actor.delete(SESSION)
+        await asyncio.to_thread(wait_until, lambda: actor.connection.viewers["w:1"].closed)  # while no exchange ran
+        assert await actor.exchange("w", [], [], 0) == {"w:1": None}
+        assert "w:1" not in actor.connection.viewers
+        await actor.create(OTHER, OTHER, SMALL, "hash", "owner")
+        await frames_for(actor, "w:2", bool, session_id=OTHER)
+        waiting = asyncio.ensure_future(actor.exchange("w", [want("w:2", OTHER)], [], 60))
+        await asyncio.sleep(0)
+        await actor.stop()  # (an upgrade): its pages must reconnect, not hear that their sessions ended
+        assert await asyncio.wait_for(waiting, 10) == ray_actor.RESTARTING
+
+    OTHER = "o" * 12
+    scenario(settings, body)

@@ -115,10 +115,17 @@ class ClassStore:
             connection.execute(delete(classes).where(classes.c.id == class_id))
         return ids
 
-    def add_student(self, row: StudentRow) -> StudentRow:
-        """Store a new student (the class is used now)."""
-        row = replace(row, joined_at=self.clock())
+    def add_student(self, row: StudentRow, most: int) -> StudentRow | None:
+        """Store a new student (the class is used now), if the class has fewer than ``most``; None if it is full.
+        The class's row is locked for the count and the insert (PostgreSQL: several web nodes let students in
+        at once; SQLite writes one transaction at a time anyway)."""
         with self.engine.begin() as connection:
+            connection.execute(select(classes.c.id).where(classes.c.id == row.class_id).with_for_update())
+            count = connection.execute(select(func.count()).select_from(students).where(
+                students.c.class_id == row.class_id, students.c.removed == 0)).scalar_one()
+            if count >= most:
+                return None
+            row = replace(row, joined_at=self.clock())
             connection.execute(insert(students).values(id=row.id, class_id=row.class_id, nickname=row.nickname,
                                                        session_id=row.session_id, joined_at=row.joined_at, removed=0))
             connection.execute(update(classes).where(classes.c.id == row.class_id).values(used_at=row.joined_at))

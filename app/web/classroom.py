@@ -212,11 +212,15 @@ class Classroom:
             student_id = secrets.token_urlsafe(ID_BYTES)
             config = self._start_config(ClassStart.model_validate(row.start))
             created = await self.sessions.create(config, CLASS_OWNER + row.id, student=(row.id, student_id))
-            try:
-                await self.stored(self.store.add_student, StudentRow(student_id, row.id, nickname, created["id"]))
+            try:  # (counted again with the insert: other web nodes of a cluster let students in too)
+                added = await self.stored(self.store.add_student, StudentRow(student_id, row.id, nickname,
+                                                                             created["id"]), row.max_students)
             except BaseException:
                 self.sessions.delete(created["id"])
                 raise
+            if added is None:
+                await self.sessions.remove(created["id"])
+                raise LimitReached("class.full", most=row.max_students)
         return {"class_id": row.id, "class_name": row.name, "student_id": student_id, "nickname": nickname,
                 "session": created}
 

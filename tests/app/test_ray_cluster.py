@@ -7,6 +7,7 @@ its sessions back on the other node, from their checkpoints.
 One cluster for the module (starting one costs seconds of both cores); the tests hold in any order: the one that
 kills a node leaves a one-node cluster on which every other test still holds."""
 
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -291,3 +292,20 @@ def test_several_web_processes_on_one_machine_serve_alike(cluster):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_a_full_class_takes_no_more_students_whichever_web_nodes_they_reach(nodes):
+    """The outcome under concurrent joins through both nodes; that two joins racing for the last place cannot both
+    win is the store's row lock (tests/store/test_class_places.py), as the requests here may not overlap."""
+    a, b = nodes
+    created = httpx.post(f"{a}/api/classes", json={"name": "小组", "max_students": 1}, timeout=60).json()
+    teacher = {"Authorization": f"Bearer {created['teacher_token']}"}
+
+    def join(base: str) -> int:
+        return httpx.post(f"{base}/api/classes/join", json={"code": created["join_code"]}, timeout=60).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:  # four students at once, two through each node
+        answers = sorted(pool.map(join, (a, b, a, b)))
+    assert answers == [201, 429, 429, 429]
+    roster = httpx.get(f"{b}/api/classes/{created['id']}", headers=teacher, timeout=60).json()["students"]
+    assert len(roster) == 1

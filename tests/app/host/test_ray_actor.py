@@ -5,7 +5,6 @@ process, all its viewers in one exchange; viewers lapse when their web process s
 sessions are unloaded by the actor itself."""
 
 import asyncio
-import time
 
 import pytest
 
@@ -14,7 +13,7 @@ from app.core.placement import host_index
 from app.host import ray_actor
 from app.host.frames import decode
 from app.host.ray_actor import HostActor
-from tests.conftest import run_in_own_loop
+from tests.conftest import run_in_own_loop, wait_for
 
 SMALL = {"data": {"name": "xor", "n_points": 40, "noise": 0.0}, "hidden_layers": [3], "batch_size": 40}
 SESSION = "s" * 12
@@ -165,7 +164,7 @@ def test_viewers_whose_web_process_stopped_exchanging_lapse_and_the_rest_stay(se
         clock.now += 2
         assert actor.drop_lapsed_viewers() == ["a:1"]
         assert set(actor.connection.viewers) == {"b:2"}
-        assert await asyncio.to_thread(lambda: wait_until(lambda: "a:1" not in actor.host.viewers) or True)
+        await asyncio.to_thread(wait_for, lambda: "a:1" not in actor.host.viewers, "the host forgot the viewer")
 
     scenario(settings, body, clock)
 
@@ -233,20 +232,13 @@ def test_a_restarted_actor_brings_back_its_recent_sessions_and_only_its_own(tmp_
     async def second_life():
         actor = HostActor(settings, 1, Clock(), hosts=2)
         try:
-            await asyncio.to_thread(wait_until, lambda: set(actor.host.sessions) == mine)
+            await asyncio.to_thread(wait_for, lambda: set(actor.host.sessions) == mine, "its sessions back")
             assert set(actor.host.sessions) == mine  # nobody called: it brought them back itself
         finally:
             await actor.stop()
 
     run_in_own_loop(first_life())
     run_in_own_loop(second_life())
-
-
-def wait_until(condition) -> None:
-    deadline = time.monotonic() + 20
-    while not condition():
-        assert time.monotonic() < deadline, "not within 20 s"
-        time.sleep(0.01)
 
 
 def test_a_session_of_another_host_is_refused_and_an_unload_under_way_is_waited_for(settings):
@@ -286,7 +278,8 @@ def test_a_session_deleted_between_exchanges_is_reported_and_a_stopping_host_say
         await actor.create(SESSION, SESSION, SMALL, "hash", "owner")
         await frames_for(actor, "w:1", bool)
         await actor.delete(SESSION)
-        await asyncio.to_thread(wait_until, lambda: actor.connection.viewers["w:1"].closed)  # while no exchange ran
+        # closed while no exchange ran:
+        await asyncio.to_thread(wait_for, lambda: actor.connection.viewers["w:1"].closed, "the viewer closed")
         assert await actor.exchange("w", [], [], 0) == {"w:1": None}
         assert "w:1" not in actor.connection.viewers
         await actor.create(OTHER, OTHER, SMALL, "hash", "owner")
